@@ -1,0 +1,55 @@
+"""One exception hierarchy; the CLI turns each into `Error: ...` and an exit code in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from quizgen.model import Location
+
+
+class QuizgenError(Exception):
+    """Base of every error quizgen reports to a user. `exit_code` is what the CLI exits with."""
+
+    exit_code = 1
+
+
+class UsageError(QuizgenError):
+    """The command was asked for something that cannot be done (bad option values)."""
+
+    exit_code = 2
+
+
+class BuildError(QuizgenError):
+    """An output could not be produced."""
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding of the validator, printed as `path:line:col: message`."""
+
+    location: Location
+    message: str
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{self.location}: {prefix}{self.message}"
+
+
+class BankError(QuizgenError):
+    """A bank could not be loaded; carries every problem found, each with its location."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__(self.summary())
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    def summary(self) -> str:
+        n = len(self.errors)
+        return f"{n} error{'s' if n != 1 else ''} in the question banks"
+
+    def __str__(self) -> str:
+        return "\n".join([*(str(p) for p in self.problems), self.summary()])

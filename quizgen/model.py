@@ -1,0 +1,206 @@
+"""The validated bank model: frozen dataclasses, no I/O.
+
+Everything an exporter needs is here; nothing here imports click, yaml, genanki or typst.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+
+class QuestionType(str, Enum):
+    """The six kinds of question a bank may hold."""
+
+    MULTIPLE_CHOICE = "multiple_choice"
+    MULTIPLE_SELECT = "multiple_select"
+    TRUE_FALSE = "true_false"
+    CLOZE = "cloze"
+    SHORT_ANSWER = "short_answer"
+    FLASHCARD = "flashcard"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Difficulty(str, Enum):
+    EASY = "easy"
+    MEDIUM = "medium"
+    HARD = "hard"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where something was written: 1-based line and column."""
+
+    path: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.path}:{self.line}:{self.column}"
+        return self.path
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Article:
+    title: str
+    sections: tuple[Section, ...]
+    url: str | None = None
+
+    def section(self, section_id: str) -> Section:
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        raise KeyError(section_id)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One checkable claim of the article, paraphrased; `omitted` holds the reason it is not taught."""
+
+    id: str
+    section: str
+    text: str
+    omitted: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    section: str
+    facts: tuple[str, ...]
+
+
+# {{c1::answer}} or {{c1::answer::hint}}
+CLOZE_RE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class ClozeDeletion:
+    number: int
+    answer: str
+    hint: str | None
+
+
+def cloze_deletions(text: str) -> tuple[ClozeDeletion, ...]:
+    """The deletions of a cloze text, in the order they appear."""
+    return tuple(
+        ClozeDeletion(int(m.group(1)), m.group(2), m.group(3)) for m in CLOZE_RE.finditer(text)
+    )
+
+
+def cloze_numbers(text: str) -> tuple[int, ...]:
+    """The distinct deletion numbers, sorted: Anki makes one card per number."""
+    return tuple(sorted({d.number for d in cloze_deletions(text)}))
+
+
+def cloze_blanked(text: str, reveal: bool = False, only: int | None = None) -> str:
+    """Plain text with deletions shown as [...] (or [hint]); `reveal` shows the answers.
+
+    With `only`, just deletions of that number are blanked, the others shown.
+    """
+
+    def repl(m: re.Match[str]) -> str:
+        number, answer, hint = int(m.group(1)), m.group(2), m.group(3)
+        if reveal or (only is not None and number != only):
+            return answer
+        return f"[{hint}]" if hint else "[...]"
+
+    return CLOZE_RE.sub(repl, text)
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question. Which answer fields are set depends on `type`.
+
+    - multiple_choice: `options`, `correct` (one index into options)
+    - multiple_select: `options`, `correct` (one or more indices)
+    - true_false: `truth`
+    - cloze: `prompt` holds the text with {{cN::...}} deletions
+    - short_answer: `accepted` (first one is the canonical answer)
+    - flashcard: `prompt` is the front, `back` the back
+    """
+
+    id: str
+    type: QuestionType
+    prompt: str
+    explanation: str
+    source: Source
+    tags: tuple[str, ...] = ()
+    difficulty: Difficulty | None = None
+    options: tuple[str, ...] = ()
+    correct: tuple[int, ...] = ()
+    truth: bool | None = None
+    accepted: tuple[str, ...] = ()
+    back: str | None = None
+    hint: str | None = None
+    location: Location = field(default=Location("<memory>"), compare=False)
+
+    @property
+    def correct_options(self) -> tuple[str, ...]:
+        return tuple(self.options[i] for i in self.correct)
+
+    @property
+    def deletions(self) -> tuple[ClozeDeletion, ...]:
+        return cloze_deletions(self.prompt) if self.type is QuestionType.CLOZE else ()
+
+    def answer_text(self) -> str:
+        """The right answer as one line of plain text, for keys and feedback."""
+        t = self.type
+        if t is QuestionType.MULTIPLE_CHOICE or t is QuestionType.MULTIPLE_SELECT:
+            return "; ".join(self.correct_options)
+        if t is QuestionType.TRUE_FALSE:
+            return "True" if self.truth else "False"
+        if t is QuestionType.SHORT_ANSWER:
+            return self.accepted[0]
+        if t is QuestionType.CLOZE:
+            return "; ".join(d.answer for d in self.deletions)
+        return self.back or ""
+
+    def card_count(self) -> int:
+        """How many Anki cards this question makes."""
+        if self.type is QuestionType.CLOZE:
+            return len(cloze_numbers(self.prompt))
+        return 1
+
+
+@dataclass(frozen=True)
+class Bank:
+    """A validated bank: metadata, facts inventory and questions (in file order)."""
+
+    id: str
+    title: str
+    deck: str
+    credit: str
+    disclaimer: str
+    article: Article
+    facts: tuple[Fact, ...]
+    questions: tuple[Question, ...]
+    summary: tuple[str, ...] = ()
+    root: Path | None = field(default=None, compare=False)
+    files: tuple[str, ...] = field(default=(), compare=False)
+
+    def fact(self, fact_id: str) -> Fact:
+        for f in self.facts:
+            if f.id == fact_id:
+                return f
+        raise KeyError(fact_id)
+
+    def section_title(self, section_id: str) -> str:
+        return self.article.section(section_id).title
+
+    def source_line(self, question: Question) -> str:
+        """`From "Title", section "Section"` for a question's source."""
+        return f'From "{self.article.title}", section "{self.section_title(question.source.section)}"'
