@@ -1,3 +1,3 @@
 from quizgen.cli import main
 
-main()
+main(prog_name="quizgen")

@@ -1,0 +1,75 @@
+"""The JSON export: a documented, stable shape other tools can read."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from quizgen.model import Bank, Question, QuestionType
+
+EXPORT_FORMAT_VERSION = 1
+
+
+def question_record(q: Question) -> dict[str, Any]:
+    """One question in the export shape (see README, "JSON export")."""
+    answer: Any
+    if q.type is QuestionType.MULTIPLE_CHOICE:
+        answer = q.correct_options[0]
+    elif q.type is QuestionType.MULTIPLE_SELECT:
+        answer = list(q.correct_options)
+    elif q.type is QuestionType.TRUE_FALSE:
+        answer = q.truth
+    elif q.type is QuestionType.SHORT_ANSWER:
+        answer = list(q.accepted)
+    elif q.type is QuestionType.CLOZE:
+        answer = [d.answer for d in sorted(q.deletions, key=lambda d: d.number)]
+    else:
+        answer = q.back
+    record: dict[str, Any] = {
+        "id": q.id,
+        "type": q.type.value,
+        "prompt": q.prompt,
+    }
+    if q.options:
+        record["choices"] = list(q.options)
+    record["answer"] = answer
+    record["explanation"] = q.explanation
+    record["tags"] = list(q.tags)
+    record["source"] = {"section": q.source.section, "facts": list(q.source.facts)}
+    record["difficulty"] = q.difficulty.value if q.difficulty else None
+    if q.hint:
+        record["hint"] = q.hint
+    return record
+
+
+def bank_record(bank: Bank) -> dict[str, Any]:
+    return {
+        "id": bank.id,
+        "title": bank.title,
+        "deck": bank.deck,
+        "credit": bank.credit,
+        "disclaimer": bank.disclaimer,
+        "summary": list(bank.summary),
+        "article": {
+            "title": bank.article.title,
+            "url": bank.article.url,
+            "sections": [{"id": s.id, "title": s.title} for s in bank.article.sections],
+        },
+        "facts": [
+            {"id": f.id, "section": f.section, "text": f.text, "omitted": f.omitted} for f in bank.facts
+        ],
+        "questions": [question_record(q) for q in bank.questions],
+    }
+
+
+def export_json(banks: Sequence[Bank]) -> str:
+    """All banks as JSON text: `{"format": 1, "banks": [{"id", "title", "questions": [...]}, ...]}`."""
+    doc = {"format": EXPORT_FORMAT_VERSION, "banks": [bank_record(b) for b in banks]}
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def banks_fingerprint(banks: Sequence[Bank]) -> str:
+    """A hash of everything the outputs are made from: changes exactly when a bank's content does."""
+    return hashlib.sha256(export_json(banks).encode("utf-8")).hexdigest()

@@ -1,0 +1,773 @@
+"""The one loader: read bank files, report every problem with path:line:col, return frozen dataclasses.
+
+YAML is composed into nodes (never constructed into objects), so tags such as `!!python/object` are
+refused without running anything, and every value keeps the line and column it came from.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from quizgen.errors import BankError, Problem, UsageError
+from quizgen.model import (
+    CLOZE_RE,
+    Article,
+    Bank,
+    Difficulty,
+    Fact,
+    Location,
+    Question,
+    QuestionType,
+    Section,
+    Source,
+)
+
+YAML_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_DEPTH = 200
+BANK_FILE_NAMES = ("bank.yaml", "bank.yml")
+YAML_SUFFIXES = (".yaml", ".yml")
+
+_CORE = "tag:yaml.org,2002:"
+TEXT_TAGS = {_CORE + t for t in ("str", "int", "float", "timestamp")}
+ALLOWED_TAGS = TEXT_TAGS | {_CORE + t for t in ("bool", "null", "seq", "map")}
+
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+BANK_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+TAG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+NEGATIVE_RE = re.compile(r"\b(not|except|never|least)\b", re.IGNORECASE)
+ABOVE_RE = re.compile(r"\b(all|none|both|neither) of (the )?(above|these|them)\b", re.IGNORECASE)
+
+BANK_KEYS = {
+    "id": True,
+    "title": True,
+    "deck": True,
+    "credit": True,
+    "disclaimer": True,
+    "summary": False,
+    "article": True,
+    "facts": True,
+}
+ARTICLE_KEYS = {"title": True, "url": False, "sections": True}
+SECTION_KEYS = {"id": True, "title": True}
+FACT_KEYS = {"id": True, "section": True, "text": True, "omitted": False}
+SOURCE_KEYS = {"section": True, "facts": True}
+COMMON_QUESTION_KEYS = {
+    "id": True,
+    "type": True,
+    "explanation": True,
+    "source": True,
+    "tags": True,
+    "difficulty": False,
+    "hint": False,
+}
+TYPE_KEYS: dict[QuestionType, dict[str, bool]] = {
+    QuestionType.MULTIPLE_CHOICE: {"prompt": True, "options": True, "answer": True},
+    QuestionType.MULTIPLE_SELECT: {"prompt": True, "options": True, "answers": True},
+    QuestionType.TRUE_FALSE: {"prompt": True, "answer": True},
+    QuestionType.CLOZE: {"text": True},
+    QuestionType.SHORT_ANSWER: {"prompt": True, "answers": True},
+    QuestionType.FLASHCARD: {"front": True, "back": True},
+}
+ALL_QUESTION_KEYS = set(COMMON_QUESTION_KEYS).union(*TYPE_KEYS.values())
+
+
+# --------------------------------------------------------------------------- finding files
+
+
+def shipped_banks_dir() -> Path:
+    """The banks that come with quizgen: packaged in the wheel, or `questions/` in a checkout."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "_banks"
+    return packaged if packaged.is_dir() else here.parent / "questions"
+
+
+@dataclass
+class _BankFiles:
+    folder: Path
+    files: list[Path] = field(default_factory=list)
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    return sorted(
+        p for p in folder.iterdir() if p.is_file() and p.suffix in YAML_SUFFIXES and not p.name.startswith(".")
+    )
+
+
+def _collect(path: Path, groups: dict[Path, _BankFiles]) -> None:
+    if path.is_dir():
+        files = _yaml_files(path)
+        if any(p.name in BANK_FILE_NAMES for p in files):
+            groups.setdefault(path, _BankFiles(path)).files.extend(files)
+            return
+        for f in files:  # one-file banks
+            groups.setdefault(f, _BankFiles(f.parent)).files.append(f)
+        for sub in sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+            _collect(sub, groups)
+        return
+    siblings = [path.parent / n for n in BANK_FILE_NAMES if (path.parent / n).is_file()]
+    if path.name in BANK_FILE_NAMES or not siblings:
+        key = path.parent if path.name in BANK_FILE_NAMES else path
+        groups.setdefault(key, _BankFiles(path.parent)).files.append(path)
+        return
+    group = groups.setdefault(path.parent, _BankFiles(path.parent))
+    group.files.extend([*siblings, path])
+
+
+def find_bank_files(paths: Sequence[Path] | None) -> list[list[Path]]:
+    """Group the given files and folders into banks (lists of files); no paths = shipped banks."""
+    if not paths:
+        paths = [shipped_banks_dir()]
+    groups: dict[Path, _BankFiles] = {}
+    for p in paths:
+        if not p.exists():
+            raise UsageError(f"no such file or folder: {p}")
+        _collect(Path(p), groups)
+    result = []
+    for group in groups.values():
+        unique = sorted(dict.fromkeys(f.resolve() for f in group.files), key=lambda f: f.name)
+        result.append(unique)
+    return result
+
+
+def display_path(path: Path) -> str:
+    """A path as users should read it: relative to the current folder when below it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+# --------------------------------------------------------------------------- parsing files
+
+
+class _Ctx:
+    """Collects problems for one file."""
+
+    def __init__(self, path: str, problems: list[Problem]) -> None:
+        self.path = path
+        self.problems = problems
+
+    def loc(self, node: Node | None) -> Location:
+        if node is None:
+            return Location(self.path, 1, 1)
+        mark = node.start_mark
+        return Location(self.path, mark.line + 1, mark.column + 1)
+
+    def error(self, node: Node | None, message: str) -> None:
+        self.problems.append(Problem(self.loc(node), message))
+
+    def warn(self, node: Node | None, message: str) -> None:
+        self.problems.append(Problem(self.loc(node), message, "warning"))
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _nesting_bound(text: str) -> int:
+    """A cheap upper bound of how deeply the YAML nests (flow brackets plus block indentation)."""
+    depth = deepest = 0
+    for ch in re.findall(r"[\[\]{}]", text):
+        depth = depth + 1 if ch in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    indents = re.findall(r"(?m)^[ \-]*", text)
+    return deepest + max((len(i) for i in indents), default=0)
+
+
+def _exact_depth(text: str) -> int:
+    depth = deepest = 0
+    for event in yaml.parse(text, Loader=YAML_LOADER):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return deepest
+
+
+def parse_file(path: Path, shown: str, problems: list[Problem]) -> Node | None:
+    """Read and compose one YAML file; problems go to `problems`, None when it cannot be used."""
+    ctx = _Ctx(shown, problems)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            ctx.error(None, f"file is too large ({size / 1e6:.0f} MB; the limit is {MAX_FILE_BYTES // 2**20} MiB)")
+            return None
+        raw = path.read_bytes()
+    except OSError as e:
+        ctx.error(None, f"cannot read file: {e.strerror or e}")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        good = raw[: e.start].decode("utf-8", errors="replace")
+        line, col = _line_col(good, len(good))
+        problems.append(
+            Problem(Location(shown, line, col), f"file is not UTF-8 (byte 0x{raw[e.start]:02x}); save it as UTF-8")
+        )
+        return None
+    if not text.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
+    ):
+        ctx.error(None, "file is empty")
+        return None
+    try:
+        if _nesting_bound(text) > MAX_DEPTH and _exact_depth(text) > MAX_DEPTH:
+            ctx.error(None, f"YAML nests more than {MAX_DEPTH} levels deep")
+            return None
+        node = yaml.compose(text, Loader=YAML_LOADER)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        message = e.problem or e.context or "invalid YAML"
+        if e.context and e.problem:
+            message = f"{e.problem} ({e.context})"
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problems.append(Problem(Location(shown, line, col), f"YAML syntax error: {message}"))
+        return None
+    except yaml.reader.ReaderError as e:
+        line, col = _line_col(text, e.position)
+        problems.append(
+            Problem(Location(shown, line, col), f"character {e.character!r} is not allowed in YAML: {e.reason}")
+        )
+        return None
+    except (yaml.YAMLError, ValueError, RecursionError) as e:
+        ctx.error(None, f"YAML error: {e}")
+        return None
+    if node is None:
+        ctx.error(None, "file is empty")
+        return None
+    if not _scan_nodes(node, ctx):
+        return None
+    return node
+
+
+def _scan_nodes(root: Node, ctx: _Ctx) -> bool:
+    """Refuse object-building tags and aliases (alias bombs) before anything reads the values."""
+    ok = True
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            ctx.error(node, "YAML anchors and aliases (&name / *name) are not supported in banks; write the value out")
+            ok = False
+            continue
+        seen.add(id(node))
+        if node.tag not in ALLOWED_TAGS:
+            ctx.error(node, f"YAML tag '{node.tag.replace(_CORE, '!!')}' is not allowed in banks")
+            ok = False
+            continue
+        if isinstance(node, SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, MappingNode):
+            for k, v in node.value:
+                stack.append(k)
+                stack.append(v)
+    return ok
+
+
+# --------------------------------------------------------------------------- node readers
+
+
+_KIND = {ScalarNode: "a single value", SequenceNode: "a list", MappingNode: "a mapping"}
+
+
+def _kind(node: Node) -> str:
+    if isinstance(node, ScalarNode):
+        tag = node.tag.removeprefix(_CORE)
+        return {"null": "nothing (null)", "bool": "true/false", "int": "a number", "float": "a number"}.get(
+            tag, "text"
+        )
+    return _KIND.get(type(node), "something else")
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _mapping(node: Node, ctx: _Ctx, what: str, spec: dict[str, bool]) -> dict[str, Node] | None:
+    """Check a mapping's keys (duplicates, unknown with suggestion, missing required)."""
+    if not isinstance(node, MappingNode):
+        ctx.error(node, f"{what} must be a mapping of keys to values, not {_kind(node)}")
+        return None
+    out: dict[str, Node] = {}
+    first: dict[str, Node] = {}
+    for knode, vnode in node.value:
+        if not isinstance(knode, ScalarNode) or knode.tag not in TEXT_TAGS:
+            ctx.error(knode, f"keys in {what} must be plain words")
+            continue
+        key = knode.value
+        if key in first:
+            ctx.error(knode, f"duplicate key '{key}' in {what} (first at line {first[key].start_mark.line + 1})")
+            continue
+        first[key] = knode
+        if key not in spec:
+            ctx.error(knode, f"unknown key '{key}' in {what}{_suggest(key, spec)}")
+            continue
+        out[key] = vnode
+    for key, required in spec.items():
+        if required and key not in out and key not in first:
+            ctx.error(node, f"missing required key '{key}' in {what}")
+    return out
+
+
+def _text(node: Node | None, ctx: _Ctx, what: str, *, empty_ok: bool = False) -> str | None:
+    if node is None:
+        return None
+    if not isinstance(node, ScalarNode) or node.tag not in TEXT_TAGS:
+        hint = " (put it in quotes to use it as text)" if isinstance(node, ScalarNode) else ""
+        ctx.error(node, f"{what} must be text, not {_kind(node)}{hint}")
+        return None
+    value = str(node.value).strip()
+    if not value and not empty_ok:
+        ctx.error(node, f"{what} must not be empty")
+        return None
+    return value
+
+
+def _list(node: Node | None, ctx: _Ctx, what: str) -> list[Node] | None:
+    if node is None:
+        return None
+    if not isinstance(node, SequenceNode):
+        ctx.error(node, f"{what} must be a list, not {_kind(node)}")
+        return None
+    return list(node.value)
+
+
+def _texts(node: Node | None, ctx: _Ctx, what: str) -> list[tuple[Node, str]] | None:
+    items = _list(node, ctx, what)
+    if items is None:
+        return None
+    out = []
+    for item in items:
+        value = _text(item, ctx, f"each item of {what}")
+        if value is not None:
+            out.append((item, value))
+    return out
+
+
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).casefold()
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+
+
+# --------------------------------------------------------------------------- bank metadata
+
+
+@dataclass
+class _Meta:
+    node: Node
+    ctx: _Ctx
+    id: str | None = None
+    title: str = ""
+    deck: str = ""
+    credit: str = ""
+    disclaimer: str = ""
+    summary: tuple[str, ...] = ()
+    article: Article | None = None
+    facts: dict[str, Fact] = field(default_factory=dict)
+
+
+def _read_meta(node: Node, ctx: _Ctx) -> _Meta:
+    meta = _Meta(node, ctx)
+    m = _mapping(node, ctx, "bank", BANK_KEYS)
+    if m is None:
+        return meta
+    bank_id = _text(m.get("id"), ctx, "bank id")
+    if bank_id is not None and not BANK_ID_RE.match(bank_id):
+        ctx.error(m["id"], f"bank id '{bank_id}' may hold only lowercase letters, digits and '-'")
+    meta.id = bank_id
+    meta.title = _text(m.get("title"), ctx, "bank title") or ""
+    meta.deck = _text(m.get("deck"), ctx, "deck name") or ""
+    meta.credit = _text(m.get("credit"), ctx, "credit") or ""
+    meta.disclaimer = _text(m.get("disclaimer"), ctx, "disclaimer") or ""
+    if "summary" in m:
+        meta.summary = tuple(t for _, t in _texts(m["summary"], ctx, "summary") or [])
+    sections: list[Section] = []
+    if "article" in m:
+        a = _mapping(m["article"], ctx, "article", ARTICLE_KEYS)
+        if a is not None:
+            seen: dict[str, Node] = {}
+            for snode in _list(a.get("sections"), ctx, "article sections") or []:
+                s = _mapping(snode, ctx, "section", SECTION_KEYS)
+                if s is None:
+                    continue
+                sid, stitle = _text(s.get("id"), ctx, "section id"), _text(s.get("title"), ctx, "section title")
+                if sid is None or stitle is None:
+                    continue
+                if sid in seen:
+                    ctx.error(s["id"], f"duplicate section id '{sid}' (first at line {seen[sid].start_mark.line + 1})")
+                    continue
+                seen[sid] = s["id"]
+                sections.append(Section(sid, stitle))
+            if "sections" in a and not sections and not any(p.severity == "error" for p in ctx.problems):
+                ctx.error(a["sections"], "the article needs at least one section")
+            meta.article = Article(
+                title=_text(a.get("title"), ctx, "article title") or "",
+                sections=tuple(sections),
+                url=_text(a.get("url"), ctx, "article url"),
+            )
+    section_ids = {s.id for s in sections}
+    for fnode in _list(m.get("facts"), ctx, "facts") or []:
+        f = _mapping(fnode, ctx, "fact", FACT_KEYS)
+        if f is None:
+            continue
+        fid = _text(f.get("id"), ctx, "fact id")
+        fsection = _text(f.get("section"), ctx, "fact section")
+        ftext = _text(f.get("text"), ctx, "fact text")
+        omitted = _text(f.get("omitted"), ctx, "omitted reason") if "omitted" in f else None
+        if fid is None or fsection is None or ftext is None:
+            continue
+        if fid in meta.facts:
+            ctx.error(f["id"], f"duplicate fact id '{fid}'")
+            continue
+        if section_ids and fsection not in section_ids:
+            ctx.error(f["section"], f"fact section '{fsection}' is not a section of the article{_suggest(fsection, section_ids)}")
+        meta.facts[fid] = Fact(fid, fsection, ftext, omitted)
+    return meta
+
+
+# --------------------------------------------------------------------------- questions
+
+
+def _read_question(node: Node, ctx: _Ctx, meta: _Meta | None) -> Question | None:
+    if not isinstance(node, MappingNode):
+        ctx.error(node, f"each question must be a mapping of keys to values, not {_kind(node)}")
+        return None
+    keys = {k.value: v for k, v in node.value if isinstance(k, ScalarNode)}
+    qtype: QuestionType | None = None
+    tnode = keys.get("type")
+    if tnode is not None:
+        tvalue = _text(tnode, ctx, "question type")
+        if tvalue is not None:
+            try:
+                qtype = QuestionType(tvalue)
+            except ValueError:
+                names = [t.value for t in QuestionType]
+                ctx.error(tnode, f"unknown question type '{tvalue}'{_suggest(tvalue, names)}; use one of {', '.join(names)}")
+    spec = dict(COMMON_QUESTION_KEYS)
+    if qtype is not None:
+        spec.update(TYPE_KEYS[qtype])
+        what = f"{qtype.value} question"
+    else:
+        spec.update({k: False for k in ALL_QUESTION_KEYS - set(spec)})
+        what = "question"
+    m = _mapping(node, ctx, what, spec)
+    if m is None:
+        return None
+    qid = _text(m.get("id"), ctx, "question id")
+    if qid is not None and not ID_RE.match(qid):
+        ctx.error(m["id"], f"question id '{qid}' may hold only letters, digits, '.', '_' and '-'")
+        qid = None
+    explanation = _text(m.get("explanation"), ctx, "explanation", empty_ok=True)
+    source = _read_source(m.get("source"), ctx, meta)
+    tags = []
+    for tn, tag in _texts(m.get("tags"), ctx, "tags") or []:
+        if not TAG_RE.match(tag):
+            ctx.error(tn, f"tag '{tag}' may hold only lowercase letters, digits and '-' (no spaces)")
+        else:
+            tags.append(tag)
+    difficulty = None
+    if "difficulty" in m:
+        dvalue = _text(m["difficulty"], ctx, "difficulty")
+        if dvalue is not None:
+            try:
+                difficulty = Difficulty(dvalue)
+            except ValueError:
+                ctx.error(m["difficulty"], f"difficulty must be easy, medium or hard, not '{dvalue}'")
+    hint = _text(m.get("hint"), ctx, "hint") if "hint" in m else None
+    if qtype is None:
+        return None
+    prompt_key = {QuestionType.CLOZE: "text", QuestionType.FLASHCARD: "front"}.get(qtype, "prompt")
+    prompt = _text(m.get(prompt_key), ctx, prompt_key)
+    fields: dict[str, object] = {}
+    ok = True
+    if qtype in (QuestionType.MULTIPLE_CHOICE, QuestionType.MULTIPLE_SELECT):
+        ok = _read_options(qtype, m, ctx, prompt, fields)
+    elif qtype is QuestionType.TRUE_FALSE:
+        anode = m.get("answer")
+        if anode is not None:
+            if isinstance(anode, ScalarNode) and anode.tag == _CORE + "bool":
+                fields["truth"] = anode.value.lower() in ("true", "yes", "on", "y")
+            else:
+                ctx.error(anode, "a true_false answer must be true or false")
+                ok = False
+    elif qtype is QuestionType.CLOZE:
+        ok = prompt is not None and _check_cloze(m["text"], prompt, ctx)
+    elif qtype is QuestionType.SHORT_ANSWER:
+        answers = _texts(m.get("answers"), ctx, "answers")
+        if answers is not None and not answers and not (m["answers"].value):
+            ctx.error(m["answers"], "a short_answer question needs at least one accepted answer")
+        fields["accepted"] = tuple(t for _, t in answers or [])
+        ok = bool(answers)
+    elif qtype is QuestionType.FLASHCARD:
+        fields["back"] = _text(m.get("back"), ctx, "back")
+        ok = fields["back"] is not None
+    if explanation is not None and prompt is not None:
+        _check_explanation(m["explanation"], explanation, prompt, ctx)
+    if qid is None or prompt is None or explanation is None or source is None or not ok:
+        return None
+    return Question(
+        id=qid,
+        type=qtype,
+        prompt=prompt,
+        explanation=explanation,
+        source=source,
+        tags=tuple(tags),
+        difficulty=difficulty,
+        hint=hint,
+        location=ctx.loc(node),
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def _read_source(node: Node | None, ctx: _Ctx, meta: _Meta | None) -> Source | None:
+    if node is None:
+        return None
+    s = _mapping(node, ctx, "source", SOURCE_KEYS)
+    if s is None:
+        return None
+    section = _text(s.get("section"), ctx, "source section")
+    facts = _texts(s.get("facts"), ctx, "source facts")
+    if facts is not None and not facts and "facts" in s and not s["facts"].value:
+        ctx.error(s["facts"], "source facts must name at least one fact of the inventory")
+    if meta is not None and meta.article is not None and section is not None:
+        ids = [x.id for x in meta.article.sections]
+        if section not in ids:
+            ctx.error(s["section"], f"source section '{section}' is not a section of the article{_suggest(section, ids)}")
+            section = None
+    if meta is not None and facts:
+        for fnode, fid in facts:
+            fact = meta.facts.get(fid)
+            if fact is None:
+                ctx.error(fnode, f"fact '{fid}' is not in the bank's facts inventory{_suggest(fid, meta.facts)}")
+            elif fact.omitted is not None:
+                ctx.error(fnode, f"cites omitted fact '{fid}' (omitted: {fact.omitted})")
+    if section is None or not facts:
+        return None
+    return Source(section, tuple(f for _, f in facts))
+
+
+def _read_options(qtype: QuestionType, m: dict[str, Node], ctx: _Ctx, prompt: str | None, fields: dict[str, object]) -> bool:
+    options = _texts(m.get("options"), ctx, "options")
+    if options is None:
+        return False
+    ok = True
+    if len(options) < 2 and "options" in m and len(m["options"].value) < 2:
+        ctx.error(m["options"], f"a {qtype.value} question needs at least 2 options, it has {len(options)}")
+        ok = False
+    seen: dict[str, int] = {}
+    for i, (onode, text) in enumerate(options):
+        key = _norm(text)
+        if key in seen:
+            ctx.error(onode, f"repeated option '{text}' (same as option {seen[key] + 1})")
+            ok = False
+        else:
+            seen[key] = i
+        if ABOVE_RE.search(text):
+            ctx.warn(onode, f"option '{text}': avoid 'all/none of the above' (NBME item-writing guide)")
+    texts = [t for _, t in options]
+    correct: list[int] = []
+    if qtype is QuestionType.MULTIPLE_CHOICE:
+        anode = m.get("answer")
+        answer = _text(anode, ctx, "answer")
+        if answer is not None:
+            if answer in texts:
+                correct = [texts.index(answer)]
+            else:
+                ctx.error(anode, f"answer '{answer}' is not one of the options{_suggest(answer, texts)}")
+                ok = False
+    else:
+        answers = _texts(m.get("answers"), ctx, "answers")
+        if answers is not None:
+            if not answers and not m["answers"].value:
+                ctx.error(m["answers"], "a multiple_select question needs at least one correct option in 'answers'")
+                ok = False
+            for anode, answer in answers:
+                if answer not in texts:
+                    ctx.error(anode, f"answer '{answer}' is not one of the options{_suggest(answer, texts)}")
+                    ok = False
+                elif texts.index(answer) in correct:
+                    ctx.error(anode, f"answer '{answer}' is listed twice")
+                else:
+                    correct.append(texts.index(answer))
+        else:
+            ok = False
+    if prompt is not None and "prompt" in m:
+        for word in NEGATIVE_RE.findall(prompt):
+            if word != word.upper():
+                ctx.warn(m["prompt"], f"negative stem: write '{word.upper()}' in capitals so no reader misses it, or reword")
+                break
+    if qtype is QuestionType.MULTIPLE_CHOICE and len(correct) == 1 and len(texts) >= 2:
+        right = len(texts[correct[0]])
+        others = [len(t) for i, t in enumerate(texts) if i != correct[0]]
+        mean = sum(others) / len(others)
+        if right > 1.5 * mean and right - mean > 10:
+            ctx.warn(
+                options[correct[0]][0],
+                f"the correct option is much longer than the others ({right} vs about {mean:.0f} characters): length gives it away",
+            )
+    if ok and correct:
+        fields["options"] = tuple(texts)
+        fields["correct"] = tuple(sorted(correct))
+        return True
+    return False
+
+
+def _check_cloze(node: Node, text: str, ctx: _Ctx) -> bool:
+    deletions = list(CLOZE_RE.finditer(text))
+    if not deletions:
+        ctx.error(node, "a cloze text needs at least one deletion like {{c1::answer}}")
+        return False
+    ok = True
+    for d in deletions:
+        if int(d.group(1)) < 1:
+            ctx.error(node, f"cloze deletion '{d.group(0)}': numbers start at c1")
+            ok = False
+        if not d.group(2).strip() or "{{" in d.group(2) or "}}" in (d.group(3) or ""):
+            ctx.error(node, f"malformed cloze deletion '{d.group(0)}': empty or nested")
+            ok = False
+    rest = CLOZE_RE.sub("", text)
+    if "{{" in rest or "}}" in rest:
+        at = rest.find("{{") if "{{" in rest else rest.find("}}")
+        ctx.error(node, f"malformed cloze deletion near '{rest[max(at - 10, 0):at + 20]}': write {{{{c1::answer}}}}")
+        ok = False
+    return ok
+
+
+def _check_explanation(node: Node, explanation: str, prompt: str, ctx: _Ctx) -> None:
+    if not explanation:
+        ctx.warn(node, "the explanation is empty: say why the answer is right")
+        return
+    e, p = _norm(explanation), _norm(CLOZE_RE.sub(r"\2", prompt))
+    if e == p or (len(e) > 20 and e in p) or difflib.SequenceMatcher(None, e, p).quick_ratio() > 0.95 and difflib.SequenceMatcher(None, e, p).ratio() > 0.9:
+        ctx.warn(node, "the explanation repeats the prompt: say why the answer is right")
+
+
+# --------------------------------------------------------------------------- banks
+
+
+@dataclass(frozen=True)
+class Report:
+    """What the validator found: the banks that loaded, and every problem (errors and warnings)."""
+
+    banks: list[Bank]
+    problems: list[Problem]
+    files: int
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+def check_banks(paths: Sequence[Path] | None = None) -> Report:
+    """Read and validate banks; never raises for bad content (only UsageError for missing paths)."""
+    problems: list[Problem] = []
+    banks: list[Bank] = []
+    seen_questions: dict[str, Location] = {}
+    seen_banks: dict[str, Location] = {}
+    nfiles = 0
+    for files in find_bank_files(paths):
+        nfiles += len(files)
+        bank = _load_one(files, problems, seen_questions, seen_banks)
+        if bank is not None:
+            banks.append(bank)
+    return Report(banks, sorted(problems), nfiles)
+
+
+def load_banks(paths: Sequence[Path] | None = None, *, strict: bool = False) -> list[Bank]:
+    """Load banks, raising BankError with every problem when any error (or warning, if strict)."""
+    report = check_banks(paths)
+    if report.errors or (strict and report.warnings):
+        raise BankError(report.problems)
+    return report.banks
+
+
+def _load_one(
+    files: list[Path],
+    problems: list[Problem],
+    seen_questions: dict[str, Location],
+    seen_banks: dict[str, Location],
+) -> Bank | None:
+    before = len([p for p in problems if p.severity == "error"])
+    parsed: list[tuple[_Ctx, dict[str, Node]]] = []
+    meta: _Meta | None = None
+    meta_ctx: _Ctx | None = None
+    for path in files:
+        ctx = _Ctx(display_path(path), problems)
+        root = parse_file(path, ctx.path, problems)
+        if root is None:
+            continue
+        top = _mapping(root, ctx, "a bank file", {"bank": False, "questions": False})
+        if top is None:
+            continue
+        if not top:
+            ctx.error(root, "a bank file needs a 'bank:' mapping or a 'questions:' list")
+            continue
+        if "bank" in top:
+            if meta is not None and meta_ctx is not None:
+                ctx.error(top["bank"], f"a second 'bank:' mapping in one bank (the first is in {meta_ctx.path})")
+            else:
+                meta, meta_ctx = _read_meta(top["bank"], ctx), ctx
+        parsed.append((ctx, top))
+    if meta is None:
+        if parsed:
+            ctx0 = parsed[0][0]
+            ctx0.error(None, "no bank metadata: add a 'bank:' mapping here or a bank.yaml beside this file")
+        return None
+    if meta.id is not None and meta_ctx is not None:
+        if meta.id in seen_banks:
+            meta_ctx.error(meta.node, f"duplicate bank id '{meta.id}' (first at {seen_banks[meta.id]})")
+        else:
+            seen_banks[meta.id] = meta_ctx.loc(meta.node)
+    questions: list[Question] = []
+    for ctx, top in parsed:
+        if "questions" not in top:
+            continue
+        for qnode in _list(top["questions"], ctx, "questions") or []:
+            q = _read_question(qnode, ctx, meta)
+            if q is None:
+                continue
+            if q.id in seen_questions:
+                ctx.error(qnode, f"duplicate question id '{q.id}' (first at {seen_questions[q.id]})")
+                continue
+            seen_questions[q.id] = q.location
+            questions.append(q)
+    if len([p for p in problems if p.severity == "error"]) > before or meta.article is None or meta.id is None:
+        return None
+    return Bank(
+        id=meta.id,
+        title=meta.title,
+        deck=meta.deck,
+        credit=meta.credit,
+        disclaimer=meta.disclaimer,
+        article=meta.article,
+        facts=tuple(meta.facts.values()),
+        questions=tuple(questions),
+        summary=meta.summary,
+        root=files[0].parent,
+        files=tuple(display_path(f) for f in files),
+    )
+
+
+def iter_questions(banks: Sequence[Bank]) -> Iterator[tuple[Bank, Question]]:
+    for bank in banks:
+        for q in bank.questions:
+            yield bank, q

@@ -1,0 +1,88 @@
+"""Plain-text reports about banks: `stats` and `coverage`. Pure functions over validated banks."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from quizgen.model import Bank, Fact, Question
+
+
+def _table(title: str, counts: Counter[str], order: Sequence[str] | None = None) -> list[str]:
+    keys = list(order) if order is not None else sorted(counts, key=lambda k: (-counts[k], k))
+    width = max([len(k) for k in keys] + [len(title)])
+    lines = [title, "-" * len(title)]
+    lines += [f"  {k:<{width}}  {counts[k]:>5}" for k in keys]
+    return lines
+
+
+def stats_report(banks: Sequence[Bank]) -> str:
+    """Questions by type, tag, section and difficulty, for each bank."""
+    out: list[str] = []
+    for bank in banks:
+        qs = bank.questions
+        out.append(f"{bank.title} ({bank.id}): {len(qs)} questions, {sum(q.card_count() for q in qs)} Anki cards")
+        out.append("")
+        out += _table("By type", Counter(q.type.value for q in qs))
+        out.append("")
+        sections = Counter(bank.section_title(q.source.section) for q in qs)
+        out += _table("By section", sections, [s.title for s in bank.article.sections if s.title in sections])
+        out.append("")
+        out += _table("By difficulty", Counter(q.difficulty.value if q.difficulty else "(none)" for q in qs))
+        out.append("")
+        out += _table("By tag", Counter(t for q in qs for t in q.tags))
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+@dataclass(frozen=True)
+class FactCoverage:
+    fact: Fact
+    questions: tuple[Question, ...]
+
+    @property
+    def covered(self) -> bool:
+        return self.fact.omitted is not None or bool(self.questions)
+
+
+def fact_coverage(bank: Bank) -> list[FactCoverage]:
+    """Each fact of the inventory with the questions that cite it."""
+    return [
+        FactCoverage(f, tuple(q for q in bank.questions if f.id in q.source.facts)) for f in bank.facts
+    ]
+
+
+def coverage_percent(banks: Sequence[Bank]) -> float:
+    """Covered or omitted facts over all facts, in percent (100 when there are no facts)."""
+    rows = [row for bank in banks for row in fact_coverage(bank)]
+    return 100.0 if not rows else 100.0 * sum(r.covered for r in rows) / len(rows)
+
+
+def coverage_report(banks: Sequence[Bank]) -> str:
+    out: list[str] = []
+    for bank in banks:
+        rows = fact_coverage(bank)
+        out.append(f"{bank.title} ({bank.id}): {len(rows)} facts")
+        for section in bank.article.sections:
+            srows = [r for r in rows if r.fact.section == section.id]
+            if not srows:
+                continue
+            out.append(f"\n{section.title}")
+            for r in srows:
+                if r.fact.omitted is not None:
+                    out.append(f"  {r.fact.id:<14} omitted: {r.fact.omitted}")
+                elif r.questions:
+                    out.append(f"  {r.fact.id:<14} {', '.join(q.id for q in r.questions)}")
+                else:
+                    out.append(f"  {r.fact.id:<14} NOT COVERED: {r.fact.text}")
+        uncovered = [r for r in rows if not r.covered]
+        omitted = [r for r in rows if r.fact.omitted is not None]
+        tested = len(rows) - len(uncovered) - len(omitted)
+        out.append("")
+        out.append(f"{tested} tested, {len(omitted)} omitted, {len(uncovered)} not covered")
+        if uncovered:
+            out.append("Not covered: " + ", ".join(r.fact.id for r in uncovered))
+        out.append("")
+    out.append(f"Coverage: {coverage_percent(banks):.1f}% of facts tested or omitted with a reason")
+    return "\n".join(out) + "\n"
