@@ -135,3 +135,105 @@ def export(paths: tuple[Path, ...], fmt: str, output: Path | None) -> None:
     else:
         _write(output, text)
         click.echo(f"Wrote {output}", err=True)
+
+
+# -- the terminal quiz (quizgen.quiz); imports nothing heavy -----------------------------------
+
+_QUESTION_TYPES = [
+    "multiple_choice", "multiple_select", "true_false", "cloze", "short_answer", "flashcard"
+]
+NO_COLOR = click.option("--no-color", is_flag=True, help="No colour (also when NO_COLOR is set).")
+
+
+def _quiz_io_and_store(no_color: bool) -> tuple[Any, Any]:
+    import os
+    import sys
+
+    from quizgen.progress import ProgressStore
+    from quizgen.quiz import TerminalIO, colour_wanted
+
+    io = TerminalIO(colour_wanted(no_color, dict(os.environ), sys.stdout.isatty()))
+    store = ProgressStore.open_default(warn=lambda m: click.echo(f"Warning: {m}", err=True))
+    return io, store
+
+
+def _exit_for(status: Any) -> None:
+    from quizgen.quiz import Status
+
+    if status is Status.INTERRUPTED:
+        raise click.exceptions.Exit(130)
+
+
+@main.command()
+@PATHS
+@click.option("--count", type=click.IntRange(min=1), help="Ask at most N questions.")
+@click.option("--tag", "tags", multiple=True, help="Only questions with this tag (repeatable).")
+@click.option("--section", "sections", multiple=True, help="Only this section (id or title).")
+@click.option(
+    "--type", "types", multiple=True, type=click.Choice(_QUESTION_TYPES), help="Only this type."
+)
+@click.option("--seed", help="Same seed: same questions, same order, same option order.")
+@click.option("--no-shuffle", is_flag=True, help="Keep the bank's order of questions and options.")
+@click.option("--retry-missed", is_flag=True, help="Ask only the questions missed last time.")
+@NO_COLOR
+def quiz(
+    paths: tuple[Path, ...],
+    count: int | None,
+    tags: tuple[str, ...],
+    sections: tuple[str, ...],
+    types: tuple[str, ...],
+    seed: str | None,
+    no_shuffle: bool,
+    retry_missed: bool,
+    no_color: bool,
+) -> None:
+    """Take a quiz in the terminal; progress is saved after every answer.
+
+    Keys at any prompt: ? help, h hint, s skip, u undo the last answer, q quit.
+    """
+    from quizgen.model import QuestionType
+    from quizgen.quiz import start_quiz
+    from quizgen.select import Selection
+
+    selection = Selection(
+        count, tags, sections, tuple(QuestionType(t) for t in types), seed, not no_shuffle
+    )
+    banks = _load(paths)
+    io, store = _quiz_io_and_store(no_color)
+    _exit_for(start_quiz(banks, selection, io, store, retry_missed=retry_missed))
+
+
+@main.command()
+@PATHS
+@click.option("--count", type=click.IntRange(min=1), help="Review at most N questions.")
+@click.option("--seed", help="Seed for the order of options.")
+@NO_COLOR
+def review(paths: tuple[Path, ...], count: int | None, seed: str | None, no_color: bool) -> None:
+    """Ask only the questions due for review (spaced repetition), and say when the next are due."""
+    from quizgen.quiz import start_review
+
+    banks = _load(paths)
+    io, store = _quiz_io_and_store(no_color)
+    _exit_for(start_review(banks, io, store, count=count, seed=seed))
+
+
+@main.command()
+@PATHS
+@click.option("--reset", is_flag=True, help="Forget the progress of these banks (asks first).")
+@click.option("--yes", is_flag=True, help="With --reset: do not ask for confirmation.")
+def progress(paths: tuple[Path, ...], reset: bool, yes: bool) -> None:
+    """Show what is learned, due and new in each section."""
+    from quizgen.progress import ProgressStore
+    from quizgen.quiz import progress_table
+
+    banks = _load(paths)
+    store = ProgressStore.open_default(warn=lambda m: click.echo(f"Warning: {m}", err=True))
+    if reset:
+        names = ", ".join(b.id for b in banks)
+        if not yes and not click.confirm(f"Forget all quiz progress for {names}?", default=False):
+            click.echo("Nothing changed.")
+            return
+        n = store.reset(b.id for b in banks)
+        click.echo(f"Progress cleared ({n} question record(s) forgotten).")
+        return
+    click.echo(progress_table(banks, store), nl=False)

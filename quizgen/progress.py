@@ -1,0 +1,246 @@
+"""Quiz progress kept between runs: one FSRS card per (bank id, question id), saved atomically.
+
+Scheduling uses FSRS (the `fsrs` package) without learning steps and without fuzzing, so every
+answer schedules the question a whole number of days ahead (a miss: tomorrow; a right answer:
+two days, then longer) and the same answers always give the same dates.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, cast
+
+from quizgen.errors import UsageError
+from quizgen.fsutil import write_atomic
+from quizgen.model import Bank
+
+FORMAT_VERSION = 1
+FILE_NAME = "progress.json"
+
+Key = tuple[str, str]  # (bank id, question id)
+
+
+def now() -> datetime:
+    """The current time in UTC. `QUIZGEN_NOW` (an ISO date-time) overrides it, for tests."""
+    fixed = os.environ.get("QUIZGEN_NOW")
+    if not fixed:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(fixed)
+    except ValueError as e:
+        raise UsageError(f"QUIZGEN_NOW is not an ISO date-time: {fixed!r}") from e
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def data_dir() -> Path:
+    """Where progress lives: `QUIZGEN_DATA_DIR`, else the user's data directory."""
+    override = os.environ.get("QUIZGEN_DATA_DIR")
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("quizgen", appauthor=False))
+
+
+class Grade(StrEnum):
+    """How an answer went, as the scheduler sees it."""
+
+    AGAIN = "again"  # wrong
+    HARD = "hard"  # right, but with a hint or a near-miss spelling
+    GOOD = "good"  # right
+
+
+@dataclass(frozen=True)
+class Record:
+    """What is known about one question: its FSRS card (as a dict) and simple counts."""
+
+    card: dict[str, Any]
+    seen: int
+    right: int
+
+    @property
+    def due(self) -> datetime:
+        return datetime.fromisoformat(str(self.card["due"]))
+
+
+def _scheduler() -> Any:
+    import fsrs
+
+    return fsrs.Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
+
+
+def schedule(record: Record | None, grade: Grade, when: datetime) -> Record:
+    """The record after one answer at `when`."""
+    import fsrs
+
+    card = fsrs.Card.from_dict(cast(Any, record.card)) if record else fsrs.Card(card_id=0, due=when)
+    rating = {Grade.AGAIN: fsrs.Rating.Again, Grade.HARD: fsrs.Rating.Hard}.get(
+        grade, fsrs.Rating.Good
+    )
+    card, _log = _scheduler().review_card(card, rating, when)
+    seen = (record.seen if record else 0) + 1
+    right = (record.right if record else 0) + (grade is not Grade.AGAIN)
+    return Record(dict(card.to_dict()), seen, right)
+
+
+class ProgressStore:
+    """The progress file: loaded once, saved after every change. Never raises on a bad file."""
+
+    def __init__(self, path: Path, warn: Callable[[str], None] | None = None) -> None:
+        self.path = path
+        self._warn = warn or (lambda message: None)
+        self.records: dict[Key, Record] = {}
+        self.last_missed: list[Key] = []
+        self._save_failed = False
+        self._load()
+
+    @classmethod
+    def open_default(cls, warn: Callable[[str], None] | None = None) -> ProgressStore:
+        return cls(data_dir() / FILE_NAME, warn)
+
+    def _load(self) -> None:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return
+        except OSError as e:
+            self._warn(f"could not read progress file {self.path} ({e.strerror}); starting afresh")
+            return
+        try:
+            data = json.loads(raw.decode("utf-8"))
+            records, missed = _parse(data)
+        except (ValueError, KeyError, TypeError) as e:
+            self._move_aside(f"{type(e).__name__}: {e}")
+            return
+        self.records, self.last_missed = records, missed
+
+    def _move_aside(self, reason: str) -> None:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        try:
+            os.replace(self.path, aside)
+        except OSError:
+            self._warn(f"progress file {self.path} is damaged ({reason}); starting afresh")
+            return
+        self._warn(
+            f"progress file {self.path} is damaged ({reason}); moved it to {aside.name} "
+            "and started afresh"
+        )
+
+    def save(self) -> None:
+        """Write the file atomically; a failure is reported once and the quiz goes on."""
+        data = {
+            "version": FORMAT_VERSION,
+            "cards": {
+                bank: {
+                    qid: _record_json(r)
+                    for (b, qid), r in sorted(self.records.items())
+                    if b == bank
+                }
+                for bank in sorted({b for b, _ in self.records})
+            },
+            "last_missed": [list(k) for k in self.last_missed],
+        }
+        try:
+            write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True) + "\n")
+        except OSError as e:
+            if not self._save_failed:
+                self._warn(f"could not save progress to {self.path} ({e.strerror or e})")
+            self._save_failed = True
+
+    def get(self, key: Key) -> Record | None:
+        return self.records.get(key)
+
+    def put(self, key: Key, record: Record | None) -> None:
+        """Set (or with None, forget) one question's record, and save."""
+        if record is None:
+            self.records.pop(key, None)
+        else:
+            self.records[key] = record
+        self.save()
+
+    def set_last_missed(self, keys: Iterable[Key]) -> None:
+        self.last_missed = list(keys)
+        self.save()
+
+    def reset(self, bank_ids: Iterable[str]) -> int:
+        """Forget every record of these banks; returns how many were forgotten."""
+        ids = set(bank_ids)
+        gone = [k for k in self.records if k[0] in ids]
+        for k in gone:
+            del self.records[k]
+        self.last_missed = [k for k in self.last_missed if k[0] not in ids]
+        self.save()
+        return len(gone)
+
+    def is_due(self, key: Key, when: datetime) -> bool:
+        record = self.records.get(key)
+        return record is not None and record.due <= when
+
+
+def _record_json(record: Record) -> dict[str, Any]:
+    return {"card": record.card, "seen": record.seen, "right": record.right}
+
+
+def _parse(data: Any) -> tuple[dict[Key, Record], list[Key]]:
+    import fsrs
+
+    if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
+        raise ValueError("not a quizgen progress file of version 1")
+    records: dict[Key, Record] = {}
+    for bank, cards in data["cards"].items():
+        for qid, raw in cards.items():
+            card = fsrs.Card.from_dict(raw["card"]).to_dict()  # raises on a damaged card
+            records[(str(bank), str(qid))] = Record(dict(card), int(raw["seen"]), int(raw["right"]))
+    missed = [(str(b), str(q)) for b, q in data.get("last_missed", [])]
+    return records, missed
+
+
+@dataclass(frozen=True)
+class SectionProgress:
+    bank: Bank
+    section_id: str
+    title: str
+    learned: int
+    due: int
+    new: int
+
+
+def section_progress(
+    banks: Sequence[Bank], store: ProgressStore, when: datetime
+) -> list[SectionProgress]:
+    """Per section of each bank: learned (seen, not due), due, and new (never answered)."""
+    rows = []
+    for bank in banks:
+        for section in bank.article.sections:
+            keys = [(bank.id, q.id) for q in bank.questions if q.source.section == section.id]
+            if not keys:
+                continue
+            due = sum(store.is_due(k, when) for k in keys)
+            new = sum(store.get(k) is None for k in keys)
+            rows.append(
+                SectionProgress(bank, section.id, section.title, len(keys) - due - new, due, new)
+            )
+    return rows
+
+
+def next_due(
+    banks: Sequence[Bank], store: ProgressStore, when: datetime
+) -> tuple[datetime, int] | None:
+    """The first due time after `when` among these banks' questions, and how many fall that day."""
+    upcoming = sorted(
+        r.due
+        for bank in banks
+        for q in bank.questions
+        if (r := store.get((bank.id, q.id))) is not None and r.due > when
+    )
+    if not upcoming:
+        return None
+    first = upcoming[0]
+    return first, sum(d.date() == first.date() for d in upcoming)

@@ -1,0 +1,592 @@
+"""The terminal quiz: asking questions, checking answers, feedback, summary and retry.
+
+All input and output goes through a `QuizIO` (`TerminalIO` for the real terminal), so the session
+logic can be driven by tests. Progress is recorded after every answer through a `ProgressStore`.
+This module must stay light to import: no genanki, no PDF engine.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from quizgen.answers import letter, match_text, parse_choice, parse_choices, parse_truth
+from quizgen.model import CLOZE_RE, Bank, Question, QuestionType
+from quizgen.progress import (
+    Grade,
+    Key,
+    ProgressStore,
+    Record,
+    next_due,
+    now,
+    schedule,
+    section_progress,
+)
+from quizgen.select import Picked, Selection, select_questions, shuffle_options
+
+MARK_RIGHT = "✓"
+MARK_WRONG = "✗"
+MARK_SKIP = "–"
+
+TYPE_LABELS = {
+    QuestionType.MULTIPLE_CHOICE: "multiple choice",
+    QuestionType.MULTIPLE_SELECT: "choose all that apply",
+    QuestionType.TRUE_FALSE: "true or false",
+    QuestionType.CLOZE: "fill in the blanks",
+    QuestionType.SHORT_ANSWER: "short answer",
+    QuestionType.FLASHCARD: "flashcard",
+}
+
+KEYS_HELP = "Keys: ? help   h hint   s skip   u undo last answer   q quit"
+
+
+class QuizIO(Protocol):
+    """Where the quiz reads and writes. `ask` raises EOFError at end of input."""
+
+    def ask(self, prompt: str) -> str: ...
+
+    def say(self, text: str = "", style: str | None = None) -> None: ...
+
+
+_STYLES: dict[str, dict[str, object]] = {
+    "right": {"fg": "green", "bold": True},
+    "wrong": {"fg": "red", "bold": True},
+    "heading": {"bold": True},
+    "dim": {"dim": True},
+}
+
+
+class TerminalIO:
+    """Line-based terminal I/O through click; echoes piped answers so a transcript reads well."""
+
+    def __init__(self, colour: bool) -> None:
+        import click
+
+        self._click = click
+        self.colour = colour
+
+    def ask(self, prompt: str) -> str:
+        click = self._click
+        click.echo(self._styled(prompt, "heading"), nl=False)
+        stdin = sys.stdin
+        line: str = stdin.readline()
+        if not line:
+            click.echo()
+            raise EOFError
+        line = line.rstrip("\r\n")
+        if not stdin.isatty():
+            click.echo(line)
+        return line
+
+    def say(self, text: str = "", style: str | None = None) -> None:
+        self._click.echo(self._styled(text, style))
+
+    def _styled(self, text: str, style: str | None) -> str:
+        if not self.colour or style is None:
+            return text
+        return self._click.style(text, **_STYLES[style])  # type: ignore[arg-type]
+
+
+def colour_wanted(no_color_flag: bool, environ: dict[str, str], is_tty: bool) -> bool:
+    """Colour only on a terminal, and never with --no-color or a non-empty NO_COLOR."""
+    return is_tty and not no_color_flag and not environ.get("NO_COLOR")
+
+
+class Outcome(StrEnum):
+    RIGHT = "right"
+    WRONG = "wrong"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class Answered:
+    item: Picked
+    outcome: Outcome
+    grade: Grade | None = None
+
+    @property
+    def key(self) -> Key:
+        return (self.item.bank.id, self.item.question.id)
+
+
+class Status(StrEnum):
+    FINISHED = "finished"
+    QUIT = "quit"
+    INTERRUPTED = "interrupted"  # Ctrl-C: the CLI exits 130
+    END_OF_INPUT = "end of input"
+
+
+@dataclass(frozen=True)
+class QuizResult:
+    status: Status
+    total: int
+    answers: tuple[Answered, ...] = field(default=())
+
+    @property
+    def score(self) -> int:
+        return sum(a.outcome is Outcome.RIGHT for a in self.answers)
+
+    @property
+    def missed(self) -> tuple[Answered, ...]:
+        return tuple(a for a in self.answers if a.outcome is not Outcome.RIGHT)
+
+
+class _Skip(Exception):
+    pass
+
+
+class _Undo(Exception):
+    pass
+
+
+class _Quit(Exception):
+    pass
+
+
+def prepare(picked: Sequence[Picked], seed: int | str | None, shuffle: bool) -> list[Picked]:
+    """Shuffle each question's options (by seed, so the same seed gives the same order)."""
+    if not shuffle:
+        return list(picked)
+    rng = random.Random(f"options:{seed}" if seed is not None else None)
+    return [Picked(p.bank, shuffle_options(p.question, rng)) for p in picked]
+
+
+def numbered_blanks(text: str) -> str:
+    """Cloze text with each deletion shown as [1] or [1: hint]."""
+
+    def repl(m: re.Match[str]) -> str:
+        return f"[{m.group(1)}: {m.group(3)}]" if m.group(3) else f"[{m.group(1)}]"
+
+    return CLOZE_RE.sub(repl, text)
+
+
+def _first_letter_hint(answer: str) -> str:
+    words = answer.split()
+    return f'It starts with "{answer[:1]}" ({len(words)} word{"s" if len(words) != 1 else ""}, ' + (
+        f"{len(answer)} characters)."
+    )
+
+
+class QuizSession:
+    """One run through a list of questions."""
+
+    def __init__(
+        self,
+        items: Sequence[Picked],
+        io: QuizIO,
+        store: ProgressStore | None,
+        *,
+        clock: Callable[[], datetime] = now,
+        remember_missed: bool = True,
+        seed: int | str | None = None,
+    ) -> None:
+        self.items = list(items)
+        self.io = io
+        self.store = store
+        self.clock = clock
+        self.remember_missed = remember_missed
+        self.rng = random.Random(f"hints:{seed}" if seed is not None else None)
+        self._history: list[tuple[int, Answered, Record | None]] = []
+        self._hint_used = False
+        self._how_to_answer = ""
+
+    # -- the loop ---------------------------------------------------------------------------
+
+    def run(self) -> QuizResult:
+        index = 0
+        status = Status.FINISHED
+        while index < len(self.items):
+            try:
+                answered = self._ask(index)
+            except _Undo:
+                index = self._undo(index)
+                continue
+            except _Quit:
+                status = Status.QUIT
+                break
+            except KeyboardInterrupt:
+                status = Status.INTERRUPTED
+                break
+            except EOFError:
+                status = Status.END_OF_INPUT
+                break
+            self._record(index, answered)
+            index += 1
+        return QuizResult(status, len(self.items), tuple(a for _, a, _ in self._history))
+
+    def _record(self, index: int, answered: Answered) -> None:
+        before = self.store.get(answered.key) if self.store else None
+        self._history.append((index, answered, before))
+        if self.store is None:
+            return
+        if answered.grade is not None:
+            self.store.put(answered.key, schedule(before, answered.grade, self.clock()))
+        self._save_missed()
+
+    def _undo(self, index: int) -> int:
+        if not self._history:
+            self.io.say("Nothing to undo yet.")
+            return index
+        previous, answered, before = self._history.pop()
+        if self.store is not None:
+            if answered.grade is not None:
+                self.store.put(answered.key, before)
+            self._save_missed()
+        self.io.say(f"Undone: your answer to question {previous + 1}. Here it is again.")
+        self.io.say()
+        return previous
+
+    def _save_missed(self) -> None:
+        if self.store is not None and self.remember_missed:
+            self.store.set_last_missed(
+                a.key for _, a, _ in self._history if a.outcome is not Outcome.RIGHT
+            )
+
+    # -- reading a line -----------------------------------------------------------------------
+
+    def _read(self, prompt: str, on_hint: Callable[[], None], allow_empty: bool = False) -> str:
+        """One answer line; handles the keys ? h s u q, which work at every prompt."""
+        while True:
+            line = self.io.ask(prompt).strip()
+            key = line.casefold()
+            if key == "?":
+                self._help()
+            elif key == "h":
+                self._hint_used = True
+                on_hint()
+            elif key == "s":
+                raise _Skip
+            elif key == "u":
+                raise _Undo
+            elif key == "q":
+                raise _Quit
+            elif line or allow_empty:
+                return line
+
+    def _help(self) -> None:
+        self.io.say(self._how_to_answer)
+        self.io.say(KEYS_HELP)
+
+    # -- asking -------------------------------------------------------------------------------
+
+    def _ask(self, index: int) -> Answered:
+        item = self.items[index]
+        q = item.question
+        self._hint_used = False
+        self.io.say(
+            f"Question {index + 1} of {len(self.items)}  ({TYPE_LABELS[q.type]})", "heading"
+        )
+        ask = {
+            QuestionType.MULTIPLE_CHOICE: self._ask_choice,
+            QuestionType.MULTIPLE_SELECT: self._ask_choice,
+            QuestionType.TRUE_FALSE: self._ask_truth,
+            QuestionType.SHORT_ANSWER: self._ask_short,
+            QuestionType.CLOZE: self._ask_cloze,
+            QuestionType.FLASHCARD: self._ask_flashcard,
+        }[q.type]
+        try:
+            right, near = ask(q)
+        except _Skip:
+            self.io.say(f"{MARK_SKIP} Skipped. The answer: {q.answer_text()}")
+            self.io.say()
+            return Answered(item, Outcome.SKIPPED)
+        self._feedback(item, right, near)
+        if not right:
+            return Answered(item, Outcome.WRONG, Grade.AGAIN)
+        hard = near or self._hint_used
+        return Answered(item, Outcome.RIGHT, Grade.HARD if hard else Grade.GOOD)
+
+    def _ask_choice(self, q: Question) -> tuple[bool, bool]:
+        many = q.type is QuestionType.MULTIPLE_SELECT
+        removed: set[int] = set()
+        n = len(q.options)
+        self._how_to_answer = (
+            f"Type the letters of every right option, like 'a c' or 'a,c' (a-{letter(n - 1)}), "
+            "or their numbers."
+            if many
+            else f"Type a letter (a-{letter(n - 1)}), a number (1-{n}), or the option's text."
+        )
+
+        def show() -> None:
+            for i, option in enumerate(q.options):
+                if i not in removed:
+                    self.io.say(f"  {letter(i)}) {option}")
+
+        def hint() -> None:
+            wrong = [i for i in range(n) if i not in q.correct and i not in removed]
+            if len(wrong) <= (0 if many else 1):
+                self.io.say("No more hints for this question.")
+                return
+            gone = self.rng.choice(wrong)
+            removed.add(gone)
+            self.io.say(f"Hint: it is not {letter(gone)}) {q.options[gone]}")
+            show()
+
+        self.io.say(q.prompt)
+        show()
+        while True:
+            line = self._read("Your answers: " if many else "Your answer: ", hint)
+            choice = parse_choices(line, q.options) if many else parse_choice(line, q.options)
+            if choice is None:
+                self.io.say(f"Not understood. {self._how_to_answer} (? for help)")
+                continue
+            picked = ", ".join(f"{letter(i)}) {q.options[i]}" for i in choice.indices)
+            if choice.near:
+                self.io.say(f"Taken as: {picked}")
+            return set(choice.indices) == set(q.correct), bool(choice.near)
+
+    def _ask_truth(self, q: Question) -> tuple[bool, bool]:
+        self._how_to_answer = "Type true or false (t/f, yes/no also work)."
+
+        def hint() -> None:
+            self.io.say(
+                f"Hint: {q.hint}" if q.hint else "No hint for this one: it is true or false."
+            )
+
+        self.io.say(f"True or false: {q.prompt}")
+        while True:
+            value = parse_truth(self._read("true/false: ", hint))
+            if value is None:
+                self.io.say(f"Not understood. {self._how_to_answer}")
+                continue
+            return value == q.truth, False
+
+    def _ask_short(self, q: Question) -> tuple[bool, bool]:
+        self._how_to_answer = "Type your answer in a few words; spelling need not be perfect."
+        hints = [f"Hint: {q.hint}"] if q.hint else []
+        hints.append(f"Hint: {_first_letter_hint(q.accepted[0])}")
+
+        def hint() -> None:
+            self.io.say(hints.pop(0) if len(hints) > 1 else hints[0])
+
+        self.io.say(q.prompt)
+        found = match_text(self._read("Your answer: ", hint), q.accepted)
+        if found is None:
+            return False, False
+        if not found.exact:
+            self.io.say(f"Close enough. It is spelled: {found.accepted}")
+        return True, not found.exact
+
+    def _ask_cloze(self, q: Question) -> tuple[bool, bool]:
+        self._how_to_answer = "Type the missing word(s) for each numbered blank in turn."
+        numbers: list[int] = []
+        for d in q.deletions:
+            if d.number not in numbers:
+                numbers.append(d.number)
+        self.io.say("Fill in the blanks:")
+        self.io.say(numbered_blanks(q.prompt))
+        all_right, any_near = True, False
+        for number in numbers:
+            answers = [d.answer for d in q.deletions if d.number == number]
+
+            def hint(answer: str = answers[0]) -> None:
+                self.io.say(f"Hint: {_first_letter_hint(answer)}")
+
+            found = match_text(self._read(f"Blank {number}: ", hint), answers)
+            if found is None:
+                all_right = False
+                self.io.say(f"  {MARK_WRONG} blank {number} is: {answers[0]}")
+            elif not found.exact:
+                any_near = True
+                self.io.say(f"  Close enough. It is spelled: {found.accepted}")
+        return all_right, any_near
+
+    def _ask_flashcard(self, q: Question) -> tuple[bool, bool]:
+        self._how_to_answer = "Think of the answer, press Enter to see it, then say if you knew it."
+        back = q.back or ""
+
+        def hint() -> None:
+            self.io.say(f"Hint: {q.hint}" if q.hint else f"Hint: {_first_letter_hint(back)}")
+
+        self.io.say(q.prompt)
+        self._read("Press Enter to show the answer: ", hint, allow_empty=True)
+        self.io.say(f"Answer: {back}")
+        self._how_to_answer = "Type y if you knew the answer, n if you did not."
+        while True:
+            knew = parse_truth(self._read("Did you know it? (y/n): ", hint))
+            if knew is not None:
+                return knew, False
+            self.io.say(self._how_to_answer)
+
+    # -- feedback and summary ---------------------------------------------------------------
+
+    def _feedback(self, item: Picked, right: bool, near: bool) -> None:
+        q = item.question
+        if right:
+            self.io.say(f"{MARK_RIGHT} Correct", "right")
+        else:
+            self.io.say(f"{MARK_WRONG} Incorrect", "wrong")
+        if q.type is QuestionType.CLOZE:
+            self.io.say(f"Answer: {CLOZE_RE.sub(lambda m: m.group(2), q.prompt)}")
+        elif q.type is not QuestionType.FLASHCARD:
+            self.io.say(f"Answer: {q.answer_text()}")
+        self.io.say(f"Why: {q.explanation}")
+        self.io.say(item.bank.source_line(q), "dim")
+        self.io.say()
+
+
+def summarise(result: QuizResult, io: QuizIO) -> None:
+    """Score, what was missed with the right answers, and why the quiz stopped early if it did."""
+    answered = len(result.answers)
+    if result.status is not Status.FINISHED:
+        why = {
+            Status.QUIT: "You quit",
+            Status.INTERRUPTED: "Interrupted",
+            Status.END_OF_INPUT: "End of input",
+        }[result.status]
+        io.say(f"{why} after {answered} of {result.total} questions.", "heading")
+    io.say(f"Score: {result.score}/{answered}", "heading")
+    if result.missed:
+        io.say("Missed:" if result.status is Status.FINISHED else "Missed so far:")
+        for a in result.missed:
+            tag = " (skipped)" if a.outcome is Outcome.SKIPPED else ""
+            q = a.item.question
+            shown = numbered_blanks(q.prompt) if q.type is QuestionType.CLOZE else q.prompt
+            io.say(f"  {MARK_WRONG} {shown}{tag}")
+            io.say(f"      Answer: {q.answer_text()}")
+
+
+def run_quiz(
+    items: Sequence[Picked],
+    io: QuizIO,
+    store: ProgressStore | None,
+    *,
+    clock: Callable[[], datetime] = now,
+    remember_missed: bool = True,
+    offer_retry: bool = True,
+    seed: int | str | None = None,
+) -> Status:
+    """Run a quiz to the end, print the summary, and offer to retry what was missed."""
+    while True:
+        result = QuizSession(
+            items, io, store, clock=clock, remember_missed=remember_missed, seed=seed
+        ).run()
+        io.say()
+        summarise(result, io)
+        if store is not None and result.answers and store.path:
+            io.say(f"Progress saved in {store.path}.", "dim")
+        if result.status is not Status.FINISHED or not result.missed or not offer_retry:
+            return result.status
+        try:
+            again = io.ask(f"Retry the {len(result.missed)} missed question(s) now? (y/n): ")
+        except EOFError:
+            return Status.END_OF_INPUT
+        except KeyboardInterrupt:
+            return Status.INTERRUPTED
+        if parse_truth(again) is not True:
+            return Status.FINISHED
+        io.say()
+        items = [a.item for a in result.missed]
+
+
+def missed_last_time(items: Sequence[Picked], store: ProgressStore) -> list[Picked]:
+    """The questions missed in the last quiz, in the order they were asked."""
+    by_key = {(p.bank.id, p.question.id): p for p in items}
+    return [by_key[k] for k in store.last_missed if k in by_key]
+
+
+def due_now(items: Sequence[Picked], store: ProgressStore, when: datetime) -> list[Picked]:
+    """Questions whose review is due, the longest overdue first."""
+    due = [p for p in items if store.is_due((p.bank.id, p.question.id), when)]
+    return sorted(due, key=lambda p: store.records[(p.bank.id, p.question.id)].due)
+
+
+def describe_when(moment: datetime, when: datetime) -> str:
+    """'tomorrow', 'in 3 days' or 'in 5 hours', with the date."""
+    seconds = (moment - when).total_seconds()
+    days = (moment.date() - when.date()).days
+    if seconds < 3600:
+        rel = "in less than an hour"
+    elif days == 0:
+        rel = f"in {int(seconds // 3600)} hours"
+    elif days == 1:
+        rel = "tomorrow"
+    else:
+        rel = f"in {days} days"
+    return f"{rel} ({moment.strftime('%Y-%m-%d')})"
+
+
+def stdout_is_tty() -> bool:
+    return sys.stdout.isatty()
+
+
+def start_quiz(
+    banks: Sequence[Bank],
+    selection: Selection,
+    io: QuizIO,
+    store: ProgressStore,
+    *,
+    retry_missed: bool = False,
+) -> Status:
+    """`quizgen quiz`: pick the questions (or last time's misses) and run the quiz."""
+    if not retry_missed:
+        picked = select_questions(banks, selection)
+    else:
+        everything = select_questions(banks, replace(selection, count=None, shuffle=False))
+        picked = missed_last_time(everything, store)
+        if selection.count is not None:
+            picked = picked[: selection.count]
+        if not picked:
+            io.say("Nothing to retry: no questions were missed in the last quiz.")
+            return Status.FINISHED
+        io.say(f"Retrying the {len(picked)} question(s) missed last time.")
+    items = prepare(picked, selection.seed, selection.shuffle)
+    return run_quiz(items, io, store, seed=selection.seed)
+
+
+def start_review(
+    banks: Sequence[Bank],
+    io: QuizIO,
+    store: ProgressStore,
+    *,
+    count: int | None = None,
+    seed: int | str | None = None,
+) -> Status:
+    """`quizgen review`: ask only the questions that are due, then say when the next are due."""
+    when = now()
+    everything = [Picked(b, q) for b in banks for q in b.questions]
+    due = due_now(everything, store, when)[:count]
+    if due:
+        io.say(f"{len(due)} question(s) due for review.")
+        io.say()
+        status = run_quiz(prepare(due, seed, True), io, store, remember_missed=False, seed=seed)
+        if status is Status.INTERRUPTED:
+            return status
+    else:
+        io.say("Nothing is due for review now.")
+    upcoming = next_due(banks, store, now())
+    if upcoming is not None:
+        moment, n = upcoming
+        io.say(f"Next due: {n} question(s) {describe_when(moment, now())}.")
+    elif not store.records:
+        io.say("No progress yet: run `quizgen quiz` first.")
+    return Status.FINISHED
+
+
+def progress_table(banks: Sequence[Bank], store: ProgressStore) -> str:
+    """`quizgen progress`: learned, due and new per section, and when the next are due."""
+    when = now()
+    rows = section_progress(banks, store, when)
+    width = max([len("Section"), *(len(r.title) for r in rows)])
+    lines: list[str] = []
+    for bank in banks:
+        lines.append(f"{bank.title} ({bank.id})")
+        lines.append(f"  {'Section':<{width}}  learned  due  new")
+        totals = [0, 0, 0]
+        for r in rows:
+            if r.bank is bank:
+                lines.append(f"  {r.title:<{width}}  {r.learned:>7}  {r.due:>3}  {r.new:>3}")
+                totals = [totals[0] + r.learned, totals[1] + r.due, totals[2] + r.new]
+        lines.append(f"  {'Total':<{width}}  {totals[0]:>7}  {totals[1]:>3}  {totals[2]:>3}")
+        lines.append("")
+    upcoming = next_due(banks, store, when)
+    if upcoming is not None:
+        lines.append(f"Next due: {upcoming[1]} question(s) {describe_when(upcoming[0], when)}.")
+    lines.append(f"Progress file: {store.path}")
+    return "\n".join(lines) + "\n"
