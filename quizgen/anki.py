@@ -1,0 +1,475 @@
+"""Anki decks: one deck per bank, one subdeck per article section, built with genanki.
+
+Stability rules a learner's review history depends on (see docs/notes on Anki):
+- model ids, field ids and template ids are constants; field and template names and their order
+  never change (Anki treats a changed field list as a different note type and reports conflicts);
+- deck ids are derived from the bank id and section id, note GUIDs from the bank id and question id,
+  so rewording a question updates its note in place;
+- every note carries the build `timestamp` as its modification time, and Anki's importer updates a
+  note only when that time is newer: the caller moves the timestamp forward when a bank changes.
+
+All text from banks is plain text and is HTML-escaped here. The output is byte-identical for the
+same banks and timestamp: the sqlite file is serialized from memory and the zip entries carry a
+fixed date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import itertools
+import json
+import sqlite3
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import genanki
+
+from quizgen.errors import BuildError
+from quizgen.model import CLOZE_RE, Bank, Question, QuestionType
+
+# Fixed ids: never change them, or every learner's import creates a second copy of each note type.
+CHOICE_MODEL_ID = 1_733_104_001
+TRUE_FALSE_MODEL_ID = 1_733_104_002
+CLOZE_MODEL_ID = 1_733_104_003
+SHORT_ANSWER_MODEL_ID = 1_733_104_004
+FLASHCARD_MODEL_ID = 1_733_104_005
+
+# Fixed zip entry date (the earliest a zip holds): archive bytes must not depend on the clock.
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+CSS = """\
+.card {
+  font-family: -apple-system, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif;
+  font-size: 20px;
+  line-height: 1.5;
+  text-align: left;
+  color: #1b1b1b;
+  background-color: #fdfdfd;
+}
+.qz {
+  max-width: 34em;
+  margin: 0 auto;
+  padding: 0 0.6em;
+  overflow-wrap: break-word;
+  word-wrap: break-word;
+}
+.kind {
+  font-size: 0.75em;
+  letter-spacing: 0.04em;
+  text-transform: uppercase;
+  color: #555;
+  margin: 0.25em 0 0.5em;
+}
+.prompt { font-weight: 600; margin: 0 0 0.75em; }
+ul.options { list-style: none; padding: 0; margin: 0 0 1em; }
+ul.options li {
+  padding: 0.4em 0.6em;
+  margin: 0.4em 0;
+  border: 1px solid #b9b9b9;
+  border-radius: 0.4em;
+}
+ul.options li.correct { border: 2px solid #1a7f37; }
+.letter { font-weight: 700; }
+.mark { display: inline-block; width: 1.2em; font-weight: 700; }
+.answer { margin: 0.75em 0; }
+.explanation { margin: 0.75em 0; }
+.label { font-weight: 700; }
+.source { font-size: 0.85em; color: #444; margin: 0.75em 0; }
+.smallprint {
+  font-size: 0.7em;
+  color: #555;
+  margin-top: 1.5em;
+  padding-top: 0.5em;
+  border-top: 1px solid #d0d0d0;
+}
+.cloze { font-weight: 700; color: #0b4f9c; }
+#typeans { font-size: 1em; width: 100%; box-sizing: border-box; }
+a { color: #0b4f9c; }
+hr#answer { border: 0; border-top: 1px solid #d0d0d0; margin: 1em 0; }
+.card.nightMode, .card.night_mode, .nightMode .card, .night_mode .card {
+  color: #e6e6e6;
+  background-color: #1f1f1f;
+}
+.nightMode .kind, .night_mode .kind,
+.nightMode .source, .night_mode .source,
+.nightMode .smallprint, .night_mode .smallprint { color: #bdbdbd; }
+.nightMode ul.options li, .night_mode ul.options li { border-color: #6b6b6b; }
+.nightMode ul.options li.correct, .night_mode ul.options li.correct { border-color: #5cc878; }
+.nightMode .cloze, .night_mode .cloze, .nightMode a, .night_mode a { color: #8cc4ff; }
+"""
+
+# The parts every back shows, after the answer.
+_BACK_FOOTER = (
+    '{{#Explanation}}<div class="explanation"><span class="label">Why:</span> '
+    "{{Explanation}}</div>{{/Explanation}}\n"
+    '<div class="source">{{Source}}</div>\n'
+    '<div class="smallprint">{{Disclaimer}}<br>{{Credit}} · question {{Question ID}}</div>'
+)
+
+_COMMON_FIELDS = ("Explanation", "Source", "Credit", "Disclaimer", "Question ID")
+
+
+def _stable_id(*parts: str) -> int:
+    """A positive id below 2**31 from a hash of `parts` (small enough for every client)."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()
+    return (1 << 30) + int.from_bytes(digest[:8], "big") % (1 << 30)
+
+
+@dataclass(frozen=True)
+class _ModelSpec:
+    model_id: int
+    name: str
+    fields: tuple[str, ...]
+    templates: tuple[tuple[str, str, str], ...]  # (name, front, back)
+    cloze: bool = False
+
+    def build(self) -> genanki.Model:
+        """A fresh genanki Model (genanki mutates the dicts it writes, so never share them)."""
+        return genanki.Model(
+            model_id=self.model_id,
+            name=self.name,
+            fields=[
+                {"name": name, "id": _stable_id("field", str(self.model_id), name)}
+                for name in self.fields
+            ],
+            templates=[
+                {
+                    "name": name,
+                    "qfmt": front,
+                    "afmt": back,
+                    "id": _stable_id("template", str(self.model_id), name),
+                }
+                for name, front, back in self.templates
+            ],
+            css=CSS,
+            model_type=genanki.Model.CLOZE if self.cloze else genanki.Model.FRONT_BACK,
+        )
+
+
+CHOICE_MODEL = _ModelSpec(
+    CHOICE_MODEL_ID,
+    "quizgen: multiple choice",
+    ("Prompt", "Instruction", "Options", "Answer", *_COMMON_FIELDS),
+    (
+        (
+            "Choice",
+            '<div class="qz">\n<div class="kind">{{Instruction}}</div>\n'
+            '<div class="prompt">{{Prompt}}</div>\n{{Options}}\n</div>',
+            '<div class="qz">\n<div class="kind">{{Instruction}}</div>\n'
+            '<div class="prompt">{{Prompt}}</div>\n<hr id="answer">\n'
+            '<div class="answer">{{Answer}}</div>\n' + _BACK_FOOTER + "\n</div>",
+        ),
+    ),
+)
+
+TRUE_FALSE_MODEL = _ModelSpec(
+    TRUE_FALSE_MODEL_ID,
+    "quizgen: true or false",
+    ("Statement", "Answer", *_COMMON_FIELDS),
+    (
+        (
+            "True or false",
+            '<div class="qz">\n<div class="kind">True or false?</div>\n'
+            '<div class="prompt">{{Statement}}</div>\n</div>',
+            '<div class="qz">\n<div class="kind">True or false?</div>\n'
+            '<div class="prompt">{{Statement}}</div>\n<hr id="answer">\n'
+            '<div class="answer">{{Answer}}</div>\n' + _BACK_FOOTER + "\n</div>",
+        ),
+    ),
+)
+
+CLOZE_MODEL = _ModelSpec(
+    CLOZE_MODEL_ID,
+    "quizgen: cloze",
+    ("Text", *_COMMON_FIELDS),
+    (
+        (
+            "Cloze",
+            '<div class="qz">\n<div class="kind">Fill in the blank</div>\n'
+            '<div class="prompt">{{cloze:Text}}</div>\n</div>',
+            '<div class="qz">\n<div class="kind">Fill in the blank</div>\n'
+            '<div class="prompt">{{cloze:Text}}</div>\n<hr id="answer">\n'
+            + _BACK_FOOTER
+            + "\n</div>",
+        ),
+    ),
+    cloze=True,
+)
+
+SHORT_ANSWER_MODEL = _ModelSpec(
+    SHORT_ANSWER_MODEL_ID,
+    "quizgen: short answer",
+    ("Prompt", "Answer", "Other Answers", *_COMMON_FIELDS),
+    (
+        (
+            "Type the answer",
+            '<div class="qz">\n<div class="kind">Type your answer</div>\n'
+            '<div class="prompt">{{Prompt}}</div>\n{{type:Answer}}\n</div>',
+            '<div class="qz">\n<div class="kind">Type your answer</div>\n'
+            '<div class="prompt">{{Prompt}}</div>\n{{type:Answer}}\n<hr id="answer">\n'
+            '<div class="answer"><span class="label">Answer:</span> <b>{{Answer}}</b></div>\n'
+            '{{#Other Answers}}<div class="answer"><span class="label">Also accepted:</span> '
+            "{{Other Answers}}</div>{{/Other Answers}}\n" + _BACK_FOOTER + "\n</div>",
+        ),
+    ),
+)
+
+FLASHCARD_MODEL = _ModelSpec(
+    FLASHCARD_MODEL_ID,
+    "quizgen: flashcard",
+    ("Front", "Back", *_COMMON_FIELDS),
+    (
+        (
+            "Card",
+            '<div class="qz">\n<div class="prompt">{{Front}}</div>\n</div>',
+            '<div class="qz">\n<div class="prompt">{{Front}}</div>\n<hr id="answer">\n'
+            '<div class="answer">{{Back}}</div>\n' + _BACK_FOOTER + "\n</div>",
+        ),
+    ),
+)
+
+MODEL_SPECS: tuple[_ModelSpec, ...] = (
+    CHOICE_MODEL,
+    TRUE_FALSE_MODEL,
+    CLOZE_MODEL,
+    SHORT_ANSWER_MODEL,
+    FLASHCARD_MODEL,
+)
+
+_SPEC_FOR_TYPE = {
+    QuestionType.MULTIPLE_CHOICE: CHOICE_MODEL,
+    QuestionType.MULTIPLE_SELECT: CHOICE_MODEL,
+    QuestionType.TRUE_FALSE: TRUE_FALSE_MODEL,
+    QuestionType.CLOZE: CLOZE_MODEL,
+    QuestionType.SHORT_ANSWER: SHORT_ANSWER_MODEL,
+    QuestionType.FLASHCARD: FLASHCARD_MODEL,
+}
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _letter(index: int) -> str:
+    """A, B, ... Z, then AA, AB, ... (banks rarely have more than six options)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def cloze_html(text: str) -> str:
+    """Escape a cloze text piece by piece, keeping the `{{cN::answer::hint}}` syntax intact."""
+    out: list[str] = []
+    last = 0
+    for m in CLOZE_RE.finditer(text):
+        out.append(_esc(text[last : m.start()]))
+        number, answer, hint = m.group(1), m.group(2), m.group(3)
+        hint_part = f"::{_esc(hint)}" if hint is not None else ""
+        out.append(f"{{{{c{number}::{_esc(answer)}{hint_part}}}}}")
+        last = m.end()
+    out.append(_esc(text[last:]))
+    return "".join(out)
+
+
+def anki_tag(text: str) -> str:
+    """An Anki-safe tag: no whitespace (runs become `-`)."""
+    return "-".join(text.split())
+
+
+def note_tags(bank: Bank, question: Question) -> list[str]:
+    """The question's own tags, then the bank id and `difficulty::<level>`, without repeats."""
+    tags = [anki_tag(t) for t in question.tags]
+    tags.append(anki_tag(bank.id))
+    if question.difficulty is not None:
+        tags.append(f"difficulty::{question.difficulty.value}")
+    return list(dict.fromkeys(t for t in tags if t))
+
+
+def source_html(bank: Bank, question: Question) -> str:
+    """`From <i>Article</i>, section “Section”`; the title links to the article if it has a URL."""
+    title = f"<i>{_esc(bank.article.title)}</i>"
+    if bank.article.url:
+        title = f'<a href="{html.escape(bank.article.url, quote=True)}">{title}</a>'
+    section = _esc(bank.section_title(question.source.section))
+    return f"From {title}, section “{section}”"
+
+
+def _options_html(question: Question) -> str:
+    items = "".join(
+        f'<li><span class="letter">{_letter(i)}.</span> {_esc(option)}</li>'
+        for i, option in enumerate(question.options)
+    )
+    return f'<ul class="options">{items}</ul>'
+
+
+def _marked_options_html(question: Question) -> str:
+    """Every option again, the correct ones in bold with a check mark (not by colour alone)."""
+    correct = set(question.correct)
+    letters = ", ".join(_letter(i) for i in sorted(correct))
+    heading = "Correct answer" if len(correct) == 1 else "Correct answers"
+    items = []
+    for i, option in enumerate(question.options):
+        text = f'<span class="letter">{_letter(i)}.</span> {_esc(option)}'
+        if i in correct:
+            items.append(f'<li class="correct"><b><span class="mark">✓</span>{text}</b></li>')
+        else:
+            items.append(f'<li><span class="mark"></span>{text}</li>')
+    return (
+        f'<div><span class="label">{heading}:</span> <b>{letters}</b></div>'
+        f'<ul class="options">{"".join(items)}</ul>'
+    )
+
+
+def anki_fields(bank: Bank, question: Question) -> list[str]:
+    """The note's field values (HTML), in the order of its note type's fields."""
+    common = [
+        _esc(question.explanation),
+        source_html(bank, question),
+        _esc(bank.credit),
+        _esc(bank.disclaimer),
+        _esc(question.id),
+    ]
+    t = question.type
+    if t is QuestionType.MULTIPLE_CHOICE or t is QuestionType.MULTIPLE_SELECT:
+        instruction = (
+            "Choose one answer"
+            if t is QuestionType.MULTIPLE_CHOICE
+            else "Choose every correct answer"
+        )
+        return [
+            _esc(question.prompt),
+            instruction,
+            _options_html(question),
+            _marked_options_html(question),
+            *common,
+        ]
+    if t is QuestionType.TRUE_FALSE:
+        verdict = (
+            "<b>✓ True</b>: this statement is correct."
+            if question.truth
+            else "<b>✗ False</b>: this statement is not correct."
+        )
+        return [_esc(question.prompt), verdict, *common]
+    if t is QuestionType.CLOZE:
+        return [cloze_html(question.prompt), *common]
+    if t is QuestionType.SHORT_ANSWER:
+        first, *others = question.accepted
+        return [_esc(question.prompt), _esc(first), ", ".join(_esc(a) for a in others), *common]
+    return [_esc(question.prompt), _esc(question.back or ""), *common]
+
+
+def note_guid(bank: Bank, question: Question) -> str:
+    """The note GUID: from the bank id and question id only, so edits update the note in place."""
+    return str(genanki.guid_for(bank.id, question.id))
+
+
+def deck_id(bank: Bank, section_id: str | None = None) -> int:
+    """Stable deck id of a bank's deck (section None) or of one section's subdeck."""
+    if section_id is None:
+        return _stable_id("deck", bank.id)
+    return _stable_id("deck", bank.id, section_id)
+
+
+def deck_name(bank: Bank, section_id: str) -> str:
+    """`<bank deck>::<section title>` (a `::` inside the title would nest deeper, so it is cut)."""
+    title = " ".join(bank.section_title(section_id).replace("::", ":").split())
+    return f"{bank.deck}::{title}"
+
+
+def _deck_description(bank: Bank) -> str:
+    title, credit, disclaimer = _esc(bank.title), _esc(bank.credit), _esc(bank.disclaimer)
+    return f"<b>{title}</b><br>{credit}<br><small>{disclaimer}</small>"
+
+
+class _TimedNote(genanki.Note):  # type: ignore[misc]
+    """A note stamped with its own modification time instead of the package's."""
+
+    def __init__(self, mtime: float | None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.mtime = mtime
+
+    def write_to_db(self, cursor: Any, timestamp: float, deck_id: int, id_gen: Any) -> None:
+        when = timestamp if self.mtime is None else self.mtime
+        super().write_to_db(cursor, when, deck_id, id_gen)
+
+
+def build_decks(
+    banks: Sequence[Bank], note_times: Mapping[str, float] | None = None
+) -> list[genanki.Deck]:
+    """The genanki decks: per bank, its top deck, then one subdeck per section with questions.
+
+    `note_times` maps question ids to their notes' modification times (default: the package's).
+    """
+    times = note_times or {}
+    models = {spec.model_id: spec.build() for spec in MODEL_SPECS}
+    decks: list[genanki.Deck] = []
+    seen_ids: dict[int, str] = {}
+    for bank in banks:
+        top = genanki.Deck(deck_id(bank), bank.deck, _deck_description(bank))
+        decks.append(top)
+        for section in bank.article.sections:
+            questions = [q for q in bank.questions if q.source.section == section.id]
+            if not questions:
+                continue
+            deck = genanki.Deck(deck_id(bank, section.id), deck_name(bank, section.id))
+            for question in questions:
+                model = models[_SPEC_FOR_TYPE[question.type].model_id]
+                deck.add_note(
+                    _TimedNote(
+                        times.get(question.id),
+                        model=model,
+                        fields=anki_fields(bank, question),
+                        tags=note_tags(bank, question),
+                        guid=note_guid(bank, question),
+                    )
+                )
+            decks.append(deck)
+    for d in decks:
+        other = seen_ids.setdefault(d.deck_id, d.name)
+        if other != d.name:
+            raise BuildError(f"two decks share the id {d.deck_id}: {other!r} and {d.name!r}")
+    return decks
+
+
+def _zip_entry(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = 3  # Unix, whatever platform builds it
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def render_apkg(
+    banks: Sequence[Bank], timestamp: float, note_times: Mapping[str, float] | None = None
+) -> bytes:
+    """The .apkg bytes for `banks`; the same inputs give the same bytes.
+
+    `timestamp` stamps the note types and, unless `note_times` gives a question's own time (the
+    epoch of its last change), every note: Anki updates a note on import only when it is newer.
+    """
+    if not banks:
+        raise BuildError("no banks to build an Anki deck from")
+    decks = build_decks(banks, note_times)
+    package = genanki.Package(decks)
+    conn = sqlite3.connect(":memory:")
+    try:
+        cursor = conn.cursor()
+        # Note and card ids count up from the timestamp in milliseconds, as genanki does itself.
+        ids: Any = itertools.count(int(timestamp * 1000))
+        package.write_to_db(cursor, timestamp, ids)
+        conn.commit()
+        collection = conn.serialize()
+    finally:
+        conn.close()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(_zip_entry("collection.anki2"), collection)
+        archive.writestr(_zip_entry("media"), json.dumps({}))
+    return buffer.getvalue()

@@ -1,0 +1,150 @@
+"""Build timestamps that move forward when (and only when) the banks change.
+
+Anki's importer updates a note only when the incoming note is newer than the one the learner has,
+and treats an unchanged note with a newer time as an update too. So every output gets:
+
+- a build epoch: `SOURCE_DATE_EPOCH` when set (reproducible builds; nothing is written), else the
+  epoch remembered in `<out folder>/.quizgen-epoch.json` while the banks' fingerprint is unchanged,
+  else `max(now, previous + 1)`;
+- per question, the epoch at which that question (or the bank metadata its card shows) last
+  changed, so a rebuild after one edit updates exactly one note in a learner's collection.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import os
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from quizgen import __version__
+from quizgen.errors import UsageError
+from quizgen.fsutil import write_atomic
+from quizgen.model import Bank, Question
+
+MANIFEST_NAME = ".quizgen-epoch.json"
+
+
+@dataclass(frozen=True)
+class Epochs:
+    """The build's epoch and, per question id, the epoch of its last change."""
+
+    build: int
+    questions: Mapping[str, int]
+
+
+def _digest(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _bank_meta(bank: Bank) -> dict[str, Any]:
+    """What every card of the bank shows besides its question (and the quizgen version)."""
+    return {
+        "version": __version__,
+        "id": bank.id,
+        "title": bank.title,
+        "deck": bank.deck,
+        "credit": bank.credit,
+        "disclaimer": bank.disclaimer,
+        "article": dataclasses.asdict(bank.article),
+    }
+
+
+def _question_content(question: Question) -> dict[str, Any]:
+    content = dataclasses.asdict(question)
+    content.pop("location")  # moving a question within its file is not a change
+    return content
+
+
+def question_fingerprints(banks: Sequence[Bank]) -> dict[str, str]:
+    """Per question id, a hash of its content and of its bank's card-visible metadata."""
+    return {
+        q.id: _digest([_bank_meta(bank), _question_content(q)])
+        for bank in banks
+        for q in bank.questions
+    }
+
+
+def banks_fingerprint(banks: Sequence[Bank]) -> str:
+    """A hash of the banks' canonical content (question order included)."""
+    return _digest(
+        [[_bank_meta(b), dataclasses.asdict(b)["facts"], list(b.summary),
+          [_question_content(q) for q in b.questions]] for b in banks]
+    )
+
+
+def _source_date_epoch() -> int | None:
+    raw = os.environ.get("SOURCE_DATE_EPOCH")
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        message = f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {raw!r}"
+        raise UsageError(message) from None
+    if value < 0:
+        raise UsageError("SOURCE_DATE_EPOCH must not be negative")
+    return value
+
+
+def _read_manifest(path: Path) -> dict[str, Any]:
+    with contextlib.suppress(OSError, ValueError):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(data, dict):
+            return data
+    return {}
+
+
+def _int_or(value: Any, default: int) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else default
+
+
+def epochs_for(banks: Sequence[Bank], out_path: Path) -> Epochs:
+    """The epochs for building `out_path` from `banks`; updates the manifest beside `out_path`."""
+    fixed = _source_date_epoch()
+    prints = question_fingerprints(banks)
+    if fixed is not None:
+        return Epochs(fixed, {qid: fixed for qid in prints})
+
+    manifest_path = Path(out_path).parent / MANIFEST_NAME
+    old = _read_manifest(manifest_path)
+    old_epoch = _int_or(old.get("epoch"), 0)
+    fingerprint = banks_fingerprint(banks)
+    if old.get("fingerprint") == fingerprint and old_epoch > 0:
+        build = old_epoch
+    else:
+        build = max(int(time.time()), old_epoch + 1)
+
+    old_questions = old.get("questions")
+    if not isinstance(old_questions, dict):
+        old_questions = {}
+    questions: dict[str, int] = {}
+    for qid, qprint in prints.items():
+        entry = old_questions.get(qid)
+        if isinstance(entry, dict) and entry.get("fingerprint") == qprint:
+            questions[qid] = min(_int_or(entry.get("epoch"), build), build)
+        else:
+            questions[qid] = build
+
+    manifest = {
+        "fingerprint": fingerprint,
+        "epoch": build,
+        "questions": {
+            qid: {"fingerprint": prints[qid], "epoch": questions[qid]} for qid in sorted(prints)
+        },
+    }
+    if manifest != old:
+        write_atomic(manifest_path, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    return Epochs(build, questions)
+
+
+def build_epoch(banks: Sequence[Bank], out_path: Path) -> int:
+    """The build epoch alone (see `epochs_for`)."""
+    return epochs_for(banks, out_path).build

@@ -1,0 +1,325 @@
+"""The Anki decks, imported into real collections with the official `anki` package."""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import io
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+from anki.import_export_pb2 import ImportResponse
+from anki.scheduler_pb2 import CardAnswer
+
+from quizgen.anki import MODEL_SPECS, deck_name, note_guid, note_tags, render_apkg
+from quizgen.loader import load_banks, shipped_banks_dir
+from quizgen.model import Bank, Question, QuestionType
+
+EXAMPLE = Path(__file__).parent / "banks" / "valid" / "example"
+T0 = 1_700_000_000.0
+# Anki links a template error to this page from the rendered card.
+TEMPLATE_ERROR_MARK = "templates/errors.html"
+
+
+def _example() -> list[Bank]:
+    return load_banks([EXAMPLE])
+
+
+def _shipped() -> list[Bank]:
+    folder = shipped_banks_dir()
+    if not folder.is_dir() or not any(folder.iterdir()):
+        pytest.skip("no shipped banks yet")
+    return load_banks()
+
+
+BANK_SETS = {"example": _example, "shipped": _shipped}
+
+
+@pytest.fixture
+def col(tmp_path: Path) -> Iterator[Collection]:
+    collection = Collection(str(tmp_path / "collection.anki2"))
+    yield collection
+    collection.close()
+
+
+def import_apkg(
+    col: Collection, data: bytes, tmp_path: Path, name: str = "deck.apkg"
+) -> ImportResponse.Log:
+    path = tmp_path / name
+    path.write_bytes(data)
+    request = ImportAnkiPackageRequest(
+        package_path=str(path), options=ImportAnkiPackageOptions(with_scheduling=False)
+    )
+    return col.import_anki_package(request).log
+
+
+def with_question(bank: Bank, question_id: str, **changes: object) -> Bank:
+    questions = tuple(
+        dataclasses.replace(q, **changes) if q.id == question_id else q  # type: ignore[arg-type]
+        for q in bank.questions
+    )
+    return dataclasses.replace(bank, questions=questions)
+
+
+def without_question(bank: Bank, question_id: str) -> Bank:
+    kept = tuple(q for q in bank.questions if q.id != question_id)
+    return dataclasses.replace(bank, questions=kept)
+
+
+def note_id_for(col: Collection, bank: Bank, question: Question) -> int:
+    (nid,) = col.db.list("select id from notes where guid = ?", note_guid(bank, question))
+    return int(nid)
+
+
+def answer_good(col: Collection, card_id: int) -> None:
+    card = col.get_card(card_id)
+    card.start_timer()
+    states = col._backend.get_scheduling_states(card.id)
+    col.sched.answer_card(
+        col.sched.build_answer(card=card, states=states, rating=CardAnswer.GOOD)
+    )
+
+
+# --- a first import ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("which", sorted(BANK_SETS))
+def test_import_into_fresh_collection(col: Collection, tmp_path: Path, which: str) -> None:
+    banks = BANK_SETS[which]()
+    log = import_apkg(col, render_apkg(banks, T0), tmp_path)
+    questions = [q for b in banks for q in b.questions]
+
+    assert len(log.new) == len(questions)
+    assert len(log.conflicting) == 0
+    assert col.note_count() == len(questions)
+    assert col.card_count() == sum(q.card_count() for q in questions)
+    assert list(col.get_empty_cards().notes) == []
+
+    by_guid = {note_guid(b, q): (b, q) for b in banks for q in b.questions}
+    for card_id in col.find_cards(""):
+        card = col.get_card(card_id)
+        output = card.render_output(reload=True)
+        for side in (output.question_text, output.answer_text):
+            assert TEMPLATE_ERROR_MARK not in side
+            assert "<script" not in side.lower()
+        # every back carries the source, the disclaimer and the question id
+        bank, question = by_guid[card.note().guid]
+        assert "From <i>" in output.answer_text
+        assert html.escape(bank.disclaimer, quote=False) in output.answer_text
+        assert question.id in output.answer_text
+
+
+@pytest.mark.parametrize("which", sorted(BANK_SETS))
+def test_decks_and_tags_as_designed(col: Collection, tmp_path: Path, which: str) -> None:
+    banks = BANK_SETS[which]()
+    import_apkg(col, render_apkg(banks, T0), tmp_path)
+    for bank in banks:
+        for question in bank.questions:
+            note = col.get_note(note_id_for(col, bank, question))
+            assert sorted(note.tags) == sorted(note_tags(bank, question))
+            assert bank.id in note.tags
+            if question.difficulty is not None:
+                assert f"difficulty::{question.difficulty.value}" in note.tags
+            assert all(" " not in tag for tag in note.tags)
+            decks = {col.decks.name(card.did) for card in note.cards()}
+            assert decks == {deck_name(bank, question.source.section)}
+            assert len(note.cards()) == question.card_count()
+
+
+def test_example_deck_names_and_tags_exactly(col: Collection, tmp_path: Path) -> None:
+    import_apkg(col, render_apkg(_example(), T0), tmp_path)
+    names = {d.name for d in col.decks.all_names_and_ids()}
+    assert {"Example Bank", "Example Bank::Introduction", "Example Bank::Sleep Habits"} <= names
+    assert sorted(col.tags.all()) == [
+        "difficulty::easy",
+        "difficulty::hard",
+        "difficulty::medium",
+        "example",
+        "habits",
+        "sleep",
+    ]
+
+
+def test_note_types_have_stable_ids(col: Collection, tmp_path: Path) -> None:
+    import_apkg(col, render_apkg(_example(), T0), tmp_path)
+    for spec in MODEL_SPECS:
+        notetype = col.models.get(spec.model_id)  # type: ignore[arg-type]
+        assert notetype is not None and notetype["name"] == spec.name
+        assert [f["name"] for f in notetype["flds"]] == list(spec.fields)
+        assert all(isinstance(f["id"], int) for f in notetype["flds"])
+        assert len({f["id"] for f in notetype["flds"]}) == len(spec.fields)
+        assert all(isinstance(t["id"], int) for t in notetype["tmpls"])
+        assert (notetype["type"] == 1) == spec.cloze
+
+
+def test_each_type_renders_its_answer(col: Collection, tmp_path: Path) -> None:
+    bank = _example()[0]
+    import_apkg(col, render_apkg([bank], T0), tmp_path)
+    by_type = {q.type: q for q in bank.questions}
+
+    def sides(q: Question) -> list[tuple[str, str]]:
+        note = col.get_note(note_id_for(col, bank, q))
+        outs = [c.render_output(reload=True) for c in note.cards()]
+        return [(o.question_text, o.answer_text) for o in outs]
+
+    (front, back), = sides(by_type[QuestionType.MULTIPLE_CHOICE])
+    assert "A.</span> Four" in front and "✓" not in front
+    assert '<b><span class="mark">✓</span><span class="letter">B.</span> Seven</b>' in back
+
+    (front, back), = sides(by_type[QuestionType.MULTIPLE_SELECT])
+    assert back.count("✓") == 2 and "<b>A, B</b>" in back
+
+    (front, back), = sides(by_type[QuestionType.TRUE_FALSE])
+    assert "True or false?" in front and "<b>✓ True</b>" in back
+
+    cloze = sides(by_type[QuestionType.CLOZE])
+    assert len(cloze) == 2
+    assert "[...]" in cloze[0][0] and "Caffeine</span>" in cloze[0][1]
+    assert "[state]" in cloze[1][0] and "awake</span>" in cloze[1][1]
+
+    (front, back), = sides(by_type[QuestionType.SHORT_ANSWER])
+    assert "[[type:Answer]]" in front and "[[type:Answer]]" in back
+    assert "<b>caffeine</b>" in back and "Also accepted:</span> coffee" in back
+
+    (front, back), = sides(by_type[QuestionType.FLASHCARD])
+    assert "About seven hours" not in front and "About seven hours a night." in back
+
+    assert 'From <i>Sleep and Health</i>, section “Introduction”' in back
+
+
+def test_bank_text_is_escaped(col: Collection, tmp_path: Path) -> None:
+    bank = _example()[0]
+    evil = "<script>alert(1)</script> & <b>bold?</b>"
+    options = ("<i>x</i>", "Seven", "Ten", "Twelve")
+    bank = with_question(bank, "ex-001", prompt=evil, options=options)
+    bank = with_question(bank, "ex-005", prompt="<img src=x> {{c1::<b>a&b</b>::<hint>}} {{c2::z}}")
+    bank = with_question(bank, "ex-003", back="<script>alert(2)</script>")
+    import_apkg(col, render_apkg([bank], T0), tmp_path)
+
+    questions = {q.id: q for q in bank.questions}
+    mc = col.get_note(note_id_for(col, bank, questions["ex-001"])).cards()[0].render_output()
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold?&lt;/b&gt;"
+    assert escaped in mc.question_text
+    assert "&lt;i&gt;x&lt;/i&gt;" in mc.question_text
+    assert "<script" not in mc.question_text + mc.answer_text
+
+    cloze_cards = col.get_note(note_id_for(col, bank, questions["ex-005"])).cards()
+    assert len(cloze_cards) == 2
+    first = cloze_cards[0].render_output()
+    assert "&lt;img src=x&gt;" in first.question_text and "<img" not in first.question_text
+    assert "[&lt;hint&gt;]" in first.question_text
+    assert "&lt;b&gt;a&amp;b&lt;/b&gt;" in first.answer_text
+
+    card = col.get_note(note_id_for(col, bank, questions["ex-003"])).cards()[0].render_output()
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in card.answer_text
+
+
+# --- re-import --------------------------------------------------------------------------------
+
+
+def test_same_build_twice_adds_nothing(col: Collection, tmp_path: Path) -> None:
+    banks = _example()
+    data = render_apkg(banks, T0)
+    import_apkg(col, data, tmp_path, "first.apkg")
+    before = (col.note_count(), col.card_count(), sorted(col.find_cards("")))
+    log = import_apkg(col, data, tmp_path, "second.apkg")
+    assert len(log.new) == 0
+    assert len(log.updated) == 0
+    assert len(log.conflicting) == 0
+    assert len(log.duplicate) == len(banks[0].questions)
+    assert (col.note_count(), col.card_count(), sorted(col.find_cards(""))) == before
+
+
+def test_edited_question_updates_in_place(col: Collection, tmp_path: Path) -> None:
+    bank = _example()[0]
+    target = next(q for q in bank.questions if q.type is QuestionType.MULTIPLE_CHOICE)
+    import_apkg(col, render_apkg([bank], T0), tmp_path, "v1.apkg")
+    nid = note_id_for(col, bank, target)
+    card_ids = sorted(c.id for c in col.get_note(nid).cards())
+    all_notes = sorted(col.find_notes(""))
+    answer_good(col, card_ids[0])
+    assert col.db.scalar("select count() from revlog where cid = ?", card_ids[0]) == 1
+
+    new_prompt = "Roughly how many hours of sleep does an adult need each night?"
+    edited = with_question(bank, target.id, prompt=new_prompt)
+    # as the timestamps module gives them: only the edited question's time moves forward
+    times = {q.id: T0 for q in bank.questions} | {target.id: T0 + 60}
+    log = import_apkg(col, render_apkg([edited], T0 + 60, times), tmp_path, "v2.apkg")
+
+    assert len(log.updated) == 1
+    assert len(log.new) == 0
+    assert len(log.conflicting) == 0
+    assert sorted(col.find_notes("")) == all_notes
+    note = col.get_note(nid)
+    assert note["Prompt"] == new_prompt
+    assert sorted(c.id for c in note.cards()) == card_ids
+    assert col.db.scalar("select count() from revlog where cid = ?", card_ids[0]) == 1
+    assert col.get_card(card_ids[0]).reps == 1
+    assert len(col.models.all_names_and_ids()) == len(_stock_and_ours(col))
+
+
+def _stock_and_ours(col: Collection) -> list[str]:
+    names = [n.name for n in col.models.all_names_and_ids()]
+    assert len(names) == len(set(names)), f"a note type was duplicated: {names}"
+    return names
+
+
+def test_edit_with_unchanged_timestamp_is_skipped(col: Collection, tmp_path: Path) -> None:
+    """Why the build epoch must move forward: Anki skips an edited note that is not newer."""
+    bank = _example()[0]
+    import_apkg(col, render_apkg([bank], T0), tmp_path, "v1.apkg")
+    edited = with_question(bank, "ex-003", back="Seven hours or so.")
+    log = import_apkg(col, render_apkg([edited], T0), tmp_path, "v2.apkg")
+    assert len(log.updated) == 0
+
+
+def test_deleted_question_does_not_break_import(col: Collection, tmp_path: Path) -> None:
+    bank = _example()[0]
+    import_apkg(col, render_apkg([bank], T0), tmp_path, "v1.apkg")
+    smaller = with_question(without_question(bank, "ex-005"), "ex-002", prompt="Adults need sleep.")
+    times = {q.id: T0 for q in bank.questions} | {"ex-002": T0 + 60}
+    log = import_apkg(col, render_apkg([smaller], T0 + 60, times), tmp_path, "v2.apkg")
+    assert len(log.new) == 0
+    assert len(log.conflicting) == 0
+    assert len(log.updated) == 1
+    assert len(log.updated) + len(log.duplicate) == len(smaller.questions)
+    assert col.note_count() == len(bank.questions)  # Anki keeps the learner's old note
+
+    fresh = Collection(str(tmp_path / "fresh.anki2"))
+    try:
+        log = import_apkg(fresh, render_apkg([smaller], T0 + 60), tmp_path, "v2-fresh.apkg")
+        assert len(log.new) == len(smaller.questions) == fresh.note_count()
+        assert fresh.card_count() == sum(q.card_count() for q in smaller.questions)
+    finally:
+        fresh.close()
+
+
+# --- determinism --------------------------------------------------------------------------------
+
+
+def test_byte_identical_rebuild() -> None:
+    first = render_apkg(_example(), T0)
+    second = render_apkg(_example(), T0)
+    assert first == second
+    assert render_apkg(_example(), T0 + 1) != first
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        assert [i.filename for i in archive.infolist()] == ["collection.anki2", "media"]
+        assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_two_banks_in_one_package(col: Collection, tmp_path: Path) -> None:
+    bank = _example()[0]
+    other = dataclasses.replace(
+        bank,
+        id="other",
+        deck="Other Deck",
+        questions=tuple(dataclasses.replace(q, id=f"o-{q.id}") for q in bank.questions),
+    )
+    log = import_apkg(col, render_apkg([bank, other], T0), tmp_path)
+    assert len(log.new) == 2 * len(bank.questions)
+    assert len(log.conflicting) == 0
+    assert len(col.find_notes("\"deck:Other Deck\"")) == len(bank.questions)
+    assert len(col.find_notes("tag:other")) == len(bank.questions)
