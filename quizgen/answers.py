@@ -129,7 +129,7 @@ def parse_choices(typed: str, options: Sequence[str]) -> Choice | None:
     indices = [_token_index(t, len(options)) for t in tokens]
     if tokens and all(i is not None for i in indices):
         return Choice(tuple(sorted({i for i in indices if i is not None})))
-    if len(tokens) == 1 and all(_token_index(c, len(options)) is not None for c in tokens[0]):
+    if len(tokens) == 1 and all(c in _LETTERS[: len(options)] for c in tokens[0]):
         return Choice(tuple(sorted({_LETTERS.index(c) for c in tokens[0]})))  # "ac"
     picked: set[int] = set()
     near: set[int] = set()

@@ -1,0 +1,413 @@
+"""The terminal quiz through click's CliRunner: answers, keys, scoring, progress, review."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from quizgen.cli import main
+from quizgen.loader import load_banks
+from quizgen.model import Question, QuestionType
+from quizgen.quiz import colour_wanted, numbered_blanks
+
+EXAMPLE = Path(__file__).parent / "banks" / "valid" / "example"
+DAY0 = "2025-03-01T09:00:00+00:00"
+DAY1 = "2025-03-02T09:30:00+00:00"
+DAY2 = "2025-03-03T09:30:00+00:00"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("QUIZGEN_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("QUIZGEN_NOW", DAY0)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return tmp_path
+
+
+def questions() -> list[Question]:
+    """The example bank in file order (what --no-shuffle asks)."""
+    (bank,) = load_banks([EXAMPLE])
+    return list(bank.questions)
+
+
+def right_lines(q: Question) -> list[str]:
+    """Input lines that answer `q` correctly, worked out from the bank itself."""
+    letters = "abcdefgh"
+    if q.type is QuestionType.MULTIPLE_CHOICE:
+        return [letters[q.correct[0]]]
+    if q.type is QuestionType.MULTIPLE_SELECT:
+        return [",".join(letters[i] for i in q.correct)]
+    if q.type is QuestionType.TRUE_FALSE:
+        return ["true" if q.truth else "false"]
+    if q.type is QuestionType.SHORT_ANSWER:
+        return [q.accepted[0]]
+    if q.type is QuestionType.CLOZE:
+        return [d.answer for d in q.deletions]
+    return ["", "y"]
+
+
+def text_lines(q: Question) -> list[str]:
+    """Right answers that do not depend on the order of options (typed as option texts)."""
+    if q.options:
+        return [", ".join(q.correct_options)]
+    return right_lines(q)
+
+
+def wrong_lines(q: Question) -> list[str]:
+    letters = "abcdefgh"
+    if q.type in (QuestionType.MULTIPLE_CHOICE, QuestionType.MULTIPLE_SELECT):
+        wrong = next(i for i in range(len(q.options)) if i not in q.correct)
+        return [letters[wrong]]
+    if q.type is QuestionType.TRUE_FALSE:
+        return ["false" if q.truth else "true"]
+    if q.type is QuestionType.SHORT_ANSWER:
+        return ["something else entirely"]
+    if q.type is QuestionType.CLOZE:
+        return ["zzzz" for _ in q.deletions]
+    return ["", "n"]
+
+
+def quiz(args: list[str], lines: list[str]) -> Result:
+    return CliRunner().invoke(main, ["quiz", str(EXAMPLE), *args], input="\n".join(lines) + "\n")
+
+
+def progress_file(data_dir: Path) -> dict[str, object]:
+    data = json.loads((data_dir / "progress.json").read_text())
+    assert isinstance(data, dict)
+    return data
+
+
+def cards(data_dir: Path) -> dict[str, dict[str, object]]:
+    found = progress_file(data_dir)["cards"]
+    assert isinstance(found, dict)
+    return dict(found.get("example", {}))
+
+
+def test_all_right_scores_full_marks(data_dir: Path) -> None:
+    qs = questions()
+    result = quiz(["--no-shuffle"], [line for q in qs for line in right_lines(q)])
+    assert result.exit_code == 0, result.output
+    n = len(qs)
+    for i in range(1, n + 1):
+        assert f"Question {i} of {n}" in result.output
+    assert result.output.count("✓ Correct") == n
+    assert "Incorrect" not in result.output
+    assert f"Score: {n}/{n}" in result.output
+    assert "Missed" not in result.output
+    assert "Retry" not in result.output
+    saved = cards(data_dir)
+    assert set(saved) == {q.id for q in qs}
+    assert all(c["right"] == 1 for c in saved.values())
+    assert progress_file(data_dir)["last_missed"] == []
+
+
+def test_all_wrong_scores_zero_and_lists_the_answers(data_dir: Path) -> None:
+    qs = questions()
+    lines = [line for q in qs for line in wrong_lines(q)] + ["n"]
+    result = quiz(["--no-shuffle"], lines)
+    assert result.exit_code == 0, result.output
+    n = len(qs)
+    assert result.output.count("✗ Incorrect") == n
+    assert f"Score: 0/{n}" in result.output
+    missed = result.output.split("Missed:")[1]
+    for q in qs:
+        shown = numbered_blanks(q.prompt) if q.type is QuestionType.CLOZE else q.prompt
+        assert shown in missed
+        assert f"Answer: {q.answer_text()}" in missed
+    assert f"Retry the {n} missed question(s) now? (y/n): n" in result.output
+    assert progress_file(data_dir)["last_missed"] == [["example", q.id] for q in qs]
+
+
+def test_feedback_has_answer_explanation_and_section(data_dir: Path) -> None:
+    (bank,) = load_banks([EXAMPLE])
+    q = next(q for q in bank.questions if q.type is QuestionType.MULTIPLE_CHOICE)
+    result = quiz(["--type", "multiple_choice", "--no-shuffle"], wrong_lines(q))
+    assert "✗ Incorrect\n" in result.output
+    assert f"Answer: {q.answer_text()}\n" in result.output
+    assert f"Why: {q.explanation}\n" in result.output
+    assert bank.source_line(q) in result.output
+
+
+@pytest.mark.parametrize(
+    ("qtype", "lines", "expect"),
+    [
+        ("multiple_choice", ["b"], "✓ Correct"),
+        ("multiple_choice", ["2"], "✓ Correct"),
+        ("multiple_choice", ["seven"], "✓ Correct"),
+        ("multiple_choice", ["Sevn"], "Taken as: b) Seven"),
+        ("multiple_choice", ["a"], "✗ Incorrect"),
+        ("multiple_select", ["a b"], "✓ Correct"),
+        ("multiple_select", ["b,a"], "✓ Correct"),
+        ("multiple_select", ["a"], "✗ Incorrect"),
+        ("multiple_select", ["a b c"], "✗ Incorrect"),
+        ("true_false", ["t"], "✓ Correct"),
+        ("true_false", ["yes"], "✓ Correct"),
+        ("true_false", ["no"], "✗ Incorrect"),
+        ("short_answer", ["Caffeine"], "✓ Correct"),
+        ("short_answer", ["coffee"], "✓ Correct"),
+        ("short_answer", ["cafeine"], "Close enough. It is spelled: caffeine"),
+        ("short_answer", ["tea"], "✗ Incorrect"),
+        ("cloze", ["caffeine", "AWAKE"], "✓ Correct"),
+        ("cloze", ["caffeine", "asleep"], "blank 2 is: awake"),
+        ("flashcard", ["", "y"], "✓ Correct"),
+        ("flashcard", ["", "n"], "✗ Incorrect"),
+    ],
+)
+def test_every_question_type(data_dir: Path, qtype: str, lines: list[str], expect: str) -> None:
+    result = quiz(["--type", qtype, "--no-shuffle"], [*lines, "n"])
+    assert result.exit_code == 0, result.output
+    assert "Question 1 of 1" in result.output
+    assert expect in result.output
+    right = "✓ Correct" in result.output
+    assert f"Score: {int(right)}/1" in result.output
+    assert ("✗ Incorrect" in result.output) is not right
+
+
+def test_question_layouts(data_dir: Path) -> None:
+    result = quiz(["--no-shuffle"], [])
+    assert "  a) Coffee in the evening\n  b) Bright screens at night\n  c) A dark bedroom\n" in (
+        result.output
+    )
+    cloze = quiz(["--type", "cloze"], ["caffeine", "awake"])
+    assert "[1] late in the day can keep you [2: state].\nBlank 1: caffeine\nBlank 2: awake\n" in (
+        cloze.output
+    )
+    flash = quiz(["--type", "flashcard"], ["", "y"])
+    assert "Press Enter to show the answer: \nAnswer: About seven hours a night.\n" in flash.output
+    assert "Did you know it? (y/n): y\n" in flash.output
+
+
+def test_piped_answers_are_echoed(data_dir: Path) -> None:
+    result = quiz(["--type", "multiple_choice", "--no-shuffle"], ["b"])
+    assert "Your answer: b\n✓ Correct" in result.output
+
+
+def test_not_understood_asks_again(data_dir: Path) -> None:
+    result = quiz(["--type", "multiple_choice", "--no-shuffle"], ["e", "maybe", "b"])
+    assert result.output.count("Not understood.") == 2
+    assert "Score: 1/1" in result.output
+
+
+def test_undo_goes_back_and_restores_progress(data_dir: Path) -> None:
+    qs = questions()
+    lines = wrong_lines(qs[0]) + ["u"] + [line for q in qs for line in right_lines(q)]
+    result = quiz(["--no-shuffle"], lines)
+    assert result.exit_code == 0, result.output
+    assert "Undone: your answer to question 1. Here it is again." in result.output
+    assert result.output.count("Question 1 of") == 2
+    assert f"Score: {len(qs)}/{len(qs)}" in result.output
+    first = cards(data_dir)[qs[0].id]
+    assert (first["seen"], first["right"]) == (1, 1)  # the undone wrong answer left no trace
+
+
+def test_undo_with_nothing_to_undo(data_dir: Path) -> None:
+    result = quiz(["--type", "true_false"], ["u", "t"])
+    assert "Nothing to undo yet." in result.output
+    assert "Score: 1/1" in result.output
+
+
+def test_skip_counts_as_missed_and_is_not_scheduled(data_dir: Path) -> None:
+    qs = questions()
+    lines = ["s"] + [line for q in qs[1:] for line in right_lines(q)] + ["n"]
+    result = quiz(["--no-shuffle"], lines)
+    assert f"– Skipped. The answer: {qs[0].answer_text()}" in result.output
+    assert f"Score: {len(qs) - 1}/{len(qs)}" in result.output
+    assert "(skipped)" in result.output
+    assert qs[0].id not in cards(data_dir)
+    assert progress_file(data_dir)["last_missed"] == [["example", qs[0].id]]
+
+
+def test_hint_removes_a_wrong_option_and_grades_hard(data_dir: Path) -> None:
+    result = quiz(["--type", "multiple_choice", "--no-shuffle"], ["h", "h", "h", "b"])
+    hints = [line for line in result.output.splitlines() if line.startswith("Hint: it is not")]
+    assert len(hints) == 2  # one wrong option always stays
+    assert "No more hints for this question." in result.output
+    for hint in hints:
+        assert (
+            hint.split("it is not ")[1] not in result.output.split(hint)[1].split("Your answer")[0]
+        )
+    assert "✓ Correct" in result.output
+    card = cards(data_dir)["ex-001"]["card"]
+    assert isinstance(card, dict)
+    assert card["due"].startswith("2025-03-02")  # a hinted answer comes back sooner
+
+
+def test_hint_for_typed_answers_shows_first_letter(data_dir: Path) -> None:
+    result = quiz(["--type", "short_answer"], ["h", "caffeine"])
+    assert 'Hint: It starts with "c"' in result.output
+    cloze = quiz(["--type", "cloze"], ["h", "caffeine", "h", "awake"])
+    assert 'Hint: It starts with "C"' in cloze.output
+    assert 'Hint: It starts with "a"' in cloze.output
+
+
+def test_help_key(data_dir: Path) -> None:
+    result = quiz(["--type", "multiple_select"], ["?", "a b"])
+    assert "Type the letters of every right option" in result.output
+    assert "? help   h hint   s skip   u undo last answer   q quit" in result.output
+
+
+def test_quit_prints_partial_summary(data_dir: Path) -> None:
+    qs = questions()
+    lines = right_lines(qs[0]) + wrong_lines(qs[1]) + ["q"]
+    result = quiz(["--no-shuffle"], lines)
+    assert result.exit_code == 0
+    assert f"You quit after 2 of {len(qs)} questions." in result.output
+    assert "Score: 1/2" in result.output
+    assert "Missed so far:" in result.output
+    assert "Retry" not in result.output
+    assert set(cards(data_dir)) == {qs[0].id, qs[1].id}
+
+
+def test_end_of_input_prints_partial_summary(data_dir: Path) -> None:
+    qs = questions()
+    result = quiz(["--no-shuffle"], right_lines(qs[0]))
+    assert result.exit_code == 0
+    assert f"End of input after 1 of {len(qs)} questions." in result.output
+    assert "Score: 1/1" in result.output
+    assert set(cards(data_dir)) == {qs[0].id}
+
+
+def test_seed_gives_same_questions_order_and_options(data_dir: Path) -> None:
+    runs = [quiz(["--seed", seed, "--count", "4"], []).output for seed in ["7", "7", "8", "9"]]
+    assert runs[0] == runs[1]
+    assert "Question 1 of 4" in runs[0]
+    assert runs[0] != runs[2] or runs[0] != runs[3]
+
+
+def test_no_shuffle_keeps_bank_order(data_dir: Path) -> None:
+    qs = questions()
+    out = quiz(["--no-shuffle"], []).output
+    assert qs[0].prompt in out
+
+
+def test_filters(data_dir: Path) -> None:
+    assert "Question 1 of 3" in quiz(["--tag", "sleep"], []).output
+    assert "Question 1 of 6" in quiz(["--tag", "sleep", "--tag", "habits"], []).output
+    assert "Question 1 of 3" in quiz(["--section", "Introduction"], []).output
+    assert "Question 1 of 2" in quiz(["--count", "2"], []).output
+    none = quiz(["--tag", "nothing"], [])
+    assert none.exit_code == 2
+    assert "Error: no questions match" in none.output
+
+
+def test_retry_now_asks_only_the_missed(data_dir: Path) -> None:
+    qs = questions()
+    lines = wrong_lines(qs[0]) + [line for q in qs[1:] for line in right_lines(q)]
+    lines += ["y", *right_lines(qs[0])]
+    result = quiz(["--no-shuffle"], lines)
+    assert "Retry the 1 missed question(s) now? (y/n): y" in result.output
+    retry = result.output.split("now? (y/n): y")[1]
+    assert "Question 1 of 1" in retry
+    assert "Score: 1/1" in retry
+    assert progress_file(data_dir)["last_missed"] == []
+
+
+def test_retry_missed_option(data_dir: Path) -> None:
+    qs = questions()
+    lines = [
+        ln for i, q in enumerate(qs) for ln in (wrong_lines if i in (0, 3) else right_lines)(q)
+    ]
+    first = quiz(["--no-shuffle"], [*lines, "n"])
+    assert f"Score: {len(qs) - 2}/{len(qs)}" in first.output
+    second = quiz(["--retry-missed"], text_lines(qs[0]) + text_lines(qs[3]))
+    assert "Retrying the 2 question(s) missed last time." in second.output
+    assert "Question 1 of 2" in second.output
+    assert qs[0].prompt in second.output and qs[3].prompt in second.output
+    assert "Score: 2/2" in second.output
+    third = quiz(["--retry-missed"], [])
+    assert "Nothing to retry" in third.output
+    assert third.exit_code == 0
+
+
+def test_review_asks_only_due_questions(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    qs = questions()
+    lines = wrong_lines(qs[0]) + [line for q in qs[1:] for line in right_lines(q)] + ["n"]
+    quiz(["--no-shuffle"], lines)
+    runner = CliRunner()
+    same_day = runner.invoke(main, ["review", str(EXAMPLE)], input="")
+    assert "Nothing is due for review now." in same_day.output
+    assert "Next due: 1 question(s) tomorrow (2025-03-02)." in same_day.output
+    monkeypatch.setenv("QUIZGEN_NOW", DAY1)
+    next_day = runner.invoke(main, ["review", str(EXAMPLE)], input="\n".join(text_lines(qs[0])))
+    assert next_day.exit_code == 0, next_day.output
+    assert "1 question(s) due for review." in next_day.output
+    assert "Question 1 of 1" in next_day.output
+    assert qs[0].prompt in next_day.output
+    for q in qs[1:]:
+        assert q.prompt not in next_day.output
+    assert "Score: 1/1" in next_day.output
+    assert "Next due:" in next_day.output
+    monkeypatch.setenv("QUIZGEN_NOW", DAY2)
+    later = runner.invoke(main, ["review", str(EXAMPLE)], input="")
+    assert f"{len(qs) - 1} question(s) due for review." in later.output
+
+
+def test_review_with_no_progress(data_dir: Path) -> None:
+    result = CliRunner().invoke(main, ["review", str(EXAMPLE)])
+    assert result.exit_code == 0
+    assert "Nothing is due for review now." in result.output
+    assert "No progress yet" in result.output
+
+
+def test_progress_table_and_reset(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    qs = questions()
+    lines = wrong_lines(qs[0]) + right_lines(qs[1]) + ["q"]
+    quiz(["--no-shuffle"], lines)
+    monkeypatch.setenv("QUIZGEN_NOW", DAY1)
+    runner = CliRunner()
+    shown = runner.invoke(main, ["progress", str(EXAMPLE)])
+    assert shown.exit_code == 0
+    assert "  Section       learned  due  new\n" in shown.output
+    assert "  Introduction        0    0    3\n" in shown.output
+    assert "  Sleep Habits        1    1    1\n" in shown.output
+    assert "  Total               1    1    4\n" in shown.output
+    kept = runner.invoke(main, ["progress", str(EXAMPLE), "--reset"], input="n\n")
+    assert "Forget all quiz progress for example? [y/N]: n" in kept.output
+    assert "Nothing changed." in kept.output
+    assert len(cards(data_dir)) == 2
+    gone = runner.invoke(main, ["progress", str(EXAMPLE), "--reset"], input="y\n")
+    assert "Progress cleared (2 question record(s) forgotten)." in gone.output
+    assert cards(data_dir) == {}
+    assert (
+        "  Total               0    0    6\n"
+        in runner.invoke(main, ["progress", str(EXAMPLE)]).output
+    )
+
+
+def test_corrupt_progress_file_is_survived(data_dir: Path) -> None:
+    (data_dir / "progress.json").write_text('{"version": 1, "cards": {"example": [')
+    result = quiz(["--type", "true_false"], ["t"])
+    assert result.exit_code == 0, result.output
+    assert "Warning: progress file" in result.stderr
+    assert "moved it to progress.json.corrupt-" in result.stderr
+    assert "Score: 1/1" in result.output
+    assert set(cards(data_dir)) == {"ex-002"}
+    assert len(list(data_dir.glob("progress.json.corrupt-*"))) == 1
+
+
+def test_colour_rules() -> None:
+    assert colour_wanted(False, {}, is_tty=True)
+    assert not colour_wanted(False, {}, is_tty=False)
+    assert not colour_wanted(True, {}, is_tty=True)
+    assert not colour_wanted(False, {"NO_COLOR": "1"}, is_tty=True)
+    assert colour_wanted(False, {"NO_COLOR": ""}, is_tty=True)
+
+
+def test_quiz_does_not_import_genanki_or_typst(data_dir: Path) -> None:
+    code = (
+        "import sys\n"
+        "from quizgen.cli import main\n"
+        f"main(['quiz', {str(EXAMPLE)!r}, '--no-shuffle', '--count', '1'], standalone_mode=False)\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('genanki', 'typst'))\n"
+        "print('HEAVY', heavy)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], input="a,b\n", capture_output=True, text=True, check=True
+    )
+    assert "Score: 1/1" in done.stdout
+    assert "HEAVY []" in done.stdout
