@@ -1,0 +1,575 @@
+"""Printable quizzes, answer keys and cut-out flashcards (PDF through typst; HTML by hand).
+
+Bank text never becomes typst markup: every string travels to the templates as JSON through
+`sys.inputs`, so `*`, `#`, `$`, `<`, `_` and `@` print as themselves. The templates in
+`quizgen/templates/` only read that JSON and lay it out.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib.resources
+import json
+import random
+import re
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import typst
+
+from quizgen.errors import BuildError, UsageError
+from quizgen.model import CLOZE_RE, Bank, Question, QuestionType, cloze_blanked, cloze_deletions
+from quizgen.select import Picked, Selection, select_questions, shuffle_options
+
+Paper = Literal["letter", "a4"]
+
+#: Paper sizes in millimetres (width, height), portrait.
+PAPER_MM: dict[str, tuple[float, float]] = {"letter": (215.9, 279.4), "a4": (210.0, 297.0)}
+_TYPST_PAPER = {"letter": "us-letter", "a4": "a4"}
+
+#: Only these faces are handed to typst: one file per weight and style, so the choice between the
+#: package's .otf and .ttf copies never depends on the order a file system lists them in.
+FONT_FAMILY = "Source Sans Pro"
+_FONT_FILES = (
+    "SourceSansPro-Regular.ttf",
+    "SourceSansPro-It.ttf",
+    "SourceSansPro-Semibold.ttf",
+    "SourceSansPro-Bold.ttf",
+    "SourceSansPro-BoldIt.ttf",
+)
+
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+FORM_RE = re.compile(r"^[A-Z]$")
+
+INSTRUCTIONS = (
+    "Answer every question. Where you see boxes, tick the box next to your answer; "
+    "where it says \u201cchoose all that apply\u201d, tick every box that fits. "
+    "Circle True or False. Write your answers on the lines. "
+    "It is fine to leave a question blank."
+)
+
+
+@dataclass(frozen=True)
+class PrintOptions:
+    """How to print. `seed` decides the choice and order of questions; None keeps bank order.
+
+    `selection` filters questions (count, tags, sections, types); its own `seed` and `shuffle`
+    are replaced by `seed`. With a `form` (one capital letter), questions and options are
+    shuffled again by `seed` and the form letter, so each form has its own order and key.
+    `timestamp` (Unix seconds, as SOURCE_DATE_EPOCH) fixes the PDF dates; None means now.
+    `back_offset_mm` moves the backs of duplex flashcards right and down, to undo a printer's shift.
+    """
+
+    paper: Paper = "letter"
+    large_print: bool = False
+    form: str | None = None
+    seed: int | str | None = None
+    selection: Selection = field(default_factory=Selection)
+    back_offset_mm: tuple[float, float] = (0.0, 0.0)
+    timestamp: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.paper not in PAPER_MM:
+            raise UsageError(f"unknown paper {self.paper!r}: use letter or a4")
+        if self.form is not None and not FORM_RE.match(self.form):
+            raise UsageError(f"--form must be one capital letter (A, B, ...), not {self.form!r}")
+
+
+# --- choosing questions -------------------------------------------------------------------------
+
+
+def pick_questions(banks: Sequence[Bank], options: PrintOptions) -> list[Picked]:
+    """The questions to print, in print order, with options in print order."""
+    selection = replace(options.selection, seed=options.seed, shuffle=options.seed is not None)
+    picked = select_questions(banks, selection)
+    if options.form is None:
+        return picked
+    rng = random.Random(f"{options.seed}:form:{options.form}")
+    picked = list(picked)
+    rng.shuffle(picked)
+    return [Picked(p.bank, shuffle_options(p.question, rng)) for p in picked]
+
+
+# --- what a question looks like on paper (plain data, shared by PDF and HTML) ------------------
+
+
+def _instruction(q: Question) -> str | None:
+    t = q.type
+    if t is QuestionType.MULTIPLE_CHOICE:
+        return "Choose one answer."
+    if t is QuestionType.MULTIPLE_SELECT:
+        return "Choose all that apply."
+    if t is QuestionType.TRUE_FALSE:
+        return None  # the "Circle one: True False" line says it
+    if t is QuestionType.CLOZE:
+        return "Fill in the blanks." if len(q.deletions) > 1 else "Fill in the blank."
+    if t is QuestionType.SHORT_ANSWER:
+        return "Write a short answer."
+    return "Explain in your own words."
+
+
+def _cloze_segments(text: str) -> list[dict[str, Any]]:
+    """Cloze text as literal pieces and numbered blanks (numbers only when there are several)."""
+    deletions = cloze_deletions(text)
+    numbered = len(deletions) > 1
+    segments: list[dict[str, Any]] = []
+    pos = 0
+    for i, m in enumerate(CLOZE_RE.finditer(text), start=1):
+        if m.start() > pos:
+            segments.append({"text": text[pos : m.start()]})
+        segments.append({"blank": i if numbered else None, "hint": m.group(3)})
+        pos = m.end()
+    if pos < len(text):
+        segments.append({"text": text[pos:]})
+    return segments
+
+
+def prompt_text(q: Question) -> str:
+    """The question as one line of plain text, with cloze deletions shown as blanks."""
+    if q.type is QuestionType.CLOZE:
+        parts = []
+        for s in _cloze_segments(q.prompt):
+            if "text" in s:
+                parts.append(s["text"])
+            else:
+                parts.append("_____" + (f" ({s['hint']})" if s["hint"] else ""))
+        return "".join(parts)
+    return q.prompt
+
+
+def answer_text(q: Question) -> str:
+    """The answer as printed in the key and on the back of a card (with option letters)."""
+    if q.type in (QuestionType.MULTIPLE_CHOICE, QuestionType.MULTIPLE_SELECT):
+        return "; ".join(f"{LETTERS[i]}. {q.options[i]}" for i in q.correct)
+    if q.type is QuestionType.CLOZE:
+        answers = [d.answer for d in q.deletions]
+        if len(answers) == 1:
+            return answers[0]
+        return "; ".join(f"({n}) {a}" for n, a in enumerate(answers, start=1))
+    return q.answer_text()
+
+
+def _also_accepted(q: Question) -> str | None:
+    if q.type is QuestionType.SHORT_ANSWER and len(q.accepted) > 1:
+        return "Also accept: " + "; ".join(q.accepted[1:])
+    return None
+
+
+def _prompt_has_instruction(q: Question) -> bool:
+    return q.type is QuestionType.MULTIPLE_SELECT and "all that apply" in q.prompt.casefold()
+
+
+def _question_data(number: int, q: Question) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "number": number,
+        "type": q.type.value,
+        "prompt": q.prompt,
+        "instruction": None if _prompt_has_instruction(q) else _instruction(q),
+        "options": [{"label": LETTERS[i], "text": o} for i, o in enumerate(q.options)],
+        "lines": 0,
+        "segments": [],
+    }
+    if q.type is QuestionType.CLOZE:
+        data["segments"] = _cloze_segments(q.prompt)
+    elif q.type is QuestionType.SHORT_ANSWER:
+        data["lines"] = 2
+    elif q.type is QuestionType.FLASHCARD:
+        data["lines"] = 4
+    return data
+
+
+def _key_data(number: int, p: Picked) -> dict[str, Any]:
+    q = p.question
+    return {
+        "number": number,
+        "prompt": prompt_text(q),
+        "answer": answer_text(q),
+        "also": _also_accepted(q),
+        "explanation": q.explanation,
+        "section": p.bank.section_title(q.source.section),
+    }
+
+
+def _banks_used(picked: Sequence[Picked]) -> list[Bank]:
+    seen: list[Bank] = []
+    for p in picked:
+        if all(p.bank is not b for b in seen):
+            seen.append(p.bank)
+    return seen
+
+
+def _about(bank: Bank) -> dict[str, Any]:
+    return {
+        "article": bank.article.title,
+        "url": bank.article.url,
+        "summary": list(bank.summary),
+    }
+
+
+def _common(picked: Sequence[Picked], options: PrintOptions, kind: str) -> dict[str, Any]:
+    banks = _banks_used(picked)
+    title = " / ".join(b.title for b in banks)
+    credits = list(dict.fromkeys(b.credit for b in banks))
+    disclaimers = list(dict.fromkeys(b.disclaimer for b in banks))
+    return {
+        "kind": kind,
+        "title": title,
+        "form": options.form,
+        "paper": _TYPST_PAPER[options.paper],
+        "large": options.large_print,
+        "credit": " ".join(credits),
+        "disclaimer": " ".join(disclaimers),
+        "about": [_about(b) for b in banks],
+    }
+
+
+def quiz_data(banks: Sequence[Bank], options: PrintOptions) -> dict[str, Any]:
+    """Everything the quiz template prints, as JSON-ready data."""
+    picked = pick_questions(banks, options)
+    data = _common(picked, options, "quiz")
+    data["instructions"] = INSTRUCTIONS
+    data["questions"] = [_question_data(n, p.question) for n, p in enumerate(picked, start=1)]
+    return data
+
+
+def key_data(banks: Sequence[Bank], options: PrintOptions) -> dict[str, Any]:
+    """Everything the answer-key template prints, as JSON-ready data."""
+    picked = pick_questions(banks, options)
+    data = _common(picked, options, "key")
+    data["entries"] = [_key_data(n, p) for n, p in enumerate(picked, start=1)]
+    return data
+
+
+# --- flashcard layout ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CardBox:
+    """Where one card face sits on a page, in millimetres from the top-left corner."""
+
+    number: int
+    face: Literal["front", "back"]
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class CardPage:
+    face: Literal["front", "back", "fold"]
+    boxes: tuple[CardBox, ...]
+
+
+SIDE_MARGIN_MM = 12.0
+TOP_MARGIN_MM = 12.0
+# Room at the foot of a sheet for the page number, how to cut and print, credit and disclaimer.
+BOTTOM_MARGIN_MM = {False: 30.0, True: 56.0}
+
+
+def card_grid(paper: Paper, large_print: bool, fold: bool) -> tuple[int, int, float, float]:
+    """Columns, rows, card width and card height (mm) for a sheet of cards."""
+    width, height = PAPER_MM[paper]
+    cols = 2
+    rows = 3 if large_print else 4
+    if large_print and fold:
+        rows = 2
+    card_w = (width - 2 * SIDE_MARGIN_MM) / cols
+    card_h = (height - TOP_MARGIN_MM - BOTTOM_MARGIN_MM[large_print]) / rows
+    return cols, rows, card_w, card_h
+
+
+def card_layout(
+    count: int,
+    paper: Paper,
+    large_print: bool = False,
+    fold: bool = False,
+    back_offset_mm: tuple[float, float] = (0.0, 0.0),
+) -> list[CardPage]:
+    """Pages of card faces.
+
+    Duplex: a page of fronts, then a page of backs mirrored left to right, so that after a
+    long-edge flip each back lands behind its front; the backs move by `back_offset_mm`.
+    Fold: each row holds a front and, beside it, its back; folding along the middle line
+    puts them back to back without a duplex printer.
+    """
+    width, _ = PAPER_MM[paper]
+    cols, rows, card_w, card_h = card_grid(paper, large_print, fold)
+    pages: list[CardPage] = []
+    if fold:
+        for start in range(0, count, rows):
+            boxes: list[CardBox] = []
+            for r, number in enumerate(range(start + 1, min(start + rows, count) + 1)):
+                y = TOP_MARGIN_MM + r * card_h
+                boxes.append(CardBox(number, "front", SIDE_MARGIN_MM, y, card_w, card_h))
+                boxes.append(CardBox(number, "back", SIDE_MARGIN_MM + card_w, y, card_w, card_h))
+            pages.append(CardPage("fold", tuple(boxes)))
+        return pages
+    per_page = cols * rows
+    dx, dy = back_offset_mm
+    for start in range(0, count, per_page):
+        fronts: list[CardBox] = []
+        backs: list[CardBox] = []
+        for i, number in enumerate(range(start + 1, min(start + per_page, count) + 1)):
+            r, c = divmod(i, cols)
+            x = SIDE_MARGIN_MM + c * card_w
+            y = TOP_MARGIN_MM + r * card_h
+            fronts.append(CardBox(number, "front", x, y, card_w, card_h))
+            # Long-edge flip of a portrait sheet mirrors it left to right.
+            backs.append(CardBox(number, "back", width - x - card_w + dx, y + dy, card_w, card_h))
+        pages.append(CardPage("front", tuple(fronts)))
+        pages.append(CardPage("back", tuple(backs)))
+    return pages
+
+
+def _card_faces(number: int, p: Picked) -> dict[str, Any]:
+    q = p.question
+    front_text = prompt_text(q)
+    back = q.back if q.type is QuestionType.FLASHCARD else answer_text(q)
+    if q.type is QuestionType.CLOZE:
+        back = cloze_blanked(q.prompt, reveal=True)
+    return {
+        "number": number,
+        "front": front_text,
+        "options": (
+            ["True or false?"]
+            if q.type is QuestionType.TRUE_FALSE
+            else [f"{LETTERS[i]}. {o}" for i, o in enumerate(q.options)]
+        ),
+        "back": back or "",
+        "explanation": q.explanation if q.type is not QuestionType.FLASHCARD else "",
+    }
+
+
+def cards_data(banks: Sequence[Bank], options: PrintOptions, fold: bool = False) -> dict[str, Any]:
+    """Everything the flashcard template prints, as JSON-ready data."""
+    picked = pick_questions(banks, options)
+    data = _common(picked, options, "fold" if fold else "cards")
+    cards = [_card_faces(n, p) for n, p in enumerate(picked, start=1)]
+    data["cards"] = {str(c["number"]): c for c in cards}
+    data["pages"] = [
+        {
+            "face": page.face,
+            "boxes": [
+                {
+                    "number": b.number,
+                    "face": b.face,
+                    "x": b.x,
+                    "y": b.y,
+                    "w": b.width,
+                    "h": b.height,
+                }
+                for b in page.boxes
+            ],
+        }
+        for page in card_layout(
+            len(cards), options.paper, options.large_print, fold, options.back_offset_mm
+        )
+    ]
+    data["side_margin"] = SIDE_MARGIN_MM
+    return data
+
+
+# --- typst --------------------------------------------------------------------------------------
+
+
+# Keeps the font folder alive until exit; TemporaryDirectory removes it then.
+_KEEP: list[tempfile.TemporaryDirectory[str]] = []
+
+
+@cache
+def _font_dir() -> Path:
+    """A private folder holding exactly the faces we print with (removed when Python exits)."""
+    source = importlib.resources.files("font_source_sans_pro") / "files"
+    folder = tempfile.TemporaryDirectory(prefix="quizgen-fonts-")
+    _KEEP.append(folder)
+    target = Path(folder.name)
+    for name in _FONT_FILES:
+        with importlib.resources.as_file(source / name) as path:
+            shutil.copyfile(path, target / name)
+    return target
+
+
+@cache
+def _fonts() -> Any:
+    return typst.Fonts(
+        include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(_font_dir())]
+    )
+
+
+def _template(name: str) -> str:
+    return (importlib.resources.files("quizgen") / "templates" / name).read_text("utf-8")
+
+
+def _compile(template: str, data: dict[str, Any], options: PrintOptions, what: str) -> bytes:
+    source = _template("common.typ") + "\n" + _template(template)
+    try:
+        pdf = typst.compile(
+            source.encode("utf-8"),
+            font_paths=_fonts(),
+            ignore_system_fonts=True,
+            sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
+            timestamp=options.timestamp,
+            format="pdf",
+        )
+    except typst.TypstError as e:  # a bug in a template, not in the bank
+        raise BuildError(f"could not lay out the {what}: {e.message}") from e
+    if not isinstance(pdf, bytes):
+        raise BuildError(f"could not lay out the {what}: typst returned no PDF")
+    return pdf
+
+
+def render_quiz(banks: Sequence[Bank], options: PrintOptions) -> bytes:
+    """The quiz as PDF: header, about block, numbered questions, footer on every page."""
+    return _compile("quiz.typ", quiz_data(banks, options), options, "quiz")
+
+
+def render_answer_key(banks: Sequence[Bank], options: PrintOptions) -> bytes:
+    """The answer key for the same options as `render_quiz`, as a separate PDF."""
+    return _compile("key.typ", key_data(banks, options), options, "answer key")
+
+
+def render_flashcards(banks: Sequence[Bank], options: PrintOptions, fold: bool = False) -> bytes:
+    """Cut-out flashcards as PDF: duplex pages (fronts, mirrored backs) or fold-over pages."""
+    return _compile("cards.typ", cards_data(banks, options, fold), options, "flashcards")
+
+
+# --- HTML ---------------------------------------------------------------------------------------
+
+_CSS = """
+body { font-family: "Source Sans Pro", "Source Sans 3", Arial, sans-serif; font-size: %(size)s;
+  line-height: 1.5; color: #000; background: #fff; max-width: 46em; margin: 2em auto;
+  padding: 0 1em; text-align: left; }
+h1 { font-size: 1.6em; } h2 { font-size: 1.25em; }
+.about { border: 2px solid #000; padding: 0.5em 1em; }
+.meta { font-size: 1em; }
+ol.questions > li, ol.key > li { margin: 1.2em 0; break-inside: avoid; page-break-inside: avoid; }
+.options { list-style: none; padding-left: 0.5em; }
+.box { display: inline-block; width: 0.8em; height: 0.8em; border: 2px solid #000;
+  margin-right: 0.5em; vertical-align: -0.05em; }
+.blank { display: inline-block; min-width: 6em; border-bottom: 2px solid #000; }
+.line { border-bottom: 1px solid #000; height: 2em; }
+.tf b { margin-right: 3em; }
+footer { border-top: 1px solid #000; margin-top: 2em; padding-top: 0.5em; }
+"""
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _html_page(title: str, large: bool, body: list[str]) -> str:
+    css = _CSS % {"size": "18pt" if large else "12pt"}
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{_esc(title)}</title>",
+            f"<style>{css}</style>",
+            "</head>",
+            "<body>",
+            *body,
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
+
+
+def _html_header(data: dict[str, Any], heading: str) -> list[str]:
+    out = [f"<h1>{_esc(heading)}</h1>"]
+    if data["form"]:
+        out.append(f'<p class="meta"><strong>Form {_esc(data["form"])}</strong></p>')
+    return out
+
+
+def _html_footer(data: dict[str, Any]) -> list[str]:
+    return [
+        "<footer>",
+        f"<p>{_esc(data['credit'])}</p>",
+        f"<p><strong>{_esc(data['disclaimer'])}</strong></p>",
+        "</footer>",
+    ]
+
+
+def _html_question(q: dict[str, Any]) -> str:
+    parts = ["<li>"]
+    if q["type"] == "cloze":
+        pieces = []
+        for s in q["segments"]:
+            if "text" in s:
+                pieces.append(_esc(s["text"]))
+            else:
+                label = f"({s['blank']}) " if s["blank"] else ""
+                hint = f" ({_esc(s['hint'])})" if s["hint"] else ""
+                pieces.append(f'{label}<span class="blank"></span>{hint}')
+        parts.append(f"<p>{''.join(pieces)}</p>")
+    else:
+        parts.append(f"<p>{_esc(q['prompt'])}</p>")
+    if q["instruction"]:
+        parts.append(f"<p><em>{_esc(q['instruction'])}</em></p>")
+    if q["options"]:
+        parts.append('<ul class="options">')
+        parts.extend(
+            f'<li><span class="box"></span><strong>{o["label"]}.</strong> {_esc(o["text"])}</li>'
+            for o in q["options"]
+        )
+        parts.append("</ul>")
+    if q["type"] == "true_false":
+        parts.append('<p class="tf">Circle one: <b>True</b> <b>False</b></p>')
+    parts.extend('<div class="line"></div>' for _ in range(q["lines"]))
+    parts.append("</li>")
+    return "\n".join(parts)
+
+
+def render_handout_html(banks: Sequence[Bank], options: PrintOptions) -> str:
+    """The quiz as one self-contained HTML page (same content and order as the PDF)."""
+    data = quiz_data(banks, options)
+    body = _html_header(data, data["title"])
+    body.append('<p class="meta">Name: ____________________ Date: ____________</p>')
+    body.append('<section class="about">')
+    body.append("<h2>About this quiz</h2>")
+    for about in data["about"]:
+        source = _esc(about["article"])
+        if about["url"]:
+            source += f' (<a href="{_esc(about["url"])}">{_esc(about["url"])}</a>)'
+        body.append(f"<p>These questions come from the article {source}.</p>")
+        if about["summary"]:
+            body.append("<p>The main points:</p><ul>")
+            body.extend(f"<li>{_esc(s)}</li>" for s in about["summary"])
+            body.append("</ul>")
+    body.append(f"<p><strong>{_esc(data['disclaimer'])}</strong></p>")
+    body.append("</section>")
+    body.append(f"<p>{_esc(data['instructions'])}</p>")
+    body.append('<ol class="questions">')
+    body.extend(_html_question(q) for q in data["questions"])
+    body.append("</ol>")
+    body.extend(_html_footer(data))
+    return _html_page(data["title"], options.large_print, body)
+
+
+def render_answer_key_html(banks: Sequence[Bank], options: PrintOptions) -> str:
+    """The answer key as one self-contained HTML page."""
+    data = key_data(banks, options)
+    body = _html_header(data, f"Answer key: {data['title']}")
+    body.append('<ol class="key">')
+    for e in data["entries"]:
+        body.append("<li>")
+        body.append(f"<p>{_esc(e['prompt'])}</p>")
+        body.append(f"<p><strong>Answer:</strong> {_esc(e['answer'])}</p>")
+        if e["also"]:
+            body.append(f"<p>{_esc(e['also'])}</p>")
+        body.append(f"<p><strong>Why:</strong> {_esc(e['explanation'])}</p>")
+        body.append(f"<p><strong>Section:</strong> {_esc(e['section'])}</p>")
+        body.append("</li>")
+    body.append("</ol>")
+    body.extend(_html_footer(data))
+    return _html_page(f"Answer key: {data['title']}", options.large_print, body)
