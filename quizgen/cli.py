@@ -137,6 +137,32 @@ def export(paths: tuple[Path, ...], fmt: str, output: Path | None) -> None:
         click.echo(f"Wrote {output}", err=True)
 
 
+@main.command()
+@PATHS
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The .apkg file to write.",
+)
+def anki(paths: tuple[Path, ...], output: Path) -> None:
+    """Build an Anki deck (.apkg): one deck per bank, a subdeck per article section.
+
+    Honours SOURCE_DATE_EPOCH; otherwise the notes' times move forward only when
+    their questions change (remembered in .quizgen-epoch.json beside FILE).
+    """
+    from quizgen.anki import render_apkg
+    from quizgen.timestamps import epochs_for
+
+    banks = _load(paths)
+    epochs = epochs_for(banks, output)
+    _write(output, render_apkg(banks, epochs.build, note_times=epochs.questions))
+    notes = sum(len(b.questions) for b in banks)
+    cards = sum(q.card_count() for b in banks for q in b.questions)
+    click.echo(f"Wrote {output} ({notes} notes, {cards} cards)", err=True)
+
+
 # -- the terminal quiz (quizgen.quiz); imports nothing heavy -----------------------------------
 
 _QUESTION_TYPES = [

@@ -133,12 +133,14 @@ def epochs_for(banks: Sequence[Bank], out_path: Path) -> Epochs:
         else:
             questions[qid] = build
 
+    # Entries of questions not in this build are kept: another output in the same folder may be
+    # built from other banks, and question ids are unique across banks.
+    entries = {k: v for k, v in old_questions.items() if isinstance(k, str) and k not in prints}
+    entries.update({qid: {"fingerprint": prints[qid], "epoch": questions[qid]} for qid in prints})
     manifest = {
         "fingerprint": fingerprint,
         "epoch": build,
-        "questions": {
-            qid: {"fingerprint": prints[qid], "epoch": questions[qid]} for qid in sorted(prints)
-        },
+        "questions": dict(sorted(entries.items())),
     }
     if manifest != old:
         write_atomic(manifest_path, json.dumps(manifest, indent=1, sort_keys=True) + "\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import io
+import shutil
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,8 +14,10 @@ import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 from anki.import_export_pb2 import ImportResponse
 from anki.scheduler_pb2 import CardAnswer
+from click.testing import CliRunner
 
 from quizgen.anki import MODEL_SPECS, deck_name, note_guid, note_tags, render_apkg
+from quizgen.cli import main
 from quizgen.loader import load_banks, shipped_banks_dir
 from quizgen.model import Bank, Question, QuestionType
 
@@ -323,3 +326,53 @@ def test_two_banks_in_one_package(col: Collection, tmp_path: Path) -> None:
     assert len(log.conflicting) == 0
     assert len(col.find_notes("\"deck:Other Deck\"")) == len(bank.questions)
     assert len(col.find_notes("tag:other")) == len(bank.questions)
+
+
+# --- the command ------------------------------------------------------------------------------
+
+
+def test_command_rebuild_updates_only_the_edited_note(
+    col: Collection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without SOURCE_DATE_EPOCH: same bank, same bytes; one edit, one updated note."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    bank_dir = tmp_path / "bank"
+    shutil.copytree(EXAMPLE, bank_dir)
+    out = tmp_path / "out" / "deck.apkg"
+    runner = CliRunner()
+
+    def build() -> bytes:
+        result = runner.invoke(main, ["anki", str(bank_dir), "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        return out.read_bytes()
+
+    first = build()
+    assert build() == first
+    assert len(import_apkg(col, first, tmp_path, "v1.apkg").new) == 6
+
+    habits = bank_dir / "habits.yaml"
+    habits.write_text(habits.read_text().replace("keep you awake?", "keep a person awake?"))
+    log = import_apkg(col, build(), tmp_path, "v2.apkg")
+    assert (len(log.new), len(log.updated), len(log.conflicting)) == (0, 1, 0)
+    assert "keep a person awake?" in log.updated[0].fields[0]
+
+
+def test_command_is_reproducible_under_source_date_epoch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    runner = CliRunner()
+    outputs = []
+    for name in ("a", "b"):
+        out = tmp_path / name / "deck.apkg"
+        result = runner.invoke(main, ["anki", str(EXAMPLE), "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        assert "6 notes, 7 cards" in result.output
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1] == render_apkg(_example(), 1_700_000_000)
+
+
+def test_command_needs_an_output(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["anki", str(EXAMPLE)])
+    assert result.exit_code == 2
+    assert "Missing option '-o'" in result.output
