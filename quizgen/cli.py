@@ -82,7 +82,7 @@ def validate(paths: tuple[Path, ...], strict: bool) -> None:
     click.echo(
         f"{nerr} error{'s' * (nerr != 1)}, {nwarn} warning{'s' * (nwarn != 1)} in {report.files} "
         f"file{'s' * (report.files != 1)} ({len(report.banks)} valid bank{'s' * (len(report.banks) != 1)}, "
-        f"{nq} questions)"
+        f"{nq} question{'s' * (nq != 1)})"
     )
     if nerr or (strict and nwarn):
         raise click.exceptions.Exit(1)

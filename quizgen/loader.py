@@ -186,15 +186,17 @@ def _nesting_bound(text: str) -> int:
     return deepest + max((len(i) for i in indents), default=0)
 
 
-def _exact_depth(text: str) -> int:
-    depth = deepest = 0
+def _too_deep(text: str) -> bool:
+    """Whether the YAML really nests deeper than MAX_DEPTH (libyaml's composer would crash)."""
+    depth = 0
     for event in yaml.parse(text, Loader=YAML_LOADER):
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
-            deepest = max(deepest, depth)
+            if depth > MAX_DEPTH:
+                return True
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
-    return deepest
+    return False
 
 
 def parse_file(path: Path, shown: str, problems: list[Problem]) -> Node | None:
@@ -224,7 +226,7 @@ def parse_file(path: Path, shown: str, problems: list[Problem]) -> Node | None:
         ctx.error(None, "file is empty")
         return None
     try:
-        if _nesting_bound(text) > MAX_DEPTH and _exact_depth(text) > MAX_DEPTH:
+        if _nesting_bound(text) > MAX_DEPTH and _too_deep(text):
             ctx.error(None, f"YAML nests more than {MAX_DEPTH} levels deep")
             return None
         node = yaml.compose(text, Loader=YAML_LOADER)
@@ -255,14 +257,15 @@ def parse_file(path: Path, shown: str, problems: list[Problem]) -> Node | None:
 
 def _scan_nodes(root: Node, ctx: _Ctx) -> bool:
     """Refuse object-building tags and aliases (alias bombs) before anything reads the values."""
-    ok = True
+    ok = alias_free = True
     seen: set[int] = set()
     stack = [root]
     while stack:
         node = stack.pop()
         if id(node) in seen:
-            ctx.error(node, "YAML anchors and aliases (&name / *name) are not supported in banks; write the value out")
-            ok = False
+            if alias_free:  # one report is enough: a bomb reuses the same nodes many times
+                ctx.error(node, "YAML anchors and aliases (&name / *name) are not supported in banks; write the value out")
+            ok = alias_free = False
             continue
         seen.add(id(node))
         if node.tag not in ALLOWED_TAGS:
@@ -629,7 +632,7 @@ def _read_options(qtype: QuestionType, m: dict[str, Node], ctx: _Ctx, prompt: st
 
 def _check_cloze(node: Node, text: str, ctx: _Ctx) -> bool:
     deletions = list(CLOZE_RE.finditer(text))
-    if not deletions:
+    if not deletions and "{{" not in text:
         ctx.error(node, "a cloze text needs at least one deletion like {{c1::answer}}")
         return False
     ok = True
@@ -643,7 +646,7 @@ def _check_cloze(node: Node, text: str, ctx: _Ctx) -> bool:
     rest = CLOZE_RE.sub("", text)
     if "{{" in rest or "}}" in rest:
         at = rest.find("{{") if "{{" in rest else rest.find("}}")
-        ctx.error(node, f"malformed cloze deletion near '{rest[max(at - 10, 0):at + 20]}': write {{{{c1::answer}}}}")
+        ctx.error(node, f"malformed cloze deletion near '{rest[at:at + 24]}': write {{{{c1::answer}}}}")
         ok = False
     return ok
 

@@ -1,0 +1,19 @@
+"""Shared test helpers: paths of the test banks and the repository."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+BANKS = REPO / "tests" / "banks"
+EXAMPLE = BANKS / "valid" / "example"
+ARTICLE = REPO.parent / "shared" / "article" / "calcineurin-inhibitors-and-lupus.txt"
+
+
+@pytest.fixture
+def in_repo(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run the test from the repository root, so printed paths are relative to it."""
+    monkeypatch.chdir(REPO)
+    return REPO

@@ -1,0 +1,235 @@
+"""The loader and validator: every failure mode reports its exact located message, nothing crashes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import BANKS, EXAMPLE, REPO
+from quizgen import loader
+from quizgen.cli import main
+from quizgen.errors import BankError, UsageError
+from quizgen.model import QuestionType
+
+INVALID = sorted(p for p in (BANKS / "invalid").iterdir() if p.name != "bank.yaml" and p.suffix != ".expected")
+WARNINGS = sorted(p for p in (BANKS / "warnings").glob("*.yaml") if p.name != "bank.yaml")
+
+
+def _expected(case: Path) -> list[str]:
+    return case.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
+
+
+def _validate(*args: str) -> tuple[int, list[str]]:
+    result = CliRunner().invoke(main, ["validate", *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output.splitlines()
+
+
+def test_every_failure_mode_has_an_expected_message() -> None:
+    assert len(INVALID) >= 25
+    for case in [*INVALID, *WARNINGS]:
+        assert case.with_suffix(".expected").is_file(), f"{case.name} has no .expected file"
+        assert _expected(case), f"{case.name}.expected is empty"
+
+
+@pytest.mark.parametrize("case", INVALID, ids=lambda p: p.stem)
+def test_invalid_bank_reports_exact_located_message(case: Path, in_repo: Path) -> None:
+    code, lines = _validate(str(case.relative_to(REPO)))
+    assert code == 1
+    assert lines[:-1] == _expected(case)
+    assert lines[-1].startswith(f"{len(_expected(case))} error")
+
+
+@pytest.mark.parametrize("case", WARNINGS, ids=lambda p: p.stem)
+def test_item_writing_warnings_fail_only_with_strict(case: Path, in_repo: Path) -> None:
+    rel = str(case.relative_to(REPO))
+    code, lines = _validate(rel)
+    assert code == 0
+    assert lines[:-1] == _expected(case)
+    assert all(": warning: " in line for line in lines[:-1])
+    strict_code, strict_lines = _validate("--strict", rel)
+    assert strict_code == 1
+    assert strict_lines == lines
+
+
+def test_problem_lines_are_path_line_col_message(in_repo: Path) -> None:
+    for case in INVALID:
+        for line in _expected(case):
+            path, lineno, col, message = line.split(":", 3)
+            assert Path(path).exists(), line
+            assert int(lineno) >= 1 and int(col) >= 1, line
+            assert message.startswith(" ") and len(message) > 5, line
+
+
+def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
+    (tmp_path / "bank.yaml").write_text((BANKS / "invalid" / "bank.yaml").read_text())
+    for name in ("unknown-key", "repeated-option", "unknown-fact"):
+        (tmp_path / f"{name}.yaml").write_text((BANKS / "invalid" / f"{name}.yaml").read_text())
+    report = loader.check_banks([tmp_path])
+    messages = [p.message for p in report.errors]
+    # q1 is defined in all three files: two duplicates, plus each file's own problem
+    assert any("did you mean 'prompt'" in m for m in messages)
+    assert any("repeated option" in m for m in messages)
+    assert any("fact 'f3'" in m for m in messages)
+    assert len({p.location.path for p in report.errors}) == 3
+
+
+def test_python_tag_is_refused_without_running(tmp_path: Path, in_repo: Path) -> None:
+    marker = Path("/tmp/quizgen-pwned")
+    marker.unlink(missing_ok=True)
+    code, _ = _validate("tests/banks/invalid/python-tag.yaml")
+    assert code == 1
+    assert not marker.exists()
+
+
+def test_very_large_file_is_refused_without_reading_it(tmp_path: Path) -> None:
+    (tmp_path / "bank.yaml").write_text((BANKS / "invalid" / "bank.yaml").read_text())
+    big = tmp_path / "big.yaml"
+    with big.open("wb") as f:  # sparse: costs no disk and is never read
+        f.truncate(loader.MAX_FILE_BYTES + 1)
+    report = loader.check_banks([big])
+    assert [p.message for p in report.errors] == ["file is too large (67 MB; the limit is 64 MiB)"]
+
+
+def test_unreadable_path_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError):
+        loader.check_banks([tmp_path / "missing"])
+    result = CliRunner().invoke(main, ["validate", str(tmp_path / "missing")])
+    assert result.exit_code == 2
+
+
+def test_load_banks_raises_bank_error_with_every_problem() -> None:
+    with pytest.raises(BankError) as info:
+        loader.load_banks([BANKS / "invalid" / "bad-metadata"])
+    assert len(info.value.errors) == 5
+    assert str(info.value).endswith("5 errors in the question banks")
+
+
+def test_strict_load_raises_on_warnings() -> None:
+    case = BANKS / "warnings" / "negative-stem.yaml"
+    assert loader.load_banks([case])
+    with pytest.raises(BankError):
+        loader.load_banks([case], strict=True)
+
+
+def test_example_bank_loads_into_frozen_dataclasses() -> None:
+    (bank,) = loader.load_banks([EXAMPLE])
+    assert bank.id == "example"
+    assert {q.type for q in bank.questions} == set(QuestionType)
+    by_id = {q.id: q for q in bank.questions}
+    assert by_id["ex-001"].correct_options == ("Seven",)
+    assert by_id["ex-004"].correct_options == ("Coffee in the evening", "Bright screens at night")
+    assert by_id["ex-002"].truth is True
+    assert by_id["ex-006"].accepted == ("caffeine", "coffee")
+    assert [d.answer for d in by_id["ex-005"].deletions] == ["Caffeine", "awake"]
+    assert by_id["ex-003"].back == "About seven hours a night."
+    assert by_id["ex-001"].location.line == 2
+    with pytest.raises(AttributeError):
+        bank.title = "changed"  # type: ignore[misc]
+
+
+def test_single_question_file_uses_bank_yaml_beside_it() -> None:
+    (bank,) = loader.load_banks([EXAMPLE / "habits.yaml"])
+    assert [q.id for q in bank.questions] == ["ex-004", "ex-005", "ex-006"]
+
+
+def test_one_file_bank(tmp_path: Path) -> None:
+    meta = yaml.safe_load((EXAMPLE / "bank.yaml").read_text())
+    questions = yaml.safe_load((EXAMPLE / "intro.yaml").read_text())
+    (tmp_path / "solo.yaml").write_text(yaml.safe_dump({**meta, **questions}))
+    (bank,) = loader.load_banks([tmp_path / "solo.yaml"])
+    assert len(bank.questions) == 3
+
+
+def test_shipped_banks_load_from_any_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["validate"])
+    assert result.exit_code == 0, result.output
+    assert " 0 errors" not in result.output and result.output.startswith("0 errors")
+
+
+def test_shipped_banks_pass_strict_validation() -> None:
+    result = CliRunner().invoke(main, ["validate", "--strict"])
+    assert result.exit_code == 0, result.output
+
+
+# --------------------------------------------------------------------------- property-based
+
+
+def _example_texts() -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in sorted(EXAMPLE.glob("*.yaml"))]
+
+
+@st.composite
+def mutated_yaml(draw: st.DrawFn) -> str:
+    text = draw(st.sampled_from(_example_texts()))
+    for _ in range(draw(st.integers(1, 4))):
+        pos = draw(st.integers(0, len(text)))
+        op = draw(st.sampled_from(["delete", "insert", "replace", "swap-lines", "duplicate-line"]))
+        junk = draw(st.text(alphabet=st.sampled_from(list(":-[]{}&*!|>'\"#%@` \n\tx1{}c:")), max_size=6))
+        if op == "delete":
+            text = text[:pos] + text[pos + draw(st.integers(1, 12)) :]
+        elif op == "insert":
+            text = text[:pos] + junk + text[pos:]
+        elif op == "replace":
+            text = text[:pos] + junk + text[pos + len(junk) :]
+        else:
+            lines = text.splitlines()
+            if len(lines) > 1:
+                i = draw(st.integers(0, len(lines) - 1))
+                j = draw(st.integers(0, len(lines) - 1))
+                if op == "swap-lines":
+                    lines[i], lines[j] = lines[j], lines[i]
+                else:
+                    lines.insert(j, lines[i])
+                text = "\n".join(lines)
+    return text
+
+
+def _check_never_crashes(tmp_path: Path, data: str | bytes) -> None:
+    folder = tmp_path / "bank"
+    folder.mkdir(exist_ok=True)
+    (folder / "bank.yaml").write_text((EXAMPLE / "bank.yaml").read_text())
+    target = folder / "q.yaml"
+    target.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass"))
+    report = loader.check_banks([target])
+    for problem in report.problems:
+        assert problem.location.path.endswith(("q.yaml", "bank.yaml"))
+        assert problem.message
+    result = CliRunner().invoke(main, ["validate", str(target)])
+    assert result.exit_code in (0, 1), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(mutated_yaml())
+def test_mutated_banks_never_crash(tmp_path: Path, text: str) -> None:
+    _check_never_crashes(tmp_path, text)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(st.binary(max_size=200), st.text(max_size=200)))
+def test_random_input_never_crashes(tmp_path: Path, data: str | bytes) -> None:
+    if isinstance(data, str) and any(0xD800 <= ord(c) <= 0xDFFF for c in data):
+        data = data.encode("utf-8", "surrogatepass")
+    _check_never_crashes(tmp_path, data)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=10),
+        lambda children: st.lists(children, max_size=4)
+        | st.dictionaries(st.sampled_from(sorted(loader.ALL_QUESTION_KEYS | {"questions", "bank"})), children, max_size=5),
+        max_leaves=20,
+    )
+)
+def test_random_structures_never_crash(tmp_path: Path, value: object) -> None:
+    _check_never_crashes(tmp_path, json.dumps({"questions": [value]}) if not isinstance(value, dict) else yaml.safe_dump(value))
