@@ -1,0 +1,222 @@
+"""Content checks for the shipped "Calcineurin Inhibitors and Lupus" bank.
+
+Own words (no eight-word run from the article), reading grade, fact coverage and source integrity.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import textstat  # type: ignore[import-untyped]
+from click.testing import CliRunner
+
+from quizgen.cli import main
+from quizgen.loader import load_banks
+from quizgen.model import Bank, Question, QuestionType, cloze_blanked
+
+REPO = Path(__file__).resolve().parent.parent
+BANK_DIR = REPO / "questions" / "calcineurin-lupus"
+ARTICLE = REPO.parent / "shared" / "article" / "calcineurin-inhibitors-and-lupus.txt"
+
+NGRAM = 8
+MAX_GRADE = 8.0
+# Facts in these sections are about the medicines, dosing, side effects and the kidneys:
+# each must be tested by at least two questions of different types.
+CORE_SECTIONS = {"what-is-a-cni", "kidneys", "side-effects"}
+MIN_PER_TYPE = 5
+MIN_QUESTIONS = 60
+
+
+@pytest.fixture(scope="module")
+def bank() -> Bank:
+    banks = load_banks([BANK_DIR], strict=True)
+    assert [b.id for b in banks] == ["calcineurin-lupus"]
+    return banks[0]
+
+
+def words(text: str) -> list[str]:
+    """Casefolded words without punctuation: "doesn't" -> doesnt, "T-cells" -> t, cells."""
+    text = unicodedata.normalize("NFKD", text).casefold()
+    text = re.sub(r"['\u2019]", "", text)
+    return re.sub(r"[^\w\s]", " ", text).split()
+
+
+def ngrams(tokens: list[str], n: int = NGRAM) -> set[tuple[str, ...]]:
+    return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
+
+
+def question_texts(q: Question) -> Iterator[tuple[str, str]]:
+    """(field name, text) for every learner-facing string of a question."""
+    if q.type is QuestionType.CLOZE:
+        yield "text", cloze_blanked(q.prompt, reveal=True)
+    else:
+        yield ("front" if q.type is QuestionType.FLASHCARD else "prompt"), q.prompt
+    for i, option in enumerate(q.options):
+        yield f"option {i + 1}", option
+    yield "explanation", q.explanation
+    if q.back is not None:
+        yield "back", q.back
+    for i, answer in enumerate(q.accepted):
+        yield f"answer {i + 1}", answer
+    if q.hint is not None:
+        yield "hint", q.hint
+
+
+def overlaps(text: str, article_grams: set[tuple[str, ...]]) -> list[str]:
+    return sorted(" ".join(g) for g in ngrams(words(text)) & article_grams)
+
+
+# ------------------------------------------------------------------ own words
+
+
+def test_no_eight_word_run_from_the_article(bank: Bank) -> None:
+    if not ARTICLE.is_file():
+        pytest.skip(f"the article is not available at {ARTICLE}; the own-words check needs it")
+    article_grams = ngrams(words(ARTICLE.read_text(encoding="utf-8")))
+    found = []
+    for q in bank.questions:
+        for name, text in question_texts(q):
+            for run in overlaps(text, article_grams):
+                found.append(f"{q.id} {name}: '{run}'")
+    for i, point in enumerate(bank.summary):
+        for run in overlaps(point, article_grams):
+            found.append(f"summary point {i + 1}: '{run}'")
+    assert not found, "eight-word runs copied from the article:\n" + "\n".join(found)
+
+
+def test_overlap_check_catches_a_copied_sentence() -> None:
+    """The checker itself: a copied run is found through case and punctuation changes."""
+    article = "Calcineurin is a hardworking molecule found in everything from plants to insects."
+    grams = ngrams(words(article))
+    copied = "CALCINEURIN is a Hardworking molecule, found in EVERYTHING from..."
+    assert overlaps(copied, grams) == [
+        "calcineurin is a hardworking molecule found in everything",
+        "is a hardworking molecule found in everything from",
+    ]
+    assert overlaps("It is a hardworking molecule found in everything from plants.", grams) == [
+        "a hardworking molecule found in everything from plants",
+        "is a hardworking molecule found in everything from",
+    ]
+    assert not overlaps("Calcineurin is a busy molecule found in plants and insects.", grams)
+
+
+# ------------------------------------------------------------------ reading grade
+
+
+def graded_texts(q: Question) -> list[str]:
+    prompt = cloze_blanked(q.prompt, reveal=True) if q.type is QuestionType.CLOZE else q.prompt
+    return [prompt, q.explanation]
+
+
+def test_reading_grade_is_eight_or_below(bank: Bank) -> None:
+    scored = [
+        (float(textstat.flesch_kincaid_grade(text)), q.id, text)
+        for q in bank.questions
+        for text in graded_texts(q)
+    ]
+    average = sum(s for s, _, _ in scored) / len(scored)
+    worst = sorted(scored, reverse=True)[:8]
+    detail = "\n".join(f"  {grade:5.1f}  {qid}: {text}" for grade, qid, text in worst)
+    assert average <= MAX_GRADE, (
+        f"average Flesch-Kincaid grade {average:.2f} is above {MAX_GRADE:g}; "
+        f"hardest texts:\n{detail}"
+    )
+
+
+# ------------------------------------------------------------------ coverage
+
+
+def test_bank_size_and_type_mix(bank: Bank) -> None:
+    assert len(bank.questions) >= MIN_QUESTIONS
+    counts = {t: sum(q.type is t for q in bank.questions) for t in QuestionType}
+    short = {t.value: n for t, n in counts.items() if n < MIN_PER_TYPE}
+    assert not short, f"question types used fewer than {MIN_PER_TYPE} times: {short}"
+
+
+def test_every_taught_fact_is_tested(bank: Bank) -> None:
+    cited: dict[str, list[Question]] = defaultdict(list)
+    for q in bank.questions:
+        for fid in q.source.facts:
+            cited[fid].append(q)
+    problems = []
+    for fact in bank.facts:
+        if fact.omitted is not None:
+            continue
+        questions = cited.get(fact.id, [])
+        if not questions:
+            problems.append(f"{fact.id} ({fact.section}): no question tests it")
+        elif fact.section in CORE_SECTIONS:
+            types = {q.type for q in questions}
+            if len(types) < 2:
+                ids = ", ".join(q.id for q in questions)
+                problems.append(
+                    f"{fact.id} ({fact.section}): needs questions of two different types, has {ids}"
+                )
+    assert not problems, "fact coverage gaps:\n" + "\n".join(problems)
+
+
+def test_every_section_has_facts_and_questions(bank: Bank) -> None:
+    for section in bank.article.sections:
+        assert any(f.section == section.id and f.omitted is None for f in bank.facts), section.id
+        assert any(q.source.section == section.id for q in bank.questions), section.id
+
+
+def test_cli_coverage_is_complete() -> None:
+    result = CliRunner().invoke(main, ["coverage", "--fail-under", "100", str(BANK_DIR)])
+    assert result.exit_code == 0, result.output
+    assert "0 not covered" in result.output
+
+
+# ------------------------------------------------------------------ sources
+
+
+def test_questions_cite_facts_of_their_own_section(bank: Bank) -> None:
+    facts = {f.id: f for f in bank.facts}
+    problems = []
+    for q in bank.questions:
+        for fid in q.source.facts:
+            fact = facts.get(fid)
+            if fact is None:
+                problems.append(f"{q.id}: cites unknown fact '{fid}'")
+            elif fact.omitted is not None:
+                problems.append(f"{q.id}: cites omitted fact '{fid}'")
+            elif fact.section != q.source.section:
+                problems.append(
+                    f"{q.id}: fact '{fid}' is in section '{fact.section}', not '{q.source.section}'"
+                )
+    assert not problems, "\n".join(problems)
+
+
+def test_question_files_follow_the_sections(bank: Bank) -> None:
+    """One file per section, in article order, so a curator finds a question by its section."""
+    order = [s.id for s in bank.article.sections]
+    files = sorted(p.name for p in BANK_DIR.glob("*.yaml") if p.name != "bank.yaml")
+    assert len(files) == len(order)
+    for q in bank.questions:
+        expected = files[order.index(q.source.section)]
+        assert Path(q.location.path).name == expected, f"{q.id} belongs in {expected}"
+
+
+def test_question_ids_are_numbered_in_file_order(bank: Bank) -> None:
+    assert [q.id for q in bank.questions] == [
+        f"cni-{i:03d}" for i in range(1, len(bank.questions) + 1)
+    ]
+
+
+def test_every_question_has_tags_and_difficulty(bank: Bank) -> None:
+    missing = [q.id for q in bank.questions if not q.tags or q.difficulty is None]
+    assert not missing, f"questions without tags or difficulty: {missing}"
+
+
+def test_explanations_are_one_to_three_sentences(bank: Bank) -> None:
+    bad = []
+    for q in bank.questions:
+        sentences = [s for s in re.split(r"(?<=[.!?])\s+", q.explanation.strip()) if s]
+        if not 1 <= len(sentences) <= 3:
+            bad.append(f"{q.id}: {len(sentences)} sentences")
+    assert not bad, "\n".join(bad)
