@@ -1,0 +1,107 @@
+"""The terminal quiz in a real pseudo-terminal: Ctrl-C mid-quiz, saved progress, next-day review."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+from pathlib import Path
+
+import pexpect  # type: ignore[import-untyped]
+import pytest
+
+EXAMPLE = str(Path(__file__).parent / "banks" / "valid" / "example")
+DAY0 = "2025-03-01T09:00:00+00:00"
+DAY1 = "2025-03-02T09:30:00+00:00"
+
+
+def spawn(args: list[str], data_dir: Path, now: str, **extra: str) -> pexpect.spawn:
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    env.update(QUIZGEN_DATA_DIR=str(data_dir), QUIZGEN_NOW=now, TERM="xterm", **extra)
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "quizgen", *args],
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(50, 200),
+    )
+
+
+def finish(child: pexpect.spawn) -> int:
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus is not None
+    return int(child.exitstatus)
+
+
+def test_ctrl_c_saves_and_review_skips_what_was_right(tmp_path: Path) -> None:
+    child = spawn(["quiz", EXAMPLE, "--no-shuffle"], tmp_path, DAY0)
+    child.expect("Question 1 of 6")
+    child.expect("Your answers: ")
+    child.sendline("c")  # wrong: a dark bedroom does not keep you awake
+    child.expect("✗ Incorrect")
+    child.expect("Question 2 of 6")
+    child.expect("Blank 1: ")
+    child.sendline("caffeine")
+    child.expect("Blank 2: ")
+    child.sendline("awake")
+    child.expect("✓ Correct")
+    child.expect("Question 3 of 6")
+    child.expect("Your answer: ")
+    child.sendline("Caffeine")
+    child.expect("✓ Correct")
+    child.expect("Question 4 of 6")
+    child.expect("Your answer: ")
+    child.sendintr()
+    child.expect("Interrupted after 3 of 6 questions.")
+    child.expect("Score: 2/3")
+    child.expect("Missed so far:")
+    child.expect("Which habits can make it harder to fall asleep")
+    child.expect("Progress saved in")
+    assert finish(child) == 130
+
+    saved = json.loads((tmp_path / "progress.json").read_text())
+    assert sorted(saved["cards"]["example"]) == ["ex-004", "ex-005", "ex-006"]
+    assert saved["last_missed"] == [["example", "ex-004"]]
+
+    review = spawn(["review", EXAMPLE], tmp_path, DAY1)
+    review.logfile_read = log = io.StringIO()
+    review.expect("1 question\\(s\\) due for review.")
+    review.expect("Question 1 of 1")
+    review.expect("Which habits can make it harder to fall asleep")
+    review.expect("Your answers: ")
+    review.sendline("Coffee in the evening, Bright screens at night")
+    review.expect("✓ Correct")
+    review.expect("Score: 1/1")
+    review.expect("Next due: ")
+    assert finish(review) == 0
+    transcript = log.getvalue()
+    assert "Which habits can make it harder" in transcript
+    assert "late in the day can keep you" not in transcript  # the cloze was right: not asked
+    assert "What drink ingredient" not in transcript  # nor the short answer
+
+
+@pytest.mark.parametrize(("extra", "coloured"), [({}, True), ({"NO_COLOR": "1"}, False)])
+def test_colour_only_on_a_terminal_without_no_color(
+    tmp_path: Path, extra: dict[str, str], coloured: bool
+) -> None:
+    child = spawn(["quiz", EXAMPLE, "--type", "true_false"], tmp_path, DAY0, **extra)
+    child.logfile_read = log = io.StringIO()
+    child.expect("true/false: ")
+    child.sendline("t")
+    child.expect("Score: 1/1")
+    assert finish(child) == 0
+    assert ("\x1b[" in log.getvalue()) is coloured
+
+
+def test_no_color_flag(tmp_path: Path) -> None:
+    child = spawn(["quiz", EXAMPLE, "--type", "true_false", "--no-color"], tmp_path, DAY0)
+    child.logfile_read = log = io.StringIO()
+    child.expect("true/false: ")
+    child.sendline("t")
+    child.expect("Score: 1/1")
+    assert finish(child) == 0
+    assert "✓ Correct" in log.getvalue()
+    assert "\x1b[" not in log.getvalue()
