@@ -467,7 +467,8 @@ def run_quiz(
         result = QuizSession(
             items, io, store, clock=clock, remember_missed=remember_missed, seed=seed
         ).run()
-        io.say()
+        if result.status is not Status.FINISHED:
+            io.say()  # the prompt that was cut short has no line end
         summarise(result, io)
         if store is not None and result.answers and store.path:
             io.say(f"Progress saved in {store.path}.", "dim")
