@@ -38,9 +38,7 @@ class QuizgenGroup(click.Group):
             ctx.exit(1)
 
 
-PATHS = click.argument(
-    "paths", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[PATH]..."
-)
+PATHS = click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[PATH]...")
 
 
 def _load(paths: Sequence[Path], strict: bool = False) -> list[Bank]:
@@ -165,9 +163,7 @@ def anki(paths: tuple[Path, ...], output: Path) -> None:
 
 # -- the terminal quiz (quizgen.quiz); imports nothing heavy -----------------------------------
 
-_QUESTION_TYPES = [
-    "multiple_choice", "multiple_select", "true_false", "cloze", "short_answer", "flashcard"
-]
+_QUESTION_TYPES = ["multiple_choice", "multiple_select", "true_false", "cloze", "short_answer", "flashcard"]
 NO_COLOR = click.option("--no-color", is_flag=True, help="No colour (also when NO_COLOR is set).")
 
 
@@ -195,9 +191,7 @@ def _exit_for(status: Any) -> None:
 @click.option("--count", type=click.IntRange(min=1), help="Ask at most N questions.")
 @click.option("--tag", "tags", multiple=True, help="Only questions with this tag (repeatable).")
 @click.option("--section", "sections", multiple=True, help="Only this section (id or title).")
-@click.option(
-    "--type", "types", multiple=True, type=click.Choice(_QUESTION_TYPES), help="Only this type."
-)
+@click.option("--type", "types", multiple=True, type=click.Choice(_QUESTION_TYPES), help="Only this type.")
 @click.option("--seed", help="Same seed: same questions, same order, same option order.")
 @click.option("--no-shuffle", is_flag=True, help="Keep the bank's order of questions and options.")
 @click.option("--retry-missed", is_flag=True, help="Ask only the questions missed last time.")
@@ -221,9 +215,7 @@ def quiz(
     from quizgen.quiz import start_quiz
     from quizgen.select import Selection
 
-    selection = Selection(
-        count, tags, sections, tuple(QuestionType(t) for t in types), seed, not no_shuffle
-    )
+    selection = Selection(count, tags, sections, tuple(QuestionType(t) for t in types), seed, not no_shuffle)
     banks = _load(paths)
     io, store = _quiz_io_and_store(no_color)
     _exit_for(start_quiz(banks, selection, io, store, retry_missed=retry_missed))
@@ -263,3 +255,158 @@ def progress(paths: tuple[Path, ...], reset: bool, yes: bool) -> None:
         click.echo(f"Progress cleared ({n} question record(s) forgotten).")
         return
     click.echo(progress_table(banks, store), nl=False)
+
+
+@main.command()
+@PATHS
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Folder to write into.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+def build(paths: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
+    """Build every output of every bank: Anki deck, quiz, answer key, large print,
+    flashcards, HTML handout and JSON export, plus a manifest and a README.
+
+    Honours SOURCE_DATE_EPOCH; without it the build time moves forward only when a bank
+    changes. Files are written all at once at the end: a failed build changes nothing.
+    """
+    import sys
+
+    from quizgen.build import MANIFEST, manifest_json, planned_outputs, readme_md, render_outputs
+    from quizgen.export import banks_fingerprint
+    from quizgen.fsutil import remove_stale_temporaries, write_all_atomic
+    from quizgen.timestamps import epochs_for
+
+    banks = _load(paths)
+    remove_stale_temporaries(out_dir)
+    epochs = epochs_for(banks, out_dir / MANIFEST)
+    steps = len(planned_outputs(banks))
+    show_bar = not quiet and sys.stderr.isatty()
+    with click.progressbar(length=steps, label="Building", file=sys.stderr, hidden=not show_bar) as bar:
+        outputs = render_outputs(banks, epochs.build, dict(epochs.questions), on_output=lambda _: bar.update(1))
+    files: dict[Path, bytes | str] = {out_dir / o.name: o.data for o in outputs}
+    files[out_dir / MANIFEST] = manifest_json(outputs, epochs.build, banks_fingerprint(banks))
+    files[out_dir / "README.md"] = readme_md(banks, outputs)
+    write_all_atomic(files)
+    if not quiet:
+        width = max(len(o.name) for o in outputs)
+        click.echo(f"Wrote {len(outputs)} files to {out_dir} (SOURCE_DATE_EPOCH={epochs.build}):")
+        for o in outputs:
+            click.echo(f"  {o.name:<{width}}  {_size(len(o.data)):>8}  {o.detail}")
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
+
+
+# -- printing (quizgen.printing) ---------------------------------------------------------------
+
+
+def _offset_mm(ctx: click.Context, param: click.Parameter, value: str) -> tuple[float, float]:
+    try:
+        x, y = (float(v) for v in value.split(","))
+    except ValueError:
+        raise click.BadParameter("give two numbers in millimetres, like 1.5,-2") from None
+    return x, y
+
+
+@main.command(name="print")
+@PATHS
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The file to write (.pdf, or .html with --format html).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["pdf", "html"]),
+    help="Output format (default: html when FILE ends in .html, else pdf).",
+)
+@click.option("--answer-key", is_flag=True, help="Write the answer key instead of the quiz.")
+@click.option("--flashcards", is_flag=True, help="Write cut-out flashcards (PDF only).")
+@click.option("--fold", is_flag=True, help="Flashcards for folding (no duplex printer needed).")
+@click.option(
+    "--back-offset-mm",
+    default="0,0",
+    show_default=True,
+    callback=_offset_mm,
+    help="Move the flashcard backs right,down by X,Y mm to undo a printer's shift.",
+)
+@click.option("--form", help="Form letter (A, B, ...): its own order of questions and options.")
+@click.option("--seed", help="Seed for choosing and ordering questions (default: bank order).")
+@click.option("--count", type=click.IntRange(min=1), help="Print at most N questions.")
+@click.option("--tag", "tags", multiple=True, help="Only questions with this tag (repeatable).")
+@click.option("--section", "sections", multiple=True, help="Only this section (id or title).")
+@click.option(
+    "--type", "types", multiple=True, type=click.Choice(_QUESTION_TYPES), help="Only this type."
+)
+@click.option("--large-print", is_flag=True, help="18 pt sans-serif text, one column.")
+@click.option(
+    "--paper", type=click.Choice(["letter", "a4"]), default="letter", show_default=True
+)
+def print_(
+    paths: tuple[Path, ...],
+    output: Path,
+    fmt: str | None,
+    answer_key: bool,
+    flashcards: bool,
+    fold: bool,
+    back_offset_mm: tuple[float, float],
+    form: str | None,
+    seed: str | None,
+    count: int | None,
+    tags: tuple[str, ...],
+    sections: tuple[str, ...],
+    types: tuple[str, ...],
+    large_print: bool,
+    paper: str,
+) -> None:
+    """Print a quiz, its answer key or cut-out flashcards as PDF (or HTML).
+
+    Honours SOURCE_DATE_EPOCH, so a rebuild gives the same bytes.
+    """
+    import os
+
+    from quizgen import printing
+    from quizgen.errors import UsageError
+    from quizgen.model import QuestionType
+    from quizgen.select import Selection
+
+    fmt = fmt or ("html" if output.suffix.lower() in (".html", ".htm") else "pdf")
+    flashcards = flashcards or fold
+    if flashcards and (answer_key or fmt == "html"):
+        raise UsageError("--flashcards makes a PDF of cards; it cannot be combined with "
+                         "--answer-key or --format html")
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None and not epoch.isdigit():
+        raise UsageError(f"SOURCE_DATE_EPOCH must be whole seconds, not {epoch!r}")
+    options = printing.PrintOptions(
+        paper="a4" if paper == "a4" else "letter",
+        large_print=large_print,
+        form=form.upper() if form else None,
+        seed=seed,
+        selection=Selection(count, tags, sections, tuple(QuestionType(t) for t in types)),
+        back_offset_mm=back_offset_mm,
+        timestamp=int(epoch) if epoch is not None else None,
+    )
+    banks = _load(paths)
+    data: bytes | str
+    if flashcards:
+        data = printing.render_flashcards(banks, options, fold=fold)
+    elif fmt == "html":
+        render = printing.render_answer_key_html if answer_key else printing.render_handout_html
+        data = render(banks, options)
+    else:
+        data = (printing.render_answer_key if answer_key else printing.render_quiz)(banks, options)
+    _write(output, data)
+    what = "flashcards" if flashcards else "answer key" if answer_key else "quiz"
+    n = len(printing.pick_questions(banks, options))
+    click.echo(f"Wrote {output} ({what}, {n} question{'s' * (n != 1)})", err=True)

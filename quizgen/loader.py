@@ -100,7 +100,9 @@ class _BankFiles:
 
 def _yaml_files(folder: Path) -> list[Path]:
     return sorted(
-        p for p in folder.iterdir() if p.is_file() and p.suffix in YAML_SUFFIXES and not p.name.startswith(".")
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.suffix in YAML_SUFFIXES and not p.name.startswith(".")
     )
 
 
@@ -205,7 +207,9 @@ def parse_file(path: Path, shown: str, problems: list[Problem]) -> Node | None:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            ctx.error(None, f"file is too large ({size / 1e6:.0f} MB; the limit is {MAX_FILE_BYTES // 2**20} MiB)")
+            ctx.error(
+                None, f"file is too large ({size / 1e6:.0f} MB; the limit is {MAX_FILE_BYTES // 2**20} MiB)"
+            )
             return None
         raw = path.read_bytes()
     except OSError as e:
@@ -217,12 +221,12 @@ def parse_file(path: Path, shown: str, problems: list[Problem]) -> Node | None:
         good = raw[: e.start].decode("utf-8", errors="replace")
         line, col = _line_col(good, len(good))
         problems.append(
-            Problem(Location(shown, line, col), f"file is not UTF-8 (byte 0x{raw[e.start]:02x}); save it as UTF-8")
+            Problem(
+                Location(shown, line, col), f"file is not UTF-8 (byte 0x{raw[e.start]:02x}); save it as UTF-8"
+            )
         )
         return None
-    if not text.strip() or all(
-        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
-    ):
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         ctx.error(None, "file is empty")
         return None
     try:
@@ -241,7 +245,9 @@ def parse_file(path: Path, shown: str, problems: list[Problem]) -> Node | None:
     except yaml.reader.ReaderError as e:
         line, col = _line_col(text, e.position)
         problems.append(
-            Problem(Location(shown, line, col), f"character {e.character!r} is not allowed in YAML: {e.reason}")
+            Problem(
+                Location(shown, line, col), f"character {e.character!r} is not allowed in YAML: {e.reason}"
+            )
         )
         return None
     except (yaml.YAMLError, ValueError, RecursionError) as e:
@@ -264,7 +270,11 @@ def _scan_nodes(root: Node, ctx: _Ctx) -> bool:
         node = stack.pop()
         if id(node) in seen:
             if alias_free:  # one report is enough: a bomb reuses the same nodes many times
-                ctx.error(node, "YAML anchors and aliases (&name / *name) are not supported in banks; write the value out")
+                ctx.error(
+                    node,
+                    "YAML anchors and aliases (&name / *name) are not supported in banks; "
+                    "write the value out",
+                )
             ok = alias_free = False
             continue
         seen.add(id(node))
@@ -314,7 +324,9 @@ def _mapping(node: Node, ctx: _Ctx, what: str, spec: dict[str, bool]) -> dict[st
             continue
         key = knode.value
         if key in first:
-            ctx.error(knode, f"duplicate key '{key}' in {what} (first at line {first[key].start_mark.line + 1})")
+            ctx.error(
+                knode, f"duplicate key '{key}' in {what} (first at line {first[key].start_mark.line + 1})"
+            )
             continue
         first[key] = knode
         if key not in spec:
@@ -408,11 +420,17 @@ def _read_meta(node: Node, ctx: _Ctx) -> _Meta:
                 s = _mapping(snode, ctx, "section", SECTION_KEYS)
                 if s is None:
                     continue
-                sid, stitle = _text(s.get("id"), ctx, "section id"), _text(s.get("title"), ctx, "section title")
+                sid, stitle = (
+                    _text(s.get("id"), ctx, "section id"),
+                    _text(s.get("title"), ctx, "section title"),
+                )
                 if sid is None or stitle is None:
                     continue
                 if sid in seen:
-                    ctx.error(s["id"], f"duplicate section id '{sid}' (first at line {seen[sid].start_mark.line + 1})")
+                    ctx.error(
+                        s["id"],
+                        f"duplicate section id '{sid}' (first at line {seen[sid].start_mark.line + 1})",
+                    )
                     continue
                 seen[sid] = s["id"]
                 sections.append(Section(sid, stitle))
@@ -438,7 +456,10 @@ def _read_meta(node: Node, ctx: _Ctx) -> _Meta:
             ctx.error(f["id"], f"duplicate fact id '{fid}'")
             continue
         if section_ids and fsection not in section_ids:
-            ctx.error(f["section"], f"fact section '{fsection}' is not a section of the article{_suggest(fsection, section_ids)}")
+            ctx.error(
+                f["section"],
+                f"fact section '{fsection}' is not a section of the article{_suggest(fsection, section_ids)}",
+            )
         meta.facts[fid] = Fact(fid, fsection, ftext, omitted)
     return meta
 
@@ -460,7 +481,11 @@ def _read_question(node: Node, ctx: _Ctx, meta: _Meta | None) -> Question | None
                 qtype = QuestionType(tvalue)
             except ValueError:
                 names = [t.value for t in QuestionType]
-                ctx.error(tnode, f"unknown question type '{tvalue}'{_suggest(tvalue, names)}; use one of {', '.join(names)}")
+                ctx.error(
+                    tnode,
+                    f"unknown question type '{tvalue}'{_suggest(tvalue, names)}; "
+                    f"use one of {', '.join(names)}",
+                )
     spec = dict(COMMON_QUESTION_KEYS)
     if qtype is not None:
         spec.update(TYPE_KEYS[qtype])
@@ -550,13 +575,18 @@ def _read_source(node: Node | None, ctx: _Ctx, meta: _Meta | None) -> Source | N
     if meta is not None and meta.article is not None and section is not None:
         ids = [x.id for x in meta.article.sections]
         if section not in ids:
-            ctx.error(s["section"], f"source section '{section}' is not a section of the article{_suggest(section, ids)}")
+            ctx.error(
+                s["section"],
+                f"source section '{section}' is not a section of the article{_suggest(section, ids)}",
+            )
             section = None
     if meta is not None and facts:
         for fnode, fid in facts:
             fact = meta.facts.get(fid)
             if fact is None:
-                ctx.error(fnode, f"fact '{fid}' is not in the bank's facts inventory{_suggest(fid, meta.facts)}")
+                ctx.error(
+                    fnode, f"fact '{fid}' is not in the bank's facts inventory{_suggest(fid, meta.facts)}"
+                )
             elif fact.omitted is not None:
                 ctx.error(fnode, f"cites omitted fact '{fid}' (omitted: {fact.omitted})")
     if section is None or not facts:
@@ -564,7 +594,9 @@ def _read_source(node: Node | None, ctx: _Ctx, meta: _Meta | None) -> Source | N
     return Source(section, tuple(f for _, f in facts))
 
 
-def _read_options(qtype: QuestionType, m: dict[str, Node], ctx: _Ctx, prompt: str | None, fields: dict[str, object]) -> bool:
+def _read_options(
+    qtype: QuestionType, m: dict[str, Node], ctx: _Ctx, prompt: str | None, fields: dict[str, object]
+) -> bool:
     options = _texts(m.get("options"), ctx, "options")
     if options is None:
         return False
@@ -597,7 +629,9 @@ def _read_options(qtype: QuestionType, m: dict[str, Node], ctx: _Ctx, prompt: st
         answers = _texts(m.get("answers"), ctx, "answers")
         if answers is not None:
             if not answers and not m["answers"].value:
-                ctx.error(m["answers"], "a multiple_select question needs at least one correct option in 'answers'")
+                ctx.error(
+                    m["answers"], "a multiple_select question needs at least one correct option in 'answers'"
+                )
                 ok = False
             for anode, answer in answers:
                 if answer not in texts:
@@ -612,7 +646,10 @@ def _read_options(qtype: QuestionType, m: dict[str, Node], ctx: _Ctx, prompt: st
     if prompt is not None and "prompt" in m:
         for word in NEGATIVE_RE.findall(prompt):
             if word != word.upper():
-                ctx.warn(m["prompt"], f"negative stem: write '{word.upper()}' in capitals so no reader misses it, or reword")
+                ctx.warn(
+                    m["prompt"],
+                    f"negative stem: write '{word.upper()}' in capitals so no reader misses it, or reword",
+                )
                 break
     if qtype is QuestionType.MULTIPLE_CHOICE and len(correct) == 1 and len(texts) >= 2:
         right = len(texts[correct[0]])
@@ -621,7 +658,8 @@ def _read_options(qtype: QuestionType, m: dict[str, Node], ctx: _Ctx, prompt: st
         if right > 1.5 * mean and right - mean > 10:
             ctx.warn(
                 options[correct[0]][0],
-                f"the correct option is much longer than the others ({right} vs about {mean:.0f} characters): length gives it away",
+                f"the correct option is much longer than the others ({right} vs about {mean:.0f} "
+                "characters): length gives it away",
             )
     if ok and correct:
         fields["options"] = tuple(texts)
@@ -646,7 +684,7 @@ def _check_cloze(node: Node, text: str, ctx: _Ctx) -> bool:
     rest = CLOZE_RE.sub("", text)
     if "{{" in rest or "}}" in rest:
         at = rest.find("{{") if "{{" in rest else rest.find("}}")
-        ctx.error(node, f"malformed cloze deletion near '{rest[at:at + 24]}': write {{{{c1::answer}}}}")
+        ctx.error(node, f"malformed cloze deletion near '{rest[at : at + 24]}': write {{{{c1::answer}}}}")
         ok = False
     return ok
 
@@ -656,7 +694,14 @@ def _check_explanation(node: Node, explanation: str, prompt: str, ctx: _Ctx) -> 
         ctx.warn(node, "the explanation is empty: say why the answer is right")
         return
     e, p = _norm(explanation), _norm(CLOZE_RE.sub(r"\2", prompt))
-    if e == p or (len(e) > 20 and e in p) or difflib.SequenceMatcher(None, e, p).quick_ratio() > 0.95 and difflib.SequenceMatcher(None, e, p).ratio() > 0.9:
+    if (
+        e == p
+        or (len(e) > 20 and e in p)
+        or (
+            difflib.SequenceMatcher(None, e, p).quick_ratio() > 0.95
+            and difflib.SequenceMatcher(None, e, p).ratio() > 0.9
+        )
+    ):
         ctx.warn(node, "the explanation repeats the prompt: say why the answer is right")
 
 
@@ -726,7 +771,9 @@ def _load_one(
             continue
         if "bank" in top:
             if meta is not None and meta_ctx is not None:
-                ctx.error(top["bank"], f"a second 'bank:' mapping in one bank (the first is in {meta_ctx.path})")
+                ctx.error(
+                    top["bank"], f"a second 'bank:' mapping in one bank (the first is in {meta_ctx.path})"
+                )
             else:
                 meta, meta_ctx = _read_meta(top["bank"], ctx), ctx
         parsed.append((ctx, top))
@@ -753,7 +800,11 @@ def _load_one(
                 continue
             seen_questions[q.id] = q.location
             questions.append(q)
-    if len([p for p in problems if p.severity == "error"]) > before or meta.article is None or meta.id is None:
+    if (
+        len([p for p in problems if p.severity == "error"]) > before
+        or meta.article is None
+        or meta.id is None
+    ):
         return None
     return Bank(
         id=meta.id,

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 
-class QuestionType(str, Enum):
+class QuestionType(StrEnum):
     """The six kinds of question a bank may hold."""
 
     MULTIPLE_CHOICE = "multiple_choice"
@@ -21,17 +21,11 @@ class QuestionType(str, Enum):
     SHORT_ANSWER = "short_answer"
     FLASHCARD = "flashcard"
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class Difficulty(str, Enum):
+class Difficulty(StrEnum):
     EASY = "easy"
     MEDIUM = "medium"
     HARD = "hard"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True, order=True)
@@ -96,9 +90,7 @@ class ClozeDeletion:
 
 def cloze_deletions(text: str) -> tuple[ClozeDeletion, ...]:
     """The deletions of a cloze text, in the order they appear."""
-    return tuple(
-        ClozeDeletion(int(m.group(1)), m.group(2), m.group(3)) for m in CLOZE_RE.finditer(text)
-    )
+    return tuple(ClozeDeletion(int(m.group(1)), m.group(2), m.group(3)) for m in CLOZE_RE.finditer(text))
 
 
 def cloze_numbers(text: str) -> tuple[int, ...]:

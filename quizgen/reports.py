@@ -22,7 +22,9 @@ def stats_report(banks: Sequence[Bank]) -> str:
     out: list[str] = []
     for bank in banks:
         qs = bank.questions
-        out.append(f"{bank.title} ({bank.id}): {len(qs)} questions, {sum(q.card_count() for q in qs)} Anki cards")
+        out.append(
+            f"{bank.title} ({bank.id}): {len(qs)} questions, {sum(q.card_count() for q in qs)} Anki cards"
+        )
         out.append("")
         out += _table("By type", Counter(q.type.value for q in qs))
         out.append("")
@@ -48,9 +50,7 @@ class FactCoverage:
 
 def fact_coverage(bank: Bank) -> list[FactCoverage]:
     """Each fact of the inventory with the questions that cite it."""
-    return [
-        FactCoverage(f, tuple(q for q in bank.questions if f.id in q.source.facts)) for f in bank.facts
-    ]
+    return [FactCoverage(f, tuple(q for q in bank.questions if f.id in q.source.facts)) for f in bank.facts]
 
 
 def coverage_percent(banks: Sequence[Bank]) -> float:

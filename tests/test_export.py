@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-
 from conftest import EXAMPLE
+
 from quizgen.cli import main
 from quizgen.export import banks_fingerprint
 from quizgen.loader import load_banks

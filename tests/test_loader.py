@@ -8,16 +8,18 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import BANKS, EXAMPLE, REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import BANKS, EXAMPLE, REPO
 from quizgen import loader
 from quizgen.cli import main
 from quizgen.errors import BankError, UsageError
 from quizgen.model import QuestionType
 
-INVALID = sorted(p for p in (BANKS / "invalid").iterdir() if p.name != "bank.yaml" and p.suffix != ".expected")
+INVALID = sorted(
+    p for p in (BANKS / "invalid").iterdir() if p.name != "bank.yaml" and p.suffix != ".expected"
+)
 WARNINGS = sorted(p for p in (BANKS / "warnings").glob("*.yaml") if p.name != "bank.yaml")
 
 
@@ -226,10 +228,18 @@ def test_random_input_never_crashes(tmp_path: Path, data: str | bytes) -> None:
 @given(
     st.recursive(
         st.none() | st.booleans() | st.integers() | st.text(max_size=10),
-        lambda children: st.lists(children, max_size=4)
-        | st.dictionaries(st.sampled_from(sorted(loader.ALL_QUESTION_KEYS | {"questions", "bank"})), children, max_size=5),
+        lambda children: (
+            st.lists(children, max_size=4)
+            | st.dictionaries(
+                st.sampled_from(sorted(loader.ALL_QUESTION_KEYS | {"questions", "bank"})),
+                children,
+                max_size=5,
+            )
+        ),
         max_leaves=20,
     )
 )
 def test_random_structures_never_crash(tmp_path: Path, value: object) -> None:
-    _check_never_crashes(tmp_path, json.dumps({"questions": [value]}) if not isinstance(value, dict) else yaml.safe_dump(value))
+    _check_never_crashes(
+        tmp_path, json.dumps({"questions": [value]}) if not isinstance(value, dict) else yaml.safe_dump(value)
+    )

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import BANKS, EXAMPLE
 from jsonschema import Draft202012Validator
 
-from conftest import BANKS, EXAMPLE
 from quizgen import loader
 
 SCHEMA = json.loads((Path(loader.__file__).parent / "schema" / "bank.schema.json").read_text())

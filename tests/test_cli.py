@@ -1,0 +1,127 @@
+"""The command line as a user meets it: help texts, the README, errors and exit codes."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import BANKS, EXAMPLE, REPO
+
+from quizgen.cli import main
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+COMMANDS = sorted(main.commands)
+
+
+def test_expected_commands_exist() -> None:
+    assert {
+        "validate",
+        "stats",
+        "coverage",
+        "export",
+        "anki",
+        "print",
+        "quiz",
+        "review",
+        "progress",
+        "build",
+    } <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_has_help_text(name: str) -> None:
+    command = main.commands[name]
+    assert command.help and len(command.help.strip()) > 20, f"{name} lacks help text"
+    for param in command.params:
+        if param.param_type_name == "option":
+            assert getattr(param, "help", None), f"{name} {param.opts} lacks help text"
+    result = CliRunner().invoke(main, [name, "--help"])
+    assert result.exit_code == 0
+    assert f"Usage: main {name}" in result.output or f"Usage: quizgen {name}" in result.output
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_readme_lists_every_command(name: str) -> None:
+    assert f"`quizgen {name}" in README, f"README does not mention quizgen {name}"
+
+
+def test_readme_commands_exist() -> None:
+    mentioned = set(re.findall(r"`quizgen ([a-zA-Z]+)", README))
+    assert mentioned - {"COMMAND"} <= set(COMMANDS), mentioned - set(COMMANDS)
+    assert "pip install . && quizgen build" in README
+    assert "pip install '.[test]' && pytest" in README
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert "pip install '.[test]' && pytest" in ci
+
+
+def test_python_dash_m_works() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "quizgen", "validate", str(EXAMPLE)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("0 errors, 0 warnings in 3 files")
+
+
+def test_bad_bank_reaches_user_as_error_line_and_exit_1(in_repo: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "quizgen", "stats", "tests/banks/invalid/answer-not-an-option.yaml"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        "tests/banks/invalid/answer-not-an-option.yaml:6:13: "
+        "answer 'Blu' is not one of the options (did you mean 'Blue'?)",
+        "Error: 1 error in the question banks",
+    ]
+
+
+def test_bad_usage_exits_2() -> None:
+    assert CliRunner().invoke(main, ["validate", "/no/such/bank"]).exit_code == 2
+    assert CliRunner().invoke(main, ["coverage", "--fail-under", "200"]).exit_code == 2
+    assert CliRunner().invoke(main, ["no-such-command"]).exit_code == 2
+
+
+def test_stats_counts(in_repo: Path) -> None:
+    result = CliRunner().invoke(main, ["stats", str(EXAMPLE)])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == "Example: Sleep and Health (example): 6 questions, 7 Anki cards"
+    assert "  multiple_choice      1" in lines
+    assert "  Introduction      3" in lines
+
+
+def test_coverage_lists_facts_and_fails_under(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["coverage", str(EXAMPLE), "--fail-under", "100"])
+    assert result.exit_code == 0, result.output
+    assert "  magic-pill     omitted: The article's claim contradicts itself; not taught." in result.output
+    assert "  sleep-hours    ex-001, ex-002, ex-003" in result.output
+    # drop the only question citing 'screens': coverage falls to 3 of 4 facts
+    copy = tmp_path / "example"
+    copy.mkdir()
+    for f in EXAMPLE.glob("*.yaml"):
+        (copy / f.name).write_text(f.read_text().replace("facts: [caffeine, screens]", "facts: [caffeine]"))
+    result = CliRunner().invoke(main, ["coverage", str(copy), "--fail-under", "100"])
+    assert result.exit_code == 1
+    assert "screens        NOT COVERED" in result.output
+    assert "Coverage: 75.0%" in result.output
+    assert CliRunner().invoke(main, ["coverage", str(copy), "--fail-under", "75"]).exit_code == 0
+
+
+def test_validate_counts_warnings_and_files() -> None:
+    result = CliRunner().invoke(main, ["validate", str(BANKS / "warnings" / "negative-stem.yaml")])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[-1] == "0 errors, 1 warning in 2 files (1 valid bank, 1 question)"
+    # the five warning cases share the id q1: together they are one bank with duplicate ids
+    result = CliRunner().invoke(main, ["validate", str(BANKS / "warnings")])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1].startswith("4 errors, 5 warnings in 6 files")
