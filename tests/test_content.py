@@ -68,7 +68,21 @@ def question_texts(q: Question) -> Iterator[tuple[str, str]]:
 
 
 def overlaps(text: str, article_grams: set[tuple[str, ...]]) -> list[str]:
-    return sorted(" ".join(g) for g in ngrams(words(text)) & article_grams)
+    """The longest runs of `text` made of eight-word runs that also appear in the article."""
+    tokens = words(text)
+    copied = [False] * len(tokens)
+    for i in range(len(tokens) - NGRAM + 1):
+        if tuple(tokens[i : i + NGRAM]) in article_grams:
+            copied[i : i + NGRAM] = [True] * NGRAM
+    runs: list[str] = []
+    start = None
+    for i, flag in enumerate([*copied, False]):
+        if flag and start is None:
+            start = i
+        elif not flag and start is not None:
+            runs.append(" ".join(tokens[start:i]))
+            start = None
+    return runs
 
 
 # ------------------------------------------------------------------ own words
@@ -94,14 +108,12 @@ def test_overlap_check_catches_a_copied_sentence() -> None:
     article = "Calcineurin is a hardworking molecule found in everything from plants to insects."
     grams = ngrams(words(article))
     copied = "CALCINEURIN is a Hardworking molecule, found in EVERYTHING from..."
-    assert overlaps(copied, grams) == [
-        "calcineurin is a hardworking molecule found in everything",
-        "is a hardworking molecule found in everything from",
+    assert overlaps(copied, grams) == ["calcineurin is a hardworking molecule found in everything from"]
+    assert overlaps("It is a hardworking molecule found in everything from plants. Yes.", grams) == [
+        "is a hardworking molecule found in everything from plants"
     ]
-    assert overlaps("It is a hardworking molecule found in everything from plants.", grams) == [
-        "a hardworking molecule found in everything from plants",
-        "is a hardworking molecule found in everything from",
-    ]
+    assert overlaps("a hardworking molecule found in everything from plants", grams)
+    assert not overlaps("hardworking molecule found in everything from plants too", grams)
     assert not overlaps("Calcineurin is a busy molecule found in plants and insects.", grams)
 
 
@@ -123,8 +135,7 @@ def test_reading_grade_is_eight_or_below(bank: Bank) -> None:
     worst = sorted(scored, reverse=True)[:8]
     detail = "\n".join(f"  {grade:5.1f}  {qid}: {text}" for grade, qid, text in worst)
     assert average <= MAX_GRADE, (
-        f"average Flesch-Kincaid grade {average:.2f} is above {MAX_GRADE:g}; "
-        f"hardest texts:\n{detail}"
+        f"average Flesch-Kincaid grade {average:.2f} is above {MAX_GRADE:g}; hardest texts:\n{detail}"
     )
 
 
@@ -203,9 +214,7 @@ def test_question_files_follow_the_sections(bank: Bank) -> None:
 
 
 def test_question_ids_are_numbered_in_file_order(bank: Bank) -> None:
-    assert [q.id for q in bank.questions] == [
-        f"cni-{i:03d}" for i in range(1, len(bank.questions) + 1)
-    ]
+    assert [q.id for q in bank.questions] == [f"cni-{i:03d}" for i in range(1, len(bank.questions) + 1)]
 
 
 def test_every_question_has_tags_and_difficulty(bank: Bank) -> None:
