@@ -67,14 +67,16 @@ CSS = """\
 .prompt { font-weight: 600; margin: 0 0 0.75em; }
 ul.options { list-style: none; padding: 0; margin: 0 0 1em; }
 ul.options li {
+  display: flex;
+  gap: 0.3em;
   padding: 0.4em 0.6em;
   margin: 0.4em 0;
   border: 1px solid #b9b9b9;
   border-radius: 0.4em;
 }
 ul.options li.correct { border: 2px solid #1a7f37; }
-.letter { font-weight: 700; }
-.mark { display: inline-block; width: 1.2em; font-weight: 700; }
+.letter { font-weight: 700; flex: none; }
+.mark { flex: none; width: 1em; font-weight: 700; }
 .answer { margin: 0.75em 0; }
 .explanation { margin: 0.75em 0; }
 .label { font-weight: 700; }
@@ -98,6 +100,8 @@ hr#answer { border: 0; border-top: 1px solid #d0d0d0; margin: 1em 0; }
 .nightMode .source, .night_mode .source,
 .nightMode .smallprint, .night_mode .smallprint { color: #bdbdbd; }
 .nightMode ul.options li, .night_mode ul.options li { border-color: #6b6b6b; }
+.nightMode hr#answer, .night_mode hr#answer,
+.nightMode .smallprint, .night_mode .smallprint { border-top-color: #4a4a4a; }
 .nightMode ul.options li.correct, .night_mode ul.options li.correct { border-color: #5cc878; }
 .nightMode .cloze, .night_mode .cloze, .nightMode a, .night_mode a { color: #8cc4ff; }
 """
@@ -107,7 +111,7 @@ _BACK_FOOTER = (
     '{{#Explanation}}<div class="explanation"><span class="label">Why:</span> '
     "{{Explanation}}</div>{{/Explanation}}\n"
     '<div class="source">{{Source}}</div>\n'
-    '<div class="smallprint">{{Disclaimer}}<br>{{Credit}} · question {{Question ID}}</div>'
+    '<div class="smallprint">{{Disclaimer}}<br>{{Credit}}<br>Question {{Question ID}}</div>'
 )
 
 _COMMON_FIELDS = ("Explanation", "Source", "Credit", "Disclaimer", "Question ID")
@@ -303,7 +307,7 @@ def source_html(bank: Bank, question: Question) -> str:
 
 def _options_html(question: Question) -> str:
     items = "".join(
-        f'<li><span class="letter">{_letter(i)}.</span> {_esc(option)}</li>'
+        f'<li><span class="letter">{_letter(i)}.</span> <span class="opt">{_esc(option)}</span></li>'
         for i, option in enumerate(question.options)
     )
     return f'<ul class="options">{items}</ul>'
@@ -316,11 +320,17 @@ def _marked_options_html(question: Question) -> str:
     heading = "Correct answer" if len(correct) == 1 else "Correct answers"
     items = []
     for i, option in enumerate(question.options):
-        text = f'<span class="letter">{_letter(i)}.</span> {_esc(option)}'
+        letter, text = _letter(i), _esc(option)
         if i in correct:
-            items.append(f'<li class="correct"><b><span class="mark">✓</span>{text}</b></li>')
+            items.append(
+                f'<li class="correct"><span class="mark">✓</span> '
+                f'<b class="letter">{letter}.</b> <b class="opt">{text}</b></li>'
+            )
         else:
-            items.append(f'<li><span class="mark"></span>{text}</li>')
+            items.append(
+                f'<li><span class="mark"></span> '
+                f'<span class="letter">{letter}.</span> <span class="opt">{text}</span></li>'
+            )
     return (
         f'<div><span class="label">{heading}:</span> <b>{letters}</b></div>'
         f'<ul class="options">{"".join(items)}</ul>'

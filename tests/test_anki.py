@@ -169,8 +169,10 @@ def test_each_type_renders_its_answer(col: Collection, tmp_path: Path) -> None:
         return [(o.question_text, o.answer_text) for o in outs]
 
     (front, back), = sides(by_type[QuestionType.MULTIPLE_CHOICE])
-    assert "A.</span> Four" in front and "✓" not in front
-    assert '<b><span class="mark">✓</span><span class="letter">B.</span> Seven</b>' in back
+    assert '<span class="letter">A.</span> <span class="opt">Four</span>' in front
+    assert "✓" not in front
+    assert '✓</span> <b class="letter">B.</b> <b class="opt">Seven</b>' in back
+    assert back.count("✓") == 1
 
     (front, back), = sides(by_type[QuestionType.MULTIPLE_SELECT])
     assert back.count("✓") == 2 and "<b>A, B</b>" in back
