@@ -12,13 +12,12 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from quizgen import __version__
 from quizgen.model import Bank
 
 MANIFEST = "manifest.json"
-REFRESH_COMMAND = "quizgen build  (with SOURCE_DATE_EPOCH set to a new time, e.g. SOURCE_DATE_EPOCH=$(date +%s))"
+REFRESH_COMMAND = "SOURCE_DATE_EPOCH=$(date +%s) quizgen build"
 
 
 @dataclass(frozen=True)
@@ -41,14 +40,23 @@ def planned_outputs(banks: Sequence[Bank]) -> list[tuple[str, str]]:
     for bank in banks:
         i = bank.id
         plan += [
-            (f"{i}.apkg", "Anki deck: import it in Anki (File > Import) on a computer, or open it in AnkiDroid / AnkiMobile"),
+            (
+                f"{i}.apkg",
+                "Anki deck: open it with Anki (File > Import), AnkiDroid or AnkiMobile",
+            ),
             (f"{i}-quiz.pdf", "printable quiz, letter paper, to hand out"),
             (f"{i}-answer-key.pdf", "answer key for the quiz, with explanations (for the facilitator)"),
             (f"{i}-quiz-large-print.pdf", "the same quiz in large print (18 pt, sans-serif)"),
             (f"{i}-answer-key-large-print.pdf", "answer key for the large-print quiz"),
-            (f"{i}-flashcards.pdf", "cut-out flashcards: print double-sided, flip on the long edge, cut on the lines"),
-            (f"{i}-flashcards-fold.pdf", "cut-out flashcards for printers without duplex: fold each card in half"),
-            (f"{i}-handout.html", "the quiz as a web page (open in a browser; can be printed or read aloud)"),
+            (
+                f"{i}-flashcards.pdf",
+                "cut-out flashcards: print double-sided, flip on the long edge, cut",
+            ),
+            (
+                f"{i}-flashcards-fold.pdf",
+                "cut-out flashcards for printers without duplex: fold each card",
+            ),
+            (f"{i}-handout.html", "the quiz as a web page (a browser can print it or read it aloud)"),
             (f"{i}.json", "the bank as JSON, for other tools"),
         ]
     return plan
@@ -86,7 +94,11 @@ def render_outputs(
         one = [bank]
         i = bank.id
         cards = sum(q.card_count() for q in bank.questions)
-        add(f"{i}.apkg", render_apkg(one, epoch, note_times=note_times), f"{len(bank.questions)} notes, {cards} cards")
+        add(
+            f"{i}.apkg",
+            render_apkg(one, epoch, note_times=note_times),
+            f"{len(bank.questions)} notes, {cards} cards",
+        )
         for name, pdf in (
             (f"{i}-quiz.pdf", render_quiz(one, normal)),
             (f"{i}-answer-key.pdf", render_answer_key(one, normal)),
@@ -133,7 +145,7 @@ def readme_md(banks: Sequence[Bank], outputs: Sequence[Output]) -> str:
     lines += [
         "## Printing",
         "",
-        "- Print the PDFs at 100% (\"actual size\"), not \"fit to page\".",
+        '- Print the PDFs at 100% ("actual size"), not "fit to page".',
         "- The answer key is a separate file, so the quiz can be handed out without it.",
         "- Flashcards (`*-flashcards.pdf`): print double-sided, flipping on the long edge, then cut along",
         "  the lines. If the backs come out shifted, `quizgen print --flashcards --back-offset-mm X,Y` makes",
@@ -144,7 +156,8 @@ def readme_md(banks: Sequence[Bank], outputs: Sequence[Output]) -> str:
         "Open the `.apkg` file with Anki (desktop: File > Import), AnkiDroid or AnkiMobile. Importing a",
         "newer build updates your cards in place and keeps your review history.",
         "",
-        f"`manifest.json` records the SOURCE_DATE_EPOCH that reproduces these files byte for byte: {REFRESH_COMMAND}.",
+        "`manifest.json` records the SOURCE_DATE_EPOCH that reproduces these files byte for byte.",
+        f"After a bank changes, refresh them with `{REFRESH_COMMAND}` and commit the result.",
         "",
     ]
     return "\n".join(lines)

@@ -6,6 +6,7 @@ Heavy modules (yaml, genanki, typst, fsrs) are imported inside the commands that
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +34,9 @@ class QuizgenGroup(click.Group):
         except QuizgenError as e:
             click.echo(f"Error: {e}", err=True)
             ctx.exit(e.exit_code)
+        except BrokenPipeError:  # output piped into `head` and closed: not an error
+            sys.stderr.close()
+            ctx.exit(0)
         except OSError as e:
             click.echo(f"Error: {e.strerror or e}: {e.filename or ''}".rstrip(": "), err=True)
             ctx.exit(1)
@@ -169,7 +173,6 @@ NO_COLOR = click.option("--no-color", is_flag=True, help="No colour (also when N
 
 def _quiz_io_and_store(no_color: bool) -> tuple[Any, Any]:
     import os
-    import sys
 
     from quizgen.progress import ProgressStore
     from quizgen.quiz import TerminalIO, colour_wanted
@@ -275,7 +278,7 @@ def build(paths: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
     Honours SOURCE_DATE_EPOCH; without it the build time moves forward only when a bank
     changes. Files are written all at once at the end: a failed build changes nothing.
     """
-    import sys
+
 
     from quizgen.build import MANIFEST, manifest_json, planned_outputs, readme_md, render_outputs
     from quizgen.export import banks_fingerprint
@@ -288,7 +291,9 @@ def build(paths: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
     steps = len(planned_outputs(banks))
     show_bar = not quiet and sys.stderr.isatty()
     with click.progressbar(length=steps, label="Building", file=sys.stderr, hidden=not show_bar) as bar:
-        outputs = render_outputs(banks, epochs.build, dict(epochs.questions), on_output=lambda _: bar.update(1))
+        outputs = render_outputs(
+            banks, epochs.build, dict(epochs.questions), on_output=lambda _: bar.update(1)
+        )
     files: dict[Path, bytes | str] = {out_dir / o.name: o.data for o in outputs}
     files[out_dir / MANIFEST] = manifest_json(outputs, epochs.build, banks_fingerprint(banks))
     files[out_dir / "README.md"] = readme_md(banks, outputs)

@@ -1,0 +1,160 @@
+"""`quizgen build`: every output, deterministic, all-or-nothing, and the committed output/ is current."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from conftest import EXAMPLE, REPO
+from quizgen.build import MANIFEST, REFRESH_COMMAND, planned_outputs
+from quizgen.cli import main
+from quizgen.loader import load_banks
+
+COMMITTED = REPO / "output"
+
+
+def _build(out: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    result = CliRunner().invoke(main, ["build", *args, "--out", str(out)], env=env)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_build_writes_every_output_with_a_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    out = tmp_path / "out"
+    text = _build(out, str(EXAMPLE))
+    names = [name for name, _ in planned_outputs(load_banks([EXAMPLE]))]
+    assert len(names) == 9
+    for name in names:
+        assert (out / name).stat().st_size > 0, name
+        assert name in text
+    assert "example.apkg" in text and "6 notes, 7 cards" in text
+    manifest = json.loads((out / MANIFEST).read_text())
+    assert manifest["source_date_epoch"] == 1700000000
+    assert set(manifest["files"]) == set(names)
+    for name, entry in manifest["files"].items():
+        assert hashlib.sha256((out / name).read_bytes()).hexdigest() == entry["sha256"]
+    for name in names:
+        if name.endswith(".pdf"):
+            pages = len(PdfReader(out / name).pages)
+            assert manifest["files"][name]["detail"] == f"{pages} page{'s' * (pages != 1)}"
+    readme = (out / "README.md").read_text()
+    assert all(f"`{name}`" in readme for name in names)
+    assert oct((out / "example.json").stat().st_mode & 0o777) == oct(0o666 & ~_umask())
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def test_quiet_prints_nothing(tmp_path: Path) -> None:
+    assert _build(tmp_path / "out", str(EXAMPLE), "--quiet") == ""
+
+
+def test_same_epoch_gives_same_bytes(tmp_path: Path) -> None:
+    env = {"SOURCE_DATE_EPOCH": "1700000000"}
+    _build(tmp_path / "a", str(EXAMPLE), env=env)
+    _build(tmp_path / "b", str(EXAMPLE), env=env)
+    assert _files(tmp_path / "a") == _files(tmp_path / "b")
+
+
+def test_unchanged_banks_rebuild_to_same_bytes_without_source_date_epoch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    out = tmp_path / "out"
+    _build(out, str(EXAMPLE))
+    first = _files(out)
+    _build(out, str(EXAMPLE))
+    assert _files(out) == first
+
+
+def _fail_on_second_write(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = {"n": 0}
+    real_fsync = os.fsync
+
+    def failing_fsync(fd: int) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError(28, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", failing_fsync)
+
+
+def test_build_failing_in_second_writer_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    _build(out, str(EXAMPLE), env={"SOURCE_DATE_EPOCH": "1700000000"})
+    before = _files(out)
+    edited = tmp_path / "edited"
+    shutil.copytree(EXAMPLE, edited)
+    intro = edited / "intro.yaml"
+    intro.write_text(intro.read_text().replace("About how many hours", "Roughly how many hours"))
+    _fail_on_second_write(monkeypatch)
+    result = CliRunner().invoke(
+        main, ["build", str(edited), "--out", str(out)], env={"SOURCE_DATE_EPOCH": "1800000000"}
+    )
+    assert result.exit_code == 1
+    assert "Error: No space left on device" in result.output
+    assert _files(out) == before
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_build_failing_in_a_renderer_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import quizgen.printing
+    from quizgen.errors import BuildError
+
+    out = tmp_path / "out"
+    _build(out, str(EXAMPLE), env={"SOURCE_DATE_EPOCH": "1700000000"})
+    before = _files(out)
+
+    def broken(*args: object, **kwargs: object) -> bytes:
+        raise BuildError("the answer key could not be typeset")
+
+    monkeypatch.setattr(quizgen.printing, "render_answer_key", broken)
+    result = CliRunner().invoke(
+        main, ["build", str(EXAMPLE), "--out", str(out)], env={"SOURCE_DATE_EPOCH": "1800000000"}
+    )
+    assert result.exit_code == 1
+    assert "Error: the answer key could not be typeset" in result.output
+    assert _files(out) == before
+
+
+def test_stale_temporaries_of_a_killed_build_are_removed(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".example.apkg.abc123.tmp").write_bytes(b"half a file")
+    _build(out, str(EXAMPLE))
+    assert not list(out.glob(".*.tmp"))
+
+
+def test_committed_output_is_current(tmp_path: Path) -> None:
+    manifest_path = COMMITTED / MANIFEST
+    if not manifest_path.exists():
+        pytest.fail(f"output/{MANIFEST} is missing: run `{REFRESH_COMMAND}` and commit output/")
+    manifest = json.loads(manifest_path.read_text())
+    epoch = str(manifest["source_date_epoch"])
+    fresh = tmp_path / "fresh"
+    _build(fresh, "--quiet", env={"SOURCE_DATE_EPOCH": epoch})
+    committed = {n: b for n, b in _files(COMMITTED).items() if not n.startswith(".")}
+    rebuilt = {n: b for n, b in _files(fresh).items() if not n.startswith(".")}
+    stale = sorted(n for n in committed.keys() | rebuilt.keys() if committed.get(n) != rebuilt.get(n))
+    assert not stale, (
+        f"output/ is out of date ({', '.join(stale)} differ from a rebuild with SOURCE_DATE_EPOCH={epoch}). "
+        f"Refresh it with `{REFRESH_COMMAND}` and commit output/."
+    )
