@@ -266,19 +266,18 @@ class CardPage:
     boxes: tuple[CardBox, ...]
 
 
-SIDE_MARGIN_MM = 12.0
-TOP_MARGIN_MM = 12.0
+SIDE_MARGIN_MM = 10.0
+TOP_MARGIN_MM = 10.0
 # Room at the foot of a sheet for the page number, how to cut and print, credit and disclaimer.
-BOTTOM_MARGIN_MM = {False: 30.0, True: 56.0}
+BOTTOM_MARGIN_MM = {False: 28.0, True: 62.0}
 
 
-def card_grid(paper: Paper, large_print: bool, fold: bool) -> tuple[int, int, float, float]:
+def card_grid(paper: Paper, large_print: bool) -> tuple[int, int, float, float]:
     """Columns, rows, card width and card height (mm) for a sheet of cards."""
     width, height = PAPER_MM[paper]
     cols = 2
-    rows = 3 if large_print else 4
-    if large_print and fold:
-        rows = 2
+    # Large print: four bigger cards a sheet, so 18 pt text with four options still fits.
+    rows = 2 if large_print else 4
     card_w = (width - 2 * SIDE_MARGIN_MM) / cols
     card_h = (height - TOP_MARGIN_MM - BOTTOM_MARGIN_MM[large_print]) / rows
     return cols, rows, card_w, card_h
@@ -299,7 +298,7 @@ def card_layout(
     puts them back to back without a duplex printer.
     """
     width, _ = PAPER_MM[paper]
-    cols, rows, card_w, card_h = card_grid(paper, large_print, fold)
+    cols, rows, card_w, card_h = card_grid(paper, large_print)
     pages: list[CardPage] = []
     if fold:
         for start in range(0, count, rows):
@@ -367,9 +366,7 @@ def cards_data(banks: Sequence[Bank], options: PrintOptions, fold: bool = False)
                 for b in page.boxes
             ],
         }
-        for page in card_layout(
-            len(cards), options.paper, options.large_print, fold, options.back_offset_mm
-        )
+        for page in card_layout(len(cards), options.paper, options.large_print, fold, options.back_offset_mm)
     ]
     data["side_margin"] = SIDE_MARGIN_MM
     return data
@@ -437,6 +434,23 @@ def render_answer_key(banks: Sequence[Bank], options: PrintOptions) -> bytes:
 def render_flashcards(banks: Sequence[Bank], options: PrintOptions, fold: bool = False) -> bytes:
     """Cut-out flashcards as PDF: duplex pages (fronts, mirrored backs) or fold-over pages."""
     return _compile("cards.typ", cards_data(banks, options, fold), options, "flashcards")
+
+
+def overfull_cards(banks: Sequence[Bank], options: PrintOptions, fold: bool = False) -> list[int]:
+    """Numbers of the cards whose text does not fit even at the smallest allowed size."""
+    source = _template("common.typ") + "\n" + _template("cards.typ")
+    try:
+        found = typst.query(
+            source.encode("utf-8"),
+            "<card-overflow>",
+            field="value",
+            font_paths=_fonts(),
+            ignore_system_fonts=True,
+            sys_inputs={"data": json.dumps(cards_data(banks, options, fold), ensure_ascii=False)},
+        )
+    except typst.TypstError as e:
+        raise BuildError(f"could not lay out the flashcards: {e.message}") from e
+    return sorted({int(n) for n in json.loads(found)})
 
 
 # --- HTML ---------------------------------------------------------------------------------------

@@ -1,0 +1,464 @@
+"""Printed quizzes, keys and flashcards, read back from the PDF with pypdf and pdfplumber."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pdfplumber
+import pypdf
+import pytest
+from click.testing import CliRunner
+
+from quizgen.cli import main
+from quizgen.errors import UsageError
+from quizgen.loader import load_banks
+from quizgen.model import Bank, Question, QuestionType
+from quizgen.printing import (
+    LETTERS,
+    PAPER_MM,
+    PrintOptions,
+    answer_text,
+    card_layout,
+    overfull_cards,
+    pick_questions,
+    prompt_text,
+    render_answer_key,
+    render_answer_key_html,
+    render_flashcards,
+    render_handout_html,
+    render_quiz,
+)
+from quizgen.select import Selection
+
+EXAMPLE = Path(__file__).parent / "banks" / "valid" / "example"
+MM = 72 / 25.4
+EPOCH = 1_700_000_000
+
+
+@pytest.fixture(scope="module")
+def example() -> list[Bank]:
+    return load_banks([EXAMPLE])
+
+
+@pytest.fixture(scope="module")
+def shipped() -> list[Bank]:
+    return load_banks(None)
+
+
+def norm(text: str) -> str:
+    return " ".join(text.replace("\xa0", " ").split())
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    return [page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+
+
+def all_text(pdf: bytes) -> str:
+    return norm(" ".join(page_texts(pdf)))
+
+
+def prompt_piece(question: Question) -> str:
+    """Literal text of a printed prompt (for a cloze: its longest piece between blanks)."""
+    if question.type is QuestionType.CLOZE:
+        parts = [norm(t) for t in re.split(r"_____(?: \([^)]*\))?", prompt_text(question))]
+        return max(parts, key=len)
+    return norm(question.prompt)
+
+
+def prompt_pieces(banks: list[Bank], options: PrintOptions) -> list[str]:
+    return [prompt_piece(p.question) for p in pick_questions(banks, options)]
+
+
+# --- the quiz ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("which", ["example", "shipped"])
+@pytest.mark.parametrize("large", [False, True])
+def test_quiz_prints_every_prompt_and_no_key_text(
+    which: str, large: bool, request: pytest.FixtureRequest
+) -> None:
+    banks = request.getfixturevalue(which)
+    options = PrintOptions(large_print=large, timestamp=EPOCH)
+    text = all_text(render_quiz(banks, options))
+    picked = pick_questions(banks, options)
+    assert len(picked) == sum(len(b.questions) for b in banks)
+    for n, piece in enumerate(prompt_pieces(banks, options), start=1):
+        assert f"{n}. " in text
+        assert piece in text, piece
+    for p in picked:
+        assert norm(p.question.explanation) not in text
+    assert "Answer key" not in text and "Why:" not in text
+    bank = banks[0]
+    assert bank.title in text and "Name:" in text and "Date:" in text
+    assert "Choose all that apply" in text and "Circle one: True False" in text
+    assert "Explain in your own words." in text and "Write a short answer." in text
+    assert norm(bank.disclaimer) in text and norm(bank.credit) in text
+    for point in bank.summary:
+        assert norm(point) in text
+
+
+def test_every_page_has_footer_with_page_x_of_y(shipped: list[Bank]) -> None:
+    pages = page_texts(render_quiz(shipped, PrintOptions(timestamp=EPOCH)))
+    assert len(pages) > 2
+    for i, text in enumerate(pages, start=1):
+        flat = norm(text)
+        assert f"Page {i} of {len(pages)}" in flat
+        assert norm(shipped[0].disclaimer) in flat
+        assert norm(shipped[0].credit) in flat
+
+
+def _body_lines(text: str, header: str) -> list[str]:
+    lines = [norm(line) for line in text.split("\n") if norm(line)]
+    assert lines[0] == header
+    return lines[1:]
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_no_question_is_split_across_pages(shipped: list[Bank], large: bool) -> None:
+    options = PrintOptions(large_print=large, timestamp=EPOCH)
+    pages = page_texts(render_quiz(shipped, options))
+    header = shipped[0].title
+    for text in pages[1:]:
+        first = _body_lines(text, header)[0]
+        # A page starts with a question, a heading, or (large print) the about box running on.
+        assert re.match(r"^(\d+\. |Questions$|Instructions$|• )", first), first
+        assert not re.match(r"^[A-Z]\. ", first)
+    flat_pages = [norm(t) for t in pages]
+    for n, p in enumerate(pick_questions(shipped, options), start=1):
+        holding = [i for i, t in enumerate(flat_pages) if f"{n}. " in t]
+        on_page = [i for i in holding if all(norm(o) in flat_pages[i] for o in p.question.options)]
+        assert on_page, f"question {n} is split from its options"
+
+
+def test_options_have_letters_and_boxes(example: list[Bank]) -> None:
+    pdf = render_quiz(example, PrintOptions(timestamp=EPOCH))
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        boxes = [
+            r
+            for page in doc.pages
+            for r in page.rects
+            if abs(r["width"] - r["height"]) < 0.5 and r["width"] < 15
+        ]
+    options = sum(len(q.options) for b in example for q in b.questions)
+    assert len(boxes) == options
+    text = all_text(pdf)
+    assert "A. Four B. Seven C. Ten D. Twelve" in text
+
+
+def test_markup_in_bank_text_prints_literally(example: list[Bank]) -> None:
+    nasty = "*bold* #heading $x$ <tag> _under_ @ref `raw` \\ [link]"
+    bank = example[0]
+    questions = tuple(
+        replace(q, prompt=f"{nasty} {q.id}", options=tuple(f"{o} {nasty}" for o in q.options))
+        if q.type is QuestionType.MULTIPLE_CHOICE
+        else replace(q, explanation=f"{nasty} {q.id}")
+        if q.type is QuestionType.TRUE_FALSE
+        else q
+        for q in bank.questions
+    )
+    banks = [replace(bank, questions=questions, title=f"Quiz {nasty}")]
+    options = PrintOptions(timestamp=EPOCH)
+    quiz = all_text(render_quiz(banks, options))
+    assert f"{nasty} ex-001" in quiz
+    assert f"Four {nasty}" in quiz
+    assert f"Quiz {nasty}" in quiz
+    key = all_text(render_answer_key(banks, options))
+    assert f"{nasty} ex-002" in key
+    page = render_handout_html(banks, options)
+    assert "&lt;tag&gt;" in page and "<tag>" not in page
+
+
+# --- large print and sizes -----------------------------------------------------------------------
+
+
+def _chars(pdf: bytes) -> list[dict[str, object]]:
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        return [c for page in doc.pages for c in page.chars]
+
+
+@pytest.mark.parametrize("kind", ["quiz", "key", "cards", "fold"])
+def test_text_sizes_large_and_normal(shipped: list[Bank], kind: str) -> None:
+    def render(large: bool) -> bytes:
+        options = PrintOptions(large_print=large, timestamp=EPOCH)
+        if kind == "quiz":
+            return render_quiz(shipped, options)
+        if kind == "key":
+            return render_answer_key(shipped, options)
+        return render_flashcards(shipped, options, fold=kind == "fold")
+
+    large = _chars(render(True))
+    assert min(float(c["size"]) for c in large) >= 18 - 0.01  # type: ignore[arg-type]
+    assert {str(c["fontname"]).split("+")[-1] for c in large} <= {
+        "SourceSansPro-Regular",
+        "SourceSansPro-Bold",
+        "SourceSansPro-Semibold",
+    }
+    normal = _chars(render(False))
+    assert min(float(c["size"]) for c in normal) >= 11 - 0.01  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("kind", ["quiz", "key", "cards"])
+def test_large_print_line_spacing_and_left_alignment(shipped: list[Bank], kind: str) -> None:
+    options = PrintOptions(large_print=True, timestamp=EPOCH)
+    render = {"quiz": render_quiz, "key": render_answer_key, "cards": render_flashcards}[kind]
+    pdf = render(shipped, options)
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        for page in doc.pages:
+            # Baselines of one column of text: at least 1.25 x 18 pt apart.
+            for left in (True, False):
+                chars = [c for c in page.chars if (float(c["x0"]) < float(page.width) / 2) == left]
+                baselines = sorted({round(float(c["bottom"]), 1) for c in chars})
+                gaps = [b - a for a, b in itertools.pairwise(baselines) if b - a > 1]
+                assert not gaps or min(gaps) >= 1.25 * 18, (page.page_number, min(gaps))
+            if kind == "cards":
+                continue
+            # Left aligned, one column: lines start at a few left edges, none in the right half
+            # except the page number and form letter.
+            lines = page.extract_text_lines()
+            starts = {round(float(ln["x0"])) for ln in lines if float(ln["x0"]) < page.width / 2}
+            assert len(starts) <= 6, starts
+            assert not [
+                ln
+                for ln in lines
+                if float(ln["x0"]) > page.width / 2 and not ln["text"].startswith(("Page", "Form"))
+            ]
+
+
+# --- the answer key ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("which", ["example", "shipped"])
+def test_key_starts_its_own_page_and_lists_every_answer(which: str, request: pytest.FixtureRequest) -> None:
+    banks = request.getfixturevalue(which)
+    options = PrintOptions(timestamp=EPOCH)
+    pdf = render_answer_key(banks, options)
+    pages = page_texts(pdf)
+    body = _body_lines(pages[0], f"Answer key: {banks[0].title}")
+    assert body[0] == "Answer key"
+    text = all_text(pdf)
+    position = 0
+    for n, p in enumerate(pick_questions(banks, options), start=1):
+        entry = f"{n}. {norm(prompt_text(p.question))}"
+        found = text.find(entry, position)
+        assert found >= 0, entry
+        answer = text.find(f"Answer: {norm(answer_text(p.question))}", found)
+        assert answer >= 0
+        why = text.find(f"Why: {norm(p.question.explanation)}", answer)
+        section = text.find(f"Section: {p.bank.section_title(p.question.source.section)}", why)
+        assert answer < why < section
+        position = section
+    assert norm(banks[0].summary[0]) not in text  # the key is not the quiz
+
+
+# --- forms ---------------------------------------------------------------------------------------
+
+
+def _quiz_order(pdf: bytes, pieces: list[str]) -> list[int]:
+    text = all_text(pdf)
+    return sorted(range(len(pieces)), key=lambda i: text.index(pieces[i]))
+
+
+def test_forms_differ_and_each_key_matches_its_form(shipped: list[Bank]) -> None:
+    forms = {f: PrintOptions(form=f, seed=11, timestamp=EPOCH) for f in "AB"}
+    picked = {f: pick_questions(shipped, o) for f, o in forms.items()}
+    ids = {f: [p.question.id for p in picked[f]] for f in forms}
+    assert ids["A"] != ids["B"] and sorted(ids["A"]) == sorted(ids["B"])
+    by_id = {f: {p.question.id: p.question for p in picked[f]} for f in forms}
+    assert any(by_id["A"][i].options != by_id["B"][i].options for i in ids["A"])
+    for f, options in forms.items():
+        quiz = render_quiz(shipped, options)
+        key = render_answer_key(shipped, options)
+        for text in page_texts(quiz) + page_texts(key):
+            assert f"Form {f}" in text
+        quiz_text, key_text = all_text(quiz), all_text(key)
+        position = 0
+        for n, p in enumerate(picked[f], start=1):
+            q = p.question
+            start = quiz_text.index(f"{n}. ", position)
+            position = quiz_text.index(prompt_piece(q), start)
+            for i, option in enumerate(q.options):
+                position = quiz_text.index(f"{LETTERS[i]}. {norm(option)}", position)
+            letters = ", ".join(f"{LETTERS[i]}. {norm(q.options[i])}" for i in q.correct)
+            if q.options:
+                assert f"{n}. {norm(prompt_text(q))} Answer: {letters.replace(', ', '; ')}" in key_text
+    other = render_quiz(shipped, forms["B"])
+    pieces = prompt_pieces(shipped, PrintOptions(timestamp=EPOCH))
+    assert _quiz_order(render_quiz(shipped, forms["A"]), pieces) != _quiz_order(other, pieces)
+
+
+def test_bad_form_is_a_usage_error() -> None:
+    with pytest.raises(UsageError):
+        PrintOptions(form="AB")
+
+
+def test_selection_filters(shipped: list[Bank]) -> None:
+    sel = Selection(count=5, types=(QuestionType.TRUE_FALSE,))
+    picked = pick_questions(shipped, PrintOptions(selection=sel, seed=3))
+    assert len(picked) == 5 and {p.question.type for p in picked} == {QuestionType.TRUE_FALSE}
+    text = all_text(render_quiz(shipped, PrintOptions(selection=sel, seed=3, timestamp=EPOCH)))
+    assert "6. " not in text and "5. " in text
+
+
+# --- flashcards ----------------------------------------------------------------------------------
+
+
+def _card_boxes(page: pdfplumber.page.Page) -> dict[int, tuple[float, float, float, float]]:
+    boxes = {}
+    words = page.extract_words()
+    for i, w in enumerate(words[:-1]):
+        if w["text"] == "Card" and re.match(r"^\d+:?$", words[i + 1]["text"]):
+            n = int(words[i + 1]["text"].rstrip(":"))
+            (rect,) = [
+                r for r in page.rects if r["x0"] < w["x0"] < r["x1"] and r["top"] < w["top"] < r["bottom"]
+            ]
+            boxes[n] = (rect["x0"], rect["top"], rect["x1"], rect["bottom"])
+    return boxes
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+@pytest.mark.parametrize("offset", [(0.0, 0.0), (2.0, -1.5)])
+def test_flashcard_backs_line_up_with_fronts(
+    shipped: list[Bank], paper: str, offset: tuple[float, float]
+) -> None:
+    options = PrintOptions(paper=paper, back_offset_mm=offset, timestamp=EPOCH)  # type: ignore[arg-type]
+    pdf = render_flashcards(shipped, options)
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        pages = doc.pages
+        assert len(pages) % 2 == 0
+        assert abs(float(pages[0].width) - PAPER_MM[paper][0] * MM) < 0.5
+        seen = set()
+        for front_page, back_page in zip(pages[::2], pages[1::2], strict=True):
+            width = float(back_page.width)
+            fronts, backs = _card_boxes(front_page), _card_boxes(back_page)
+            assert fronts.keys() == backs.keys() and len(fronts) > 0
+            for n, (x0, top, x1, bottom) in fronts.items():
+                bx0, btop, bx1, bbottom = backs[n]
+                # Long-edge flip: the back's left edge sits where the front's right edge was.
+                assert abs(bx0 - (width - x1) - offset[0] * MM) < 1 * MM
+                assert abs(bx1 - (width - x0) - offset[0] * MM) < 1 * MM
+                assert abs(btop - top - offset[1] * MM) < 1 * MM
+                assert abs(bbottom - bottom - offset[1] * MM) < 1 * MM
+            seen |= fronts.keys()
+    assert seen == set(range(1, len(pick_questions(shipped, options)) + 1))
+
+
+def test_cards_have_question_front_and_answer_back(example: list[Bank]) -> None:
+    options = PrintOptions(timestamp=EPOCH)
+    pages = page_texts(render_flashcards(example, options))
+    fronts, backs = norm(pages[0]), norm(pages[1])
+    for p in pick_questions(example, options):
+        assert norm(prompt_text(p.question)) in fronts
+    assert "Card 1: answer" in backs and "About seven hours a night." in backs
+    assert "Caffeine late in the day can keep you awake." in backs  # cloze shown filled in
+
+
+def test_fold_layout_puts_front_and_back_side_by_side(example: list[Bank]) -> None:
+    pdf = render_flashcards(example, PrintOptions(timestamp=EPOCH), fold=True)
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        page = doc.pages[0]
+        words = page.extract_words()
+        labels = [
+            (words[i + 1]["text"], w["x0"], w["top"]) for i, w in enumerate(words[:-1]) if w["text"] == "Card"
+        ]
+        fold_lines = [e for e in page.edges if e["orientation"] == "v"]
+    rows: dict[str, list[float]] = {}
+    for label, x0, _ in labels:
+        rows.setdefault(label.rstrip(":"), []).append(x0)
+    middle = float(page.width) / 2
+    for xs in rows.values():
+        assert len(xs) == 2 and min(xs) < middle < max(xs)
+    assert any(abs(float(e["x0"]) - middle) < 1 for e in fold_lines)
+
+
+def test_card_layout_mirrors_columns() -> None:
+    pages = card_layout(3, "a4", back_offset_mm=(1.0, 2.0))
+    front, back = pages
+    assert [b.number for b in front.boxes] == [1, 2, 3]
+    width = PAPER_MM["a4"][0]
+    for f, b in zip(front.boxes, back.boxes, strict=True):
+        assert b.x == pytest.approx(width - f.x - f.width + 1.0)
+        assert b.y == pytest.approx(f.y + 2.0)
+
+
+@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize("fold", [False, True])
+def test_every_shipped_card_fits(shipped: list[Bank], large: bool, fold: bool) -> None:
+    for paper in ("letter", "a4"):
+        options = PrintOptions(large_print=large, paper=paper)  # type: ignore[arg-type]
+        assert overfull_cards(shipped, options, fold) == []
+
+
+# --- bytes and fonts -----------------------------------------------------------------------------
+
+
+def test_same_bytes_on_rebuild_and_every_font_embedded(example: list[Bank]) -> None:
+    options = PrintOptions(timestamp=EPOCH, form="B", seed=5)
+    builds = [
+        lambda: render_quiz(example, options),
+        lambda: render_answer_key(example, options),
+        lambda: render_flashcards(example, options),
+        lambda: render_flashcards(example, replace(options, large_print=True), fold=True),
+    ]
+    for build in builds:
+        pdf = build()
+        assert pdf == build()
+        reader = pypdf.PdfReader(io.BytesIO(pdf))
+        assert "2023" in str(reader.metadata.get("/CreationDate"))  # type: ignore[union-attr]
+        fonts = 0
+        for page in reader.pages:
+            for font in page["/Resources"]["/Font"].values():  # type: ignore[index]
+                font = font.get_object()
+                for desc in font.get("/DescendantFonts", [font]):
+                    descriptor = desc.get_object()["/FontDescriptor"].get_object()
+                    assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor.keys())
+                    fonts += 1
+        assert fonts > 0
+    assert render_quiz(example, options) != render_quiz(example, replace(options, timestamp=0))
+
+
+# --- HTML and the command ------------------------------------------------------------------------
+
+
+def test_html_handout_and_key(example: list[Bank]) -> None:
+    options = PrintOptions(large_print=True)
+    page = render_handout_html(example, options)
+    assert page.startswith("<!DOCTYPE html>") and "font-size: 18pt" in page
+    for q in example[0].questions:
+        if q.type is not QuestionType.CLOZE:
+            assert q.prompt in page
+        assert q.explanation not in page
+    assert example[0].summary[0] in page and example[0].disclaimer in page
+    key = render_answer_key_html(example, options)
+    assert all(q.explanation in key for q in example[0].questions)
+
+
+def test_print_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    runner = CliRunner()
+    quiz = tmp_path / "quiz.pdf"
+    result = runner.invoke(main, ["print", str(EXAMPLE), "-o", str(quiz), "--form", "a"])
+    assert result.exit_code == 0, result.output
+    assert "Form A" in all_text(quiz.read_bytes())
+    again = tmp_path / "again.pdf"
+    runner.invoke(main, ["print", str(EXAMPLE), "-o", str(again), "--form", "A"])
+    assert again.read_bytes() == quiz.read_bytes()
+    key = tmp_path / "key.pdf"
+    result = runner.invoke(main, ["print", str(EXAMPLE), "--answer-key", "-o", str(key)])
+    assert result.exit_code == 0 and "Answer: B. Seven" in all_text(key.read_bytes())
+    cards = tmp_path / "cards.pdf"
+    args = ["print", str(EXAMPLE), "--flashcards", "--back-offset-mm", "1,-2", "-o", str(cards)]
+    assert runner.invoke(main, args).exit_code == 0
+    assert "Card 1: answer" in all_text(cards.read_bytes())
+    page = tmp_path / "quiz.html"
+    result = runner.invoke(main, ["print", str(EXAMPLE), "--type", "true_false", "-o", str(page)])
+    assert result.exit_code == 0 and "Circle one" in page.read_text()
+    bad = runner.invoke(
+        main, ["print", str(EXAMPLE), "--flashcards", "--back-offset-mm", "x", "-o", str(cards)]
+    )
+    assert bad.exit_code == 2
+    bad = runner.invoke(main, ["print", str(EXAMPLE), "--form", "AB", "-o", str(quiz)])
+    assert bad.exit_code == 2 and "Error: --form" in bad.output
