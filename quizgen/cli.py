@@ -281,13 +281,13 @@ def build(paths: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
 
 
     from quizgen.build import MANIFEST, manifest_json, planned_outputs, readme_md, render_outputs
-    from quizgen.export import banks_fingerprint
     from quizgen.fsutil import remove_stale_temporaries, write_all_atomic
-    from quizgen.timestamps import epochs_for
+    from quizgen.timestamps import banks_fingerprint, epoch_manifest_path, plan_epochs
 
     banks = _load(paths)
     remove_stale_temporaries(out_dir)
-    epochs = epochs_for(banks, out_dir / MANIFEST)
+    epoch_manifest = epoch_manifest_path(out_dir / MANIFEST)
+    epochs, epoch_manifest_text = plan_epochs(banks, epoch_manifest)
     steps = len(planned_outputs(banks))
     show_bar = not quiet and sys.stderr.isatty()
     with click.progressbar(length=steps, label="Building", file=sys.stderr, hidden=not show_bar) as bar:
@@ -297,6 +297,8 @@ def build(paths: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
     files: dict[Path, bytes | str] = {out_dir / o.name: o.data for o in outputs}
     files[out_dir / MANIFEST] = manifest_json(outputs, epochs.build, banks_fingerprint(banks))
     files[out_dir / "README.md"] = readme_md(banks, outputs)
+    if epoch_manifest_text is not None:
+        files[epoch_manifest] = epoch_manifest_text
     write_all_atomic(files)
     if not quiet:
         width = max(len(o.name) for o in outputs)
@@ -355,7 +357,11 @@ def _offset_mm(ctx: click.Context, param: click.Parameter, value: str) -> tuple[
 )
 @click.option("--large-print", is_flag=True, help="18 pt sans-serif text, one column.")
 @click.option(
-    "--paper", type=click.Choice(["letter", "a4"]), default="letter", show_default=True
+    "--paper",
+    type=click.Choice(["letter", "a4"]),
+    default="letter",
+    show_default=True,
+    help="Paper size.",
 )
 def print_(
     paths: tuple[Path, ...],

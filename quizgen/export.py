@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -68,8 +67,3 @@ def export_json(banks: Sequence[Bank]) -> str:
     """All banks as JSON text: `{"format": 1, "banks": [{"id", "title", "questions": [...]}, ...]}`."""
     doc = {"format": EXPORT_FORMAT_VERSION, "banks": [bank_record(b) for b in banks]}
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
-
-
-def banks_fingerprint(banks: Sequence[Bank]) -> str:
-    """A hash of everything the outputs are made from: changes exactly when a bank's content does."""
-    return hashlib.sha256(export_json(banks).encode("utf-8")).hexdigest()

@@ -3,7 +3,7 @@
 Anki's importer updates a note only when the incoming note is newer than the one the learner has,
 and treats an unchanged note with a newer time as an update too. So every output gets:
 
-- a build epoch: `SOURCE_DATE_EPOCH` when set (reproducible builds; nothing is written), else the
+- a build epoch: `SOURCE_DATE_EPOCH` when set (reproducible builds; remembered as below), else the
   epoch remembered in `<out folder>/.quizgen-epoch.json` while the banks' fingerprint is unchanged,
   else `max(now, previous + 1)`;
 - per question, the epoch at which that question (or the bank metadata its card shows) last
@@ -106,32 +106,34 @@ def _int_or(value: Any, default: int) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else default
 
 
-def epochs_for(banks: Sequence[Bank], out_path: Path) -> Epochs:
-    """The epochs for building `out_path` from `banks`; updates the manifest beside `out_path`."""
+def plan_epochs(banks: Sequence[Bank], manifest_path: Path) -> tuple[Epochs, str | None]:
+    """The epochs for a build from `banks`, and the new text of the epoch manifest at
+    `manifest_path` (None when it is unchanged). Reads the manifest; writes nothing."""
     fixed = _source_date_epoch()
     prints = question_fingerprints(banks)
-    if fixed is not None:
-        return Epochs(fixed, {qid: fixed for qid in prints})
-
-    manifest_path = Path(out_path).parent / MANIFEST_NAME
     old = _read_manifest(manifest_path)
-    old_epoch = _int_or(old.get("epoch"), 0)
-    fingerprint = banks_fingerprint(banks)
-    if old.get("fingerprint") == fingerprint and old_epoch > 0:
-        build = old_epoch
-    else:
-        build = max(int(time.time()), old_epoch + 1)
-
     old_questions = old.get("questions")
     if not isinstance(old_questions, dict):
         old_questions = {}
+    fingerprint = banks_fingerprint(banks)
     questions: dict[str, int] = {}
-    for qid, qprint in prints.items():
-        entry = old_questions.get(qid)
-        if isinstance(entry, dict) and entry.get("fingerprint") == qprint:
-            questions[qid] = min(_int_or(entry.get("epoch"), build), build)
+    if fixed is not None:
+        # Remembered too, so that a later build without SOURCE_DATE_EPOCH of the same banks
+        # gives the same bytes, and one after an edit moves forward from here.
+        build = fixed
+        questions = {qid: fixed for qid in prints}
+    else:
+        old_epoch = _int_or(old.get("epoch"), 0)
+        if old.get("fingerprint") == fingerprint and old_epoch > 0:
+            build = old_epoch
         else:
-            questions[qid] = build
+            build = max(int(time.time()), old_epoch + 1)
+        for qid, qprint in prints.items():
+            entry = old_questions.get(qid)
+            if isinstance(entry, dict) and entry.get("fingerprint") == qprint:
+                questions[qid] = min(_int_or(entry.get("epoch"), build), build)
+            else:
+                questions[qid] = build
 
     # Entries of questions not in this build are kept: another output in the same folder may be
     # built from other banks, and question ids are unique across banks.
@@ -142,9 +144,22 @@ def epochs_for(banks: Sequence[Bank], out_path: Path) -> Epochs:
         "epoch": build,
         "questions": dict(sorted(entries.items())),
     }
-    if manifest != old:
-        write_atomic(manifest_path, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
-    return Epochs(build, questions)
+    text = json.dumps(manifest, indent=1, sort_keys=True) + "\n"
+    return Epochs(build, questions), (text if manifest != old else None)
+
+
+def epoch_manifest_path(out_path: Path) -> Path:
+    """Where the epochs of outputs written beside `out_path` are remembered."""
+    return Path(out_path).parent / MANIFEST_NAME
+
+
+def epochs_for(banks: Sequence[Bank], out_path: Path) -> Epochs:
+    """The epochs for building `out_path` from `banks`; updates the manifest beside `out_path`."""
+    manifest_path = epoch_manifest_path(out_path)
+    epochs, text = plan_epochs(banks, manifest_path)
+    if text is not None:
+        write_atomic(manifest_path, text)
+    return epochs
 
 
 def build_epoch(banks: Sequence[Bank], out_path: Path) -> int:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import EXAMPLE, REPO
 from pypdf import PdfReader
 
-from conftest import EXAMPLE, REPO
 from quizgen.build import MANIFEST, REFRESH_COMMAND, planned_outputs
 from quizgen.cli import main
 from quizgen.loader import load_banks

@@ -9,7 +9,6 @@ from click.testing import CliRunner
 from conftest import EXAMPLE
 
 from quizgen.cli import main
-from quizgen.export import banks_fingerprint
 from quizgen.loader import load_banks
 
 
@@ -48,13 +47,3 @@ def test_shipped_export_shape_and_file_output(tmp_path: Path) -> None:
     assert [b["id"] for b in doc["banks"]] == [b.id for b in load_banks()]
     for bank in doc["banks"]:
         assert bank["questions"]
-
-
-def test_fingerprint_changes_with_content_only(tmp_path: Path) -> None:
-    banks = load_banks([EXAMPLE])
-    assert banks_fingerprint(banks) == banks_fingerprint(load_banks([EXAMPLE]))
-    copy = tmp_path / "example"
-    copy.mkdir()
-    for f in EXAMPLE.glob("*.yaml"):
-        (copy / f.name).write_text(f.read_text().replace("Four", "Five"))
-    assert banks_fingerprint(load_banks([copy])) != banks_fingerprint(banks)

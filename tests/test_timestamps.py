@@ -43,14 +43,18 @@ def _edit(bank: Bank, qid: str, prompt: str) -> Bank:
     return dataclasses.replace(bank, questions=questions)
 
 
-def test_source_date_epoch_wins_and_writes_nothing(
+def test_source_date_epoch_wins_and_is_remembered(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1234567890")
     epochs = timestamps.epochs_for([_bank()], tmp_path / "out.apkg")
     assert epochs.build == 1234567890
     assert set(epochs.questions.values()) == {1234567890}
-    assert not (tmp_path / timestamps.MANIFEST_NAME).exists()
+    manifest = json.loads((tmp_path / timestamps.MANIFEST_NAME).read_text())
+    assert manifest["epoch"] == 1234567890
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    # a later build of the same banks without the variable keeps that epoch: same bytes
+    assert timestamps.epochs_for([_bank()], tmp_path / "out.apkg") == epochs
 
 
 @pytest.mark.parametrize("bad", ["soon", "-5", "1.5"])
