@@ -243,13 +243,18 @@ _NODE_PROPERTY_RE = re.compile(r"(?:^|[\s\[\]{},:?\-])[!&*]", re.MULTILINE)
 def _too_deep(text: str) -> bool:
     """Whether the YAML really nests deeper than MAX_DEPTH (libyaml's composer would crash)."""
     depth = 0
-    for event in yaml.parse(text, Loader=YAML_LOADER):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                return True
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
+    try:
+        for event in yaml.parse(text, Loader=YAML_LOADER):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return True
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.MarkedYAMLError as e:
+        if "nesting depth" in str(e.problem):  # newer libyaml builds stop at their own limit
+            return True
+        raise
     return False
 
 

@@ -1,0 +1,257 @@
+"""Benchmark quizgen against its floors, on synthetic banks of 2,000 and 20,000 questions.
+
+    python tests/benchmarks/bench.py [--runs 5] [--quick]
+
+Every measurement is a whole command in a fresh process (as a user runs it), repeated and
+interleaved with its floor (A, B, A, B, ...) so that drift on a shared machine hits both alike;
+the table shows medians. Start-up is measured with compiled bytecode (the package is compiled
+first), as users have it. Not a test: pytest does not collect this file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from synth import write_bank  # noqa: E402
+
+PY = sys.executable
+ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+ENV.pop("PYTHONDONTWRITEBYTECODE", None)
+
+FLOOR_READ = """
+import sys, yaml
+for path in sys.argv[1:]:
+    with open(path, encoding="utf-8") as f:
+        yaml.load(f.read(), Loader=yaml.CSafeLoader)
+"""
+
+FLOOR_GENANKI = """
+import sys
+sys.path.insert(0, {here!r})
+import genanki
+from synth import question
+count, out = int(sys.argv[1]), sys.argv[2]
+model = genanki.Model(1607392319, "Simple", fields=[{{"name": "Front"}}, {{"name": "Back"}}],
+    templates=[{{"name": "Card 1", "qfmt": "{{{{Front}}}}", "afmt": "{{{{FrontSide}}}}<hr>{{{{Back}}}}"}}])
+deck = genanki.Deck(2059400110, "Synthetic")
+for i in range(count):
+    q = question(i)
+    front = str(q.get("prompt") or q.get("text") or q.get("front"))
+    deck.add_note(genanki.Note(model=model, fields=[front, str(q["explanation"])]))
+genanki.Package(deck).write_to_file(out, timestamp=1700000000)
+"""
+
+
+def run(args: list[str], cwd: Path | None = None) -> float:
+    start = time.perf_counter()
+    subprocess.run(args, cwd=cwd, env=ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return time.perf_counter() - start
+
+
+def paired(a: Callable[[], float], b: Callable[[], float], runs: int) -> tuple[float, float]:
+    """Medians of a and b, measured alternately."""
+    xs, ys = [], []
+    for _ in range(runs):
+        xs.append(a())
+        ys.append(b())
+    return statistics.median(xs), statistics.median(ys)
+
+
+def median_of(f: Callable[[], float], runs: int) -> float:
+    return statistics.median(f() for _ in range(runs))
+
+
+def quizgen_cmd() -> list[str]:
+    script = Path(PY).with_name("quizgen")
+    return [str(script)] if script.exists() else [PY, "-m", "quizgen"]
+
+
+def pdf_pages(path: Path) -> int:
+    return len(re.findall(rb"/Type\s*/Page\b", path.read_bytes()))
+
+
+def peak_rss_mb(args: list[str]) -> float:
+    """Peak resident memory of a command, in MB (ru_maxrss of the waited-for child)."""
+    code = (
+        "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
+        "stdout=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    out = subprocess.run([PY, "-c", code, *args], env=ENV, check=True, capture_output=True, text=True)
+    return int(out.stdout.strip()) / 1024
+
+
+@dataclass
+class Row:
+    what: str
+    value: str
+    floor: str = ""
+    ratio: str = ""
+    target: str = ""
+    ok: str = ""
+
+
+def verdict(ratio: float, target: float) -> str:
+    return "yes" if ratio <= target else "NO"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="repetitions of each fast measurement")
+    parser.add_argument("--slow-runs", type=int, default=3, help="repetitions of the 20,000 measurements")
+    parser.add_argument("--keep", type=Path, help="keep the synthetic banks in this folder")
+    args = parser.parse_args()
+
+    import quizgen  # fails early when quizgen is not installed
+
+    work = Path(tempfile.mkdtemp(prefix="quizgen-bench-"))
+    banks = args.keep or work
+    sizes = (2000, 20000)
+    for n in sizes:
+        if not (banks / f"b{n}" / "bank.yaml").exists():
+            write_bank(banks / f"b{n}", n)
+    files = {n: sorted(str(p) for p in (banks / f"b{n}").glob("*.yaml")) for n in sizes}
+    mb = sum(os.path.getsize(f) for f in files[20000]) / 1e6
+
+    # bytecode as users have it
+    pkg = Path(quizgen.__file__).parent
+    subprocess.run([PY, "-m", "compileall", "-q", str(pkg)], check=True, env=ENV)
+    qg = quizgen_cmd()
+    rows: list[Row] = []
+
+    # 1. start-up
+    help_t, click_t = paired(lambda: run([*qg, "--help"]), lambda: run([PY, "-c", "import click"]), 15)
+    r = help_t / click_t
+    rows.append(
+        Row(
+            "start-up: quizgen --help",
+            f"{help_t * 1000:.0f} ms",
+            f"{click_t * 1000:.0f} ms (import click)",
+            f"{r:.2f}",
+            "<= 1.3",
+            verdict(r, 1.3),
+        )
+    )
+
+    # 2. validate
+    times: dict[tuple[str, int], float] = {}
+    for n in sizes:
+        runs = args.runs if n == 2000 else args.slow_runs
+        v, fl = paired(
+            lambda n=n: run([*qg, "validate", str(banks / f"b{n}")]),  # type: ignore[misc]
+            lambda n=n: run([PY, "-c", FLOOR_READ, *files[n]]),  # type: ignore[misc]
+            runs,
+        )
+        times[("validate", n)], times[("read", n)] = v, fl
+    r = times[("validate", 20000)] / times[("read", 20000)]
+    rows.append(
+        Row(
+            f"validate 20,000 ({mb:.1f} MB YAML)",
+            f"{times[('validate', 20000)]:.2f} s",
+            f"{times[('read', 20000)]:.2f} s (yaml.load, CSafeLoader)",
+            f"{r:.2f}",
+            "<= 1.2",
+            verdict(r, 1.2),
+        )
+    )
+
+    # 3. Anki deck
+    for n in sizes:
+        runs = args.runs if n == 2000 else args.slow_runs
+        out = work / f"deck{n}.apkg"
+        times[("anki", n)], times[("genanki", n)] = paired(
+            lambda n=n, out=out: run([*qg, "anki", str(banks / f"b{n}"), "-o", str(out)]),  # type: ignore[misc]
+            lambda n=n: run(
+                [PY, "-c", FLOOR_GENANKI.format(here=str(HERE)), str(n), str(work / f"bare{n}.apkg")]
+            ),  # type: ignore[misc]
+            runs,
+        )
+    floor = times[("read", 20000)] + times[("genanki", 20000)]
+    r = times[("anki", 20000)] / floor
+    rows.append(
+        Row(
+            "anki deck 20,000 (YAML to .apkg)",
+            f"{times[('anki', 20000)]:.2f} s",
+            f"{floor:.2f} s (read {times[('read', 20000)]:.2f} + genanki {times[('genanki', 20000)]:.2f})",
+            f"{r:.2f}",
+            "<= 1.3",
+            verdict(r, 1.3),
+        )
+    )
+
+    # 4. print quiz and key
+    for n in sizes:
+        runs = args.runs if n == 2000 else 1
+        quiz, key = work / f"quiz{n}.pdf", work / f"key{n}.pdf"
+        times[("print", n)] = median_of(
+            lambda n=n, quiz=quiz, key=key: (
+                run([*qg, "print", str(banks / f"b{n}"), "-o", str(quiz)])  # type: ignore[misc]
+                + run([*qg, "print", str(banks / f"b{n}"), "--answer-key", "-o", str(key)])
+            ),
+            runs,
+        )
+        times[("pages", n)] = pdf_pages(quiz) + pdf_pages(key)
+    rows.append(
+        Row(
+            "print quiz + key 2,000",
+            f"{times[('print', 2000)]:.2f} s",
+            f"{times[('pages', 2000)]:.0f} pages",
+            "",
+            "report",
+            "",
+        )
+    )
+
+    # 5. growth
+    for cmd in ("validate", "anki", "print"):
+        g = times[(cmd, 20000)] / times[(cmd, 2000)]
+        rows.append(
+            Row(
+                f"growth {cmd}: 20,000 / 2,000",
+                f"{times[(cmd, 20000)]:.2f} s / {times[(cmd, 2000)]:.2f} s",
+                "",
+                f"{g:.1f}",
+                "<= 12",
+                verdict(g, 12),
+            )
+        )
+
+    # 6. peak memory of build
+    start = time.perf_counter()
+    rss = peak_rss_mb([*qg, "build", str(banks / "b20000"), "--out", str(work / "build"), "--quiet"])
+    build_t = time.perf_counter() - start
+    rows.append(Row("build 20,000: peak memory", f"{rss:.0f} MB", f"{build_t:.1f} s wall", "", "report", ""))
+
+    print(
+        f"quizgen benchmark on {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}; start-up with compiled bytecode; medians of "
+        f"{args.runs} (2,000) / {args.slow_runs} (20,000) interleaved runs"
+    )
+    headers = ("measurement", "quizgen", "floor", "ratio", "target", "met")
+    table = [headers, *[(r.what, r.value, r.floor, r.ratio, r.target, r.ok) for r in rows]]
+    widths = [max(len(row[i]) for row in table) for i in range(len(headers))]
+    for i, row in enumerate(table):
+        print("| " + " | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) + " |")
+        if i == 0:
+            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0 if all(r.ok != "NO" for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
