@@ -238,7 +238,8 @@ def main() -> int:
 
     print(
         f"quizgen benchmark on {platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, {platform.system()} {platform.release()}; start-up with compiled bytecode; medians of "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}; "
+        "start-up with compiled bytecode; medians of "
         f"{args.runs} (2,000) / {args.slow_runs} (20,000) interleaved runs"
     )
     headers = ("measurement", "quizgen", "floor", "ratio", "target", "met")
