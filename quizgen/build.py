@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import re
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import Literal
 
 from quizgen import __version__
 from quizgen.model import Bank
+from quizgen.printing import PrintOptions
 
 MANIFEST = "manifest.json"
 REFRESH_COMMAND = "SOURCE_DATE_EPOCH=$(date +%s) quizgen build"
@@ -62,22 +66,49 @@ def planned_outputs(banks: Sequence[Bank]) -> list[tuple[str, str]]:
     return plan
 
 
+PdfKind = Literal["quiz", "key", "cards", "fold"]
+
+
+def _typeset(kind: PdfKind, banks: Sequence[Bank], options: PrintOptions) -> bytes:
+    """Runs in a worker process (see `render_pdf`)."""
+    from quizgen import printing
+
+    if kind == "quiz":
+        return printing.render_quiz(banks, options)
+    if kind == "key":
+        return printing.render_answer_key(banks, options)
+    return printing.render_flashcards(banks, options, fold=kind == "fold")
+
+
+def pdf_worker_pool() -> ProcessPoolExecutor:
+    """A pool that typesets each PDF in a fresh process.
+
+    typst keeps its layout caches for the life of a process and offers no way to drop them, so
+    a build that typeset every PDF in one process would hold the memory of all of them at once
+    (over 20 GB for 20,000 questions). One fresh process per PDF holds only one at a time.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    return ProcessPoolExecutor(max_workers=1, mp_context=context, max_tasks_per_child=1)
+
+
+def render_pdf(
+    pool: ProcessPoolExecutor, kind: PdfKind, banks: Sequence[Bank], options: PrintOptions
+) -> bytes:
+    """Typeset one PDF in `pool` (errors, such as BuildError, come back as raised here)."""
+    return pool.submit(_typeset, kind, list(banks), options).result()
+
+
 def render_outputs(
     banks: Sequence[Bank],
     epoch: int,
     note_times: dict[str, int] | None = None,
     on_output: Callable[[str], None] | None = None,
 ) -> list[Output]:
-    """Render every output of every bank in memory (no I/O)."""
+    """Render every output of every bank in memory (no file is written)."""
     from quizgen.anki import render_apkg
     from quizgen.export import export_json
-    from quizgen.printing import (
-        PrintOptions,
-        render_answer_key,
-        render_flashcards,
-        render_handout_html,
-        render_quiz,
-    )
+    from quizgen.printing import render_handout_html
 
     purposes = dict(planned_outputs(banks))
     outputs: list[Output] = []
@@ -90,27 +121,30 @@ def render_outputs(
 
     normal = PrintOptions(timestamp=epoch)
     large = PrintOptions(timestamp=epoch, large_print=True)
-    for bank in banks:
-        one = [bank]
-        i = bank.id
-        cards = sum(q.card_count() for q in bank.questions)
-        add(
-            f"{i}.apkg",
-            render_apkg(one, epoch, note_times=note_times),
-            f"{len(bank.questions)} notes, {cards} cards",
-        )
-        for name, pdf in (
-            (f"{i}-quiz.pdf", render_quiz(one, normal)),
-            (f"{i}-answer-key.pdf", render_answer_key(one, normal)),
-            (f"{i}-quiz-large-print.pdf", render_quiz(one, large)),
-            (f"{i}-answer-key-large-print.pdf", render_answer_key(one, large)),
-            (f"{i}-flashcards.pdf", render_flashcards(one, normal)),
-            (f"{i}-flashcards-fold.pdf", render_flashcards(one, normal, fold=True)),
-        ):
-            pages = _pdf_pages(pdf)
-            add(name, pdf, f"{pages} page{'s' * (pages != 1)}")
-        add(f"{i}-handout.html", render_handout_html(one, normal), f"{len(bank.questions)} questions")
-        add(f"{i}.json", export_json(one), f"{len(bank.questions)} questions")
+    pdfs: tuple[tuple[str, PdfKind, PrintOptions], ...] = (
+        ("quiz.pdf", "quiz", normal),
+        ("answer-key.pdf", "key", normal),
+        ("quiz-large-print.pdf", "quiz", large),
+        ("answer-key-large-print.pdf", "key", large),
+        ("flashcards.pdf", "cards", normal),
+        ("flashcards-fold.pdf", "fold", normal),
+    )
+    with pdf_worker_pool() as pool:
+        for bank in banks:
+            one = [bank]
+            i = bank.id
+            cards = sum(q.card_count() for q in bank.questions)
+            add(
+                f"{i}.apkg",
+                render_apkg(one, epoch, note_times=note_times),
+                f"{len(bank.questions)} notes, {cards} cards",
+            )
+            for suffix, kind, options in pdfs:
+                pdf = render_pdf(pool, kind, one, options)
+                pages = _pdf_pages(pdf)
+                add(f"{i}-{suffix}", pdf, f"{pages} page{'s' * (pages != 1)}")
+            add(f"{i}-handout.html", render_handout_html(one, normal), f"{len(bank.questions)} questions")
+            add(f"{i}.json", export_json(one), f"{len(bank.questions)} questions")
     return outputs
 
 

@@ -7,7 +7,7 @@ Heavy modules (yaml, genanki, typst, fsrs) are imported inside the commands that
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +43,13 @@ class QuizgenGroup(click.Group):
 
 
 PATHS = click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[PATH]...")
+
+
+def _output_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The required `-o/--output FILE` option of commands that write one file."""
+    return click.option(
+        "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help=help_text
+    )
 
 
 def _load(paths: Sequence[Path], strict: bool = False) -> list[Bank]:
@@ -141,13 +148,7 @@ def export(paths: tuple[Path, ...], fmt: str, output: Path | None) -> None:
 
 @main.command()
 @PATHS
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="The .apkg file to write.",
-)
+@_output_option("The .apkg file to write.")
 def anki(paths: tuple[Path, ...], output: Path) -> None:
     """Build an Anki deck (.apkg): one deck per bank, a subdeck per article section.
 
@@ -324,13 +325,7 @@ def _offset_mm(ctx: click.Context, param: click.Parameter, value: str) -> tuple[
 
 @main.command(name="print")
 @PATHS
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="The file to write (.pdf, or .html with --format html).",
-)
+@_output_option("The file to write (.pdf, or .html with --format html).")
 @click.option(
     "--format",
     "fmt",

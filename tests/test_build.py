@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -115,24 +117,45 @@ def test_build_failing_in_second_writer_changes_nothing(
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
 
 
-def test_build_failing_in_a_renderer_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import quizgen.printing
+def test_build_failing_in_second_renderer_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import quizgen.build
     from quizgen.errors import BuildError
 
     out = tmp_path / "out"
     _build(out, str(EXAMPLE), env={"SOURCE_DATE_EPOCH": "1700000000"})
     before = _files(out)
+    real = quizgen.build.render_pdf
+    calls = {"n": 0}
 
-    def broken(*args: object, **kwargs: object) -> bytes:
-        raise BuildError("the answer key could not be typeset")
+    def second_fails(*args: Any, **kwargs: Any) -> bytes:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise BuildError("the answer key could not be typeset")
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(quizgen.printing, "render_answer_key", broken)
+    monkeypatch.setattr(quizgen.build, "render_pdf", second_fails)
     result = CliRunner().invoke(
         main, ["build", str(EXAMPLE), "--out", str(out)], env={"SOURCE_DATE_EPOCH": "1800000000"}
     )
     assert result.exit_code == 1
     assert "Error: the answer key could not be typeset" in result.output
+    assert calls["n"] == 2
     assert _files(out) == before
+
+
+def test_typesetting_errors_come_back_from_the_worker(tmp_path: Path) -> None:
+    from quizgen.build import pdf_worker_pool, render_pdf
+    from quizgen.errors import UsageError
+    from quizgen.printing import PrintOptions
+
+    (bank,) = load_banks([EXAMPLE])
+    with pdf_worker_pool() as pool:
+        pdf = render_pdf(pool, "quiz", [bank], PrintOptions(timestamp=1700000000))
+        assert pdf.startswith(b"%PDF")
+        with pytest.raises(UsageError, match="no questions"):
+            render_pdf(pool, "quiz", [dataclasses.replace(bank, questions=())], PrintOptions(timestamp=1))
 
 
 def test_stale_temporaries_of_a_killed_build_are_removed(tmp_path: Path) -> None:
