@@ -114,6 +114,12 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="repetitions of each fast measurement")
     parser.add_argument("--slow-runs", type=int, default=3, help="repetitions of the 20,000 measurements")
     parser.add_argument("--keep", type=Path, help="keep the synthetic banks in this folder")
+    parser.add_argument(
+        "--only",
+        choices=["startup", "validate", "anki", "print", "build"],
+        action="append",
+        help="run only these measurements (repeatable; growth rows need both sizes of a command)",
+    )
     args = parser.parse_args()
 
     import quizgen  # fails early when quizgen is not installed
@@ -132,109 +138,127 @@ def main() -> int:
     subprocess.run([PY, "-m", "compileall", "-q", str(pkg)], check=True, env=ENV)
     qg = quizgen_cmd()
     rows: list[Row] = []
+    times: dict[tuple[str, int], float] = {}
+
+    def wanted(step: str) -> bool:
+        return not args.only or step in args.only
+
+    def runs_for(n: int) -> int:
+        return args.runs if n == 2000 else args.slow_runs
 
     # 1. start-up
-    help_t, click_t = paired(lambda: run([*qg, "--help"]), lambda: run([PY, "-c", "import click"]), 15)
-    r = help_t / click_t
-    rows.append(
-        Row(
-            "start-up: quizgen --help",
-            f"{help_t * 1000:.0f} ms",
-            f"{click_t * 1000:.0f} ms (import click)",
-            f"{r:.2f}",
-            "<= 1.3",
-            verdict(r, 1.3),
-        )
-    )
-
-    # 2. validate
-    times: dict[tuple[str, int], float] = {}
-    for n in sizes:
-        runs = args.runs if n == 2000 else args.slow_runs
-        v, fl = paired(
-            lambda n=n: run([*qg, "validate", str(banks / f"b{n}")]),  # type: ignore[misc]
-            lambda n=n: run([PY, "-c", FLOOR_READ, *files[n]]),  # type: ignore[misc]
-            runs,
-        )
-        times[("validate", n)], times[("read", n)] = v, fl
-    r = times[("validate", 20000)] / times[("read", 20000)]
-    rows.append(
-        Row(
-            f"validate 20,000 ({mb:.1f} MB YAML)",
-            f"{times[('validate', 20000)]:.2f} s",
-            f"{times[('read', 20000)]:.2f} s (yaml.load, CSafeLoader)",
-            f"{r:.2f}",
-            "<= 1.2",
-            verdict(r, 1.2),
-        )
-    )
-
-    # 3. Anki deck
-    for n in sizes:
-        runs = args.runs if n == 2000 else args.slow_runs
-        out = work / f"deck{n}.apkg"
-        times[("anki", n)], times[("genanki", n)] = paired(
-            lambda n=n, out=out: run([*qg, "anki", str(banks / f"b{n}"), "-o", str(out)]),  # type: ignore[misc]
-            lambda n=n: run(
-                [PY, "-c", FLOOR_GENANKI.format(here=str(HERE)), str(n), str(work / f"bare{n}.apkg")]
-            ),  # type: ignore[misc]
-            runs,
-        )
-    floor = times[("read", 20000)] + times[("genanki", 20000)]
-    r = times[("anki", 20000)] / floor
-    rows.append(
-        Row(
-            "anki deck 20,000 (YAML to .apkg)",
-            f"{times[('anki', 20000)]:.2f} s",
-            f"{floor:.2f} s (read {times[('read', 20000)]:.2f} + genanki {times[('genanki', 20000)]:.2f})",
-            f"{r:.2f}",
-            "<= 1.3",
-            verdict(r, 1.3),
-        )
-    )
-
-    # 4. print quiz and key
-    for n in sizes:
-        runs = args.runs if n == 2000 else 1
-        quiz, key = work / f"quiz{n}.pdf", work / f"key{n}.pdf"
-        times[("print", n)] = median_of(
-            lambda n=n, quiz=quiz, key=key: (
-                run([*qg, "print", str(banks / f"b{n}"), "-o", str(quiz)])  # type: ignore[misc]
-                + run([*qg, "print", str(banks / f"b{n}"), "--answer-key", "-o", str(key)])
-            ),
-            runs,
-        )
-        times[("pages", n)] = pdf_pages(quiz) + pdf_pages(key)
-    rows.append(
-        Row(
-            "print quiz + key 2,000",
-            f"{times[('print', 2000)]:.2f} s",
-            f"{times[('pages', 2000)]:.0f} pages",
-            "",
-            "report",
-            "",
-        )
-    )
-
-    # 5. growth
-    for cmd in ("validate", "anki", "print"):
-        g = times[(cmd, 20000)] / times[(cmd, 2000)]
+    if wanted("startup"):
+        help_t, click_t = paired(lambda: run([*qg, "--help"]), lambda: run([PY, "-c", "import click"]), 15)
+        r = help_t / click_t
         rows.append(
             Row(
-                f"growth {cmd}: 20,000 / 2,000",
-                f"{times[(cmd, 20000)]:.2f} s / {times[(cmd, 2000)]:.2f} s",
-                "",
-                f"{g:.1f}",
-                "<= 12",
-                verdict(g, 12),
+                "start-up: quizgen --help",
+                f"{help_t * 1000:.0f} ms",
+                f"{click_t * 1000:.0f} ms (import click)",
+                f"{r:.2f}",
+                "<= 1.3",
+                verdict(r, 1.3),
             )
         )
 
+    # 2. validate, against reading the same files with the C loader
+    if wanted("validate") or wanted("anki"):
+        for n in sizes:
+            times[("validate", n)], times[("read", n)] = paired(
+                lambda n=n: run([*qg, "validate", str(banks / f"b{n}")]),  # type: ignore[misc]
+                lambda n=n: run([PY, "-c", FLOOR_READ, *files[n]]),  # type: ignore[misc]
+                runs_for(n),
+            )
+        r = times[("validate", 20000)] / times[("read", 20000)]
+        rows.append(
+            Row(
+                f"validate 20,000 ({mb:.1f} MB YAML)",
+                f"{times[('validate', 20000)]:.2f} s",
+                f"{times[('read', 20000)]:.2f} s (yaml.load, CSafeLoader)",
+                f"{r:.2f}",
+                "<= 1.2",
+                verdict(r, 1.2),
+            )
+        )
+
+    # 3. Anki deck, against reading plus a bare genanki script writing the same notes
+    if wanted("anki"):
+        for n in sizes:
+            out = work / f"deck{n}.apkg"
+            times[("anki", n)], times[("genanki", n)] = paired(
+                lambda n=n, out=out: run([*qg, "anki", str(banks / f"b{n}"), "-o", str(out)]),  # type: ignore[misc]
+                lambda n=n: run(  # type: ignore[misc]
+                    [PY, "-c", FLOOR_GENANKI.format(here=str(HERE)), str(n), str(work / f"bare{n}.apkg")]
+                ),
+                runs_for(n),
+            )
+        floor = times[("read", 20000)] + times[("genanki", 20000)]
+        r = times[("anki", 20000)] / floor
+        rows.append(
+            Row(
+                "anki deck 20,000 (YAML to .apkg)",
+                f"{times[('anki', 20000)]:.2f} s",
+                f"{floor:.2f} s (read {times[('read', 20000)]:.2f}"
+                f" + genanki {times[('genanki', 20000)]:.2f})",
+                f"{r:.2f}",
+                "<= 1.3",
+                verdict(r, 1.3),
+            )
+        )
+
+    # 4. print quiz and key
+    if wanted("print"):
+        for n in sizes:
+            quiz, key = work / f"quiz{n}.pdf", work / f"key{n}.pdf"
+            times[("print", n)] = median_of(
+                lambda n=n, quiz=quiz, key=key: (
+                    run([*qg, "print", str(banks / f"b{n}"), "-o", str(quiz)])  # type: ignore[misc]
+                    + run([*qg, "print", str(banks / f"b{n}"), "--answer-key", "-o", str(key)])
+                ),
+                runs_for(n),
+            )
+            times[("pages", n)] = pdf_pages(quiz) + pdf_pages(key)
+        rows.append(
+            Row(
+                "print quiz + key 2,000",
+                f"{times[('print', 2000)]:.2f} s",
+                f"{times[('pages', 2000)]:.0f} pages",
+                "",
+                "report",
+                "",
+            )
+        )
+        rows.append(
+            Row(
+                "print quiz + key 20,000",
+                f"{times[('print', 20000)]:.2f} s",
+                f"{times[('pages', 20000)]:.0f} pages",
+            )
+        )
+
+    # 5. growth: time at 20,000 over time at 2,000
+    for cmd in ("validate", "anki", "print"):
+        if (cmd, 20000) in times:
+            g = times[(cmd, 20000)] / times[(cmd, 2000)]
+            rows.append(
+                Row(
+                    f"growth {cmd}: 20,000 / 2,000",
+                    f"{times[(cmd, 20000)]:.2f} s / {times[(cmd, 2000)]:.2f} s",
+                    "",
+                    f"{g:.1f}",
+                    "<= 12",
+                    verdict(g, 12),
+                )
+            )
+
     # 6. peak memory of build
-    start = time.perf_counter()
-    rss = peak_rss_mb([*qg, "build", str(banks / "b20000"), "--out", str(work / "build"), "--quiet"])
-    build_t = time.perf_counter() - start
-    rows.append(Row("build 20,000: peak memory", f"{rss:.0f} MB", f"{build_t:.1f} s wall", "", "report", ""))
+    if wanted("build"):
+        start = time.perf_counter()
+        rss = peak_rss_mb([*qg, "build", str(banks / "b20000"), "--out", str(work / "build"), "--quiet"])
+        build_t = time.perf_counter() - start
+        rows.append(
+            Row("build 20,000: peak memory", f"{rss:.0f} MB", f"{build_t:.1f} s wall", "", "report", "")
+        )
 
     print(
         f"quizgen benchmark on {platform.machine()}, {os.cpu_count()} cores, "
