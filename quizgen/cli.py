@@ -6,17 +6,18 @@ Heavy modules (yaml, genanki, typst, fsrs) are imported inside the commands that
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from quizgen import __version__
-from quizgen.errors import BankError, QuizgenError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from quizgen.model import Bank
 
 
@@ -26,29 +27,43 @@ class QuizgenGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except BankError as e:
-            for problem in e.problems:
-                click.echo(str(problem), err=True)
-            click.echo(f"Error: {e.summary()}", err=True)
-            ctx.exit(e.exit_code)
-        except QuizgenError as e:
-            click.echo(f"Error: {e}", err=True)
-            ctx.exit(e.exit_code)
-        except BrokenPipeError:  # output piped into `head` and closed: not an error
-            sys.stderr.close()
-            ctx.exit(0)
-        except OSError as e:
-            click.echo(f"Error: {e.strerror or e}: {e.filename or ''}".rstrip(": "), err=True)
-            ctx.exit(1)
+        except Exception as e:
+            # imported here, not at the top: `quizgen --help` should not pay for the model
+            from quizgen.errors import BankError, QuizgenError
+
+            if isinstance(e, BankError):
+                for problem in e.problems:
+                    click.echo(str(problem), err=True)
+                click.echo(f"Error: {e.summary()}", err=True)
+                ctx.exit(e.exit_code)
+            if isinstance(e, QuizgenError):
+                click.echo(f"Error: {e}", err=True)
+                ctx.exit(e.exit_code)
+            if isinstance(e, BrokenPipeError):  # output piped into `head` and closed: not an error
+                sys.stderr.close()
+                ctx.exit(0)
+            if isinstance(e, OSError):
+                click.echo(f"Error: {e.strerror or e}: {e.filename or ''}".rstrip(": "), err=True)
+                ctx.exit(1)
+            raise
 
 
-PATHS = click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[PATH]...")
+class _PathType(click.Path):
+    """click.Path that gives pathlib.Path values without importing pathlib at start-up."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from pathlib import Path
+
+        return Path(os.fsdecode(super().convert(value, param, ctx)))
+
+
+PATHS = click.argument("paths", nargs=-1, type=_PathType(exists=True), metavar="[PATH]...")
 
 
 def _output_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """The required `-o/--output FILE` option of commands that write one file."""
     return click.option(
-        "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help=help_text
+        "-o", "--output", type=_PathType(dir_okay=False), required=True, help=help_text
     )
 
 
@@ -132,7 +147,7 @@ def coverage(paths: tuple[Path, ...], fail_under: float | None) -> None:
     "--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True, help="Export format."
 )
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout."
+    "-o", "--output", type=_PathType(dir_okay=False), help="Write to FILE instead of stdout."
 )
 def export(paths: tuple[Path, ...], fmt: str, output: Path | None) -> None:
     """Export the validated banks as JSON (shape described in the README)."""
@@ -266,8 +281,8 @@ def progress(paths: tuple[Path, ...], reset: bool, yes: bool) -> None:
 @click.option(
     "--out",
     "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("output"),
+    type=_PathType(file_okay=False),
+    default="output",
     show_default=True,
     help="Folder to write into.",
 )
