@@ -43,6 +43,18 @@ def question_record(q: Question) -> dict[str, Any]:
     return record
 
 
+def article_record(bank: Bank) -> dict[str, Any]:
+    return {
+        "title": bank.article.title,
+        "url": bank.article.url,
+        "sections": [{"id": s.id, "title": s.title} for s in bank.article.sections],
+    }
+
+
+def facts_record(bank: Bank) -> list[dict[str, Any]]:
+    return [{"id": f.id, "section": f.section, "text": f.text, "omitted": f.omitted} for f in bank.facts]
+
+
 def bank_record(bank: Bank) -> dict[str, Any]:
     return {
         "id": bank.id,
@@ -51,14 +63,8 @@ def bank_record(bank: Bank) -> dict[str, Any]:
         "credit": bank.credit,
         "disclaimer": bank.disclaimer,
         "summary": list(bank.summary),
-        "article": {
-            "title": bank.article.title,
-            "url": bank.article.url,
-            "sections": [{"id": s.id, "title": s.title} for s in bank.article.sections],
-        },
-        "facts": [
-            {"id": f.id, "section": f.section, "text": f.text, "omitted": f.omitted} for f in bank.facts
-        ],
+        "article": article_record(bank),
+        "facts": facts_record(bank),
         "questions": [question_record(q) for q in bank.questions],
     }
 

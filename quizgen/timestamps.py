@@ -13,7 +13,6 @@ and treats an unchanged note with a newer time as an update too. So every output
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hashlib
 import json
 import os
@@ -25,8 +24,9 @@ from typing import Any
 
 from quizgen import __version__
 from quizgen.errors import UsageError
+from quizgen.export import article_record, facts_record, question_record
 from quizgen.fsutil import write_atomic
-from quizgen.model import Bank, Question
+from quizgen.model import Bank
 
 MANIFEST_NAME = ".quizgen-epoch.json"
 
@@ -53,30 +53,31 @@ def _bank_meta(bank: Bank) -> dict[str, Any]:
         "deck": bank.deck,
         "credit": bank.credit,
         "disclaimer": bank.disclaimer,
-        "article": dataclasses.asdict(bank.article),
+        "article": article_record(bank),
     }
-
-
-def _question_content(question: Question) -> dict[str, Any]:
-    content = dataclasses.asdict(question)
-    content.pop("location")  # moving a question within its file is not a change
-    return content
 
 
 def question_fingerprints(banks: Sequence[Bank]) -> dict[str, str]:
-    """Per question id, a hash of its content and of its bank's card-visible metadata."""
-    return {
-        q.id: _digest([_bank_meta(bank), _question_content(q)])
-        for bank in banks
-        for q in bank.questions
-    }
+    """Per question id, a hash of its content (as exported: its place in a file is not content)
+    and of its bank's card-visible metadata."""
+    prints: dict[str, str] = {}
+    for bank in banks:
+        meta = _digest(_bank_meta(bank))
+        for q in bank.questions:
+            prints[q.id] = _digest([meta, question_record(q)])
+    return prints
 
 
-def banks_fingerprint(banks: Sequence[Bank]) -> str:
-    """A hash of the banks' canonical content (question order included)."""
+def banks_fingerprint(banks: Sequence[Bank], prints: Mapping[str, str] | None = None) -> str:
+    """A hash of the banks' canonical content (question order included); `prints` are the
+    banks' `question_fingerprints`, when already at hand."""
+    if prints is None:
+        prints = question_fingerprints(banks)
     return _digest(
-        [[_bank_meta(b), dataclasses.asdict(b)["facts"], list(b.summary),
-          [_question_content(q) for q in b.questions]] for b in banks]
+        [
+            [_bank_meta(b), facts_record(b), list(b.summary), [prints[q.id] for q in b.questions]]
+            for b in banks
+        ]
     )
 
 
@@ -115,7 +116,7 @@ def plan_epochs(banks: Sequence[Bank], manifest_path: Path) -> tuple[Epochs, str
     old_questions = old.get("questions")
     if not isinstance(old_questions, dict):
         old_questions = {}
-    fingerprint = banks_fingerprint(banks)
+    fingerprint = banks_fingerprint(banks, prints)
     questions: dict[str, int] = {}
     if fixed is not None:
         # Remembered too, so that a later build without SOURCE_DATE_EPOCH of the same banks
