@@ -394,6 +394,29 @@ def test_every_shipped_card_fits(shipped: list[Bank], large: bool, fold: bool) -
         assert overfull_cards(shipped, options, fold) == []
 
 
+@pytest.mark.parametrize("large", [False, True])
+def test_card_sizes_proven_in_python_match_typsts_measurement(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, large: bool
+) -> None:
+    """The font-metric shortcut must choose exactly what typst's own measuring chooses."""
+    import sys
+
+    import quizgen.printing as printing
+
+    sys.path.insert(0, str(Path(__file__).parent / "benchmarks"))
+    from synth import write_bank
+
+    synthetic = load_banks([write_bank(tmp_path / "synthetic", 120, files=2)])
+    shipped = load_banks()
+    for banks in (shipped, synthetic):
+        options = PrintOptions(large_print=large, timestamp=EPOCH)
+        proven = render_flashcards(banks, options)
+        with monkeypatch.context() as m:
+            m.setattr(printing, "_first_sure_variant", lambda *args, **kwargs: None)
+            measured = render_flashcards(banks, options)
+        assert proven == measured
+
+
 # --- bytes and fonts -----------------------------------------------------------------------------
 
 
