@@ -49,6 +49,9 @@ class BankError(QuizgenError):
 
     def summary(self) -> str:
         n = len(self.errors)
+        if n == 0:  # a strict load refused warnings only
+            w = len(self.problems)
+            return f"{w} warning{'s' if w != 1 else ''} in the question banks (--strict)"
         return f"{n} error{'s' if n != 1 else ''} in the question banks"
 
     def __str__(self) -> str:

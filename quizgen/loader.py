@@ -77,6 +77,7 @@ YAML_LOADER: type = _Loader
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 200
+MAX_OPTIONS = 26  # lettered A to Z on paper, in Anki and in the terminal
 BANK_FILE_NAMES = ("bank.yaml", "bank.yml")
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -149,23 +150,25 @@ def _yaml_files(folder: Path) -> list[Path]:
 
 
 def _collect(path: Path, groups: dict[Path, _BankFiles]) -> None:
-    if path.is_dir():
-        files = _yaml_files(path)
-        if any(p.name in BANK_FILE_NAMES for p in files):
-            groups.setdefault(path, _BankFiles(path)).files.extend(files)
-            return
-        for f in files:  # one-file banks
-            groups.setdefault(f, _BankFiles(f.parent)).files.append(f)
-        for sub in sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
-            _collect(sub, groups)
+    if path.is_file():
+        if path.suffix not in YAML_SUFFIXES:
+            raise UsageError(f"{display_path(path)} is not a bank file (bank files end in .yaml or .yml)")
+        siblings = [path.parent / n for n in BANK_FILE_NAMES if (path.parent / n).is_file()]
+        if path.name in BANK_FILE_NAMES:  # the metadata file stands for its whole bank
+            _collect(path.parent, groups)
+        elif siblings:  # a question file: with its bank's metadata
+            groups.setdefault(path.parent, _BankFiles(path.parent)).files.extend([*siblings, path])
+        else:  # a one-file bank
+            groups.setdefault(path, _BankFiles(path.parent)).files.append(path)
         return
-    siblings = [path.parent / n for n in BANK_FILE_NAMES if (path.parent / n).is_file()]
-    if path.name in BANK_FILE_NAMES or not siblings:
-        key = path.parent if path.name in BANK_FILE_NAMES else path
-        groups.setdefault(key, _BankFiles(path.parent)).files.append(path)
+    files = _yaml_files(path)
+    if any(p.name in BANK_FILE_NAMES for p in files):
+        groups.setdefault(path, _BankFiles(path)).files.extend(files)
         return
-    group = groups.setdefault(path.parent, _BankFiles(path.parent))
-    group.files.extend([*siblings, path])
+    for f in files:  # one-file banks
+        groups.setdefault(f, _BankFiles(f.parent)).files.append(f)
+    for sub in sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        _collect(sub, groups)
 
 
 def find_bank_files(paths: Sequence[Path] | None) -> list[list[Path]]:
@@ -176,12 +179,11 @@ def find_bank_files(paths: Sequence[Path] | None) -> list[list[Path]]:
     for p in paths:
         if not p.exists():
             raise UsageError(f"no such file or folder: {p}")
-        _collect(Path(p), groups)
-    result = []
-    for group in groups.values():
-        unique = sorted(dict.fromkeys(f.resolve() for f in group.files), key=lambda f: f.name)
-        result.append(unique)
-    return result
+        path = Path(p).resolve()
+        _collect(path, groups)
+        if not any(f == path or path in f.parents for g in groups.values() for f in g.files):
+            raise UsageError(f"no bank files (.yaml or .yml) in {p}")
+    return [sorted(dict.fromkeys(group.files), key=lambda f: f.name) for group in groups.values()]
 
 
 def display_path(path: Path) -> str:
@@ -454,6 +456,14 @@ class _Meta:
     facts: dict[str, Fact] = field(default_factory=dict)
 
 
+def _read_url(node: Node | None, ctx: _Ctx) -> str | None:
+    url = _text(node, ctx, "article url")
+    if url is not None and not url.lower().startswith(("https://", "http://")):
+        ctx.error(node, f"article url must start with https:// or http://, not '{url[:40]}'")
+        return None
+    return url
+
+
 def _read_meta(node: Node, ctx: _Ctx) -> _Meta:
     meta = _Meta(node, ctx)
     m = _mapping(node, ctx, "bank", BANK_KEYS)
@@ -497,7 +507,7 @@ def _read_meta(node: Node, ctx: _Ctx) -> _Meta:
             meta.article = Article(
                 title=_text(a.get("title"), ctx, "article title") or "",
                 sections=tuple(sections),
-                url=_text(a.get("url"), ctx, "article url"),
+                url=_read_url(a.get("url"), ctx),
             )
     section_ids = {s.id for s in sections}
     for fnode in _list(m.get("facts"), ctx, "facts") or []:
@@ -661,6 +671,11 @@ def _read_options(
     ok = True
     if len(options) < 2 and "options" in m and len(m["options"].value) < 2:
         ctx.error(m["options"], f"a {qtype.value} question needs at least 2 options, it has {len(options)}")
+        ok = False
+    if len(options) > MAX_OPTIONS:
+        ctx.error(
+            m["options"], f"a question may have at most {MAX_OPTIONS} options (A to Z), it has {len(options)}"
+        )
         ok = False
     seen: dict[str, int] = {}
     for i, (onode, text) in enumerate(options):

@@ -46,7 +46,9 @@ def select_questions(banks: Sequence[Bank], selection: Selection) -> list[Picked
         and (not selection.sections or _section_matches(bank, q.source.section, selection.sections))
     ]
     if not picked:
-        raise UsageError("no questions match the chosen --tag/--section/--type filters")
+        if selection.types or selection.tags or selection.sections:
+            raise UsageError("no questions match the chosen --tag/--section/--type filters")
+        raise UsageError("the banks hold no questions")
     if selection.shuffle:
         random.Random(str(selection.seed) if selection.seed is not None else None).shuffle(picked)
     if selection.count is not None:

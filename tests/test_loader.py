@@ -243,3 +243,42 @@ def test_random_structures_never_crash(tmp_path: Path, value: object) -> None:
     _check_never_crashes(
         tmp_path, json.dumps({"questions": [value]}) if not isinstance(value, dict) else yaml.safe_dump(value)
     )
+
+
+def test_a_folder_without_bank_files_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["validate", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.output.strip() == f"Error: no bank files (.yaml or .yml) in {tmp_path}"
+
+
+def test_a_file_that_is_not_yaml_is_a_usage_error(in_repo: Path) -> None:
+    result = CliRunner().invoke(main, ["validate", "README.md"])
+    assert result.exit_code == 2
+    assert "README.md is not a bank file (bank files end in .yaml or .yml)" in result.output
+
+
+def test_the_same_bank_given_twice_is_read_once(in_repo: Path) -> None:
+    report = loader.check_banks([Path("tests/banks/valid/example"), EXAMPLE, EXAMPLE / "intro.yaml"])
+    assert not report.problems
+    assert [len(b.questions) for b in report.banks] == [6]
+
+
+def test_bank_yaml_stands_for_its_whole_bank() -> None:
+    (bank,) = loader.load_banks([EXAMPLE / "bank.yaml"])
+    assert len(bank.questions) == 6
+
+
+def test_article_url_must_be_http(tmp_path: Path) -> None:
+    text = (EXAMPLE / "bank.yaml").read_text().replace(
+        'title: "Sleep and Health"\n', 'title: "Sleep and Health"\n    url: "javascript:alert(1)"\n'
+    )
+    (tmp_path / "bank.yaml").write_text(text)
+    (tmp_path / "intro.yaml").write_text((EXAMPLE / "intro.yaml").read_text())
+    messages = [p.message for p in loader.check_banks([tmp_path]).errors]
+    assert messages == ["article url must start with https:// or http://, not 'javascript:alert(1)'"]
+
+
+def test_strict_summary_counts_warnings() -> None:
+    with pytest.raises(BankError) as info:
+        loader.load_banks([BANKS / "warnings" / "negative-stem.yaml"], strict=True)
+    assert info.value.summary() == "1 warning in the question banks (--strict)"
