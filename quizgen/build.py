@@ -28,6 +28,7 @@ REFRESH_COMMAND = "SOURCE_DATE_EPOCH=$(date +%s) quizgen build"
 class Output:
     """One file a build makes: its name, what it is for, and its bytes."""
 
+    bank_id: str
     name: str
     purpose: str
     data: bytes
@@ -38,32 +39,24 @@ def _pdf_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page\b", pdf))
 
 
+# Every output of a bank: the end of its file name (after the bank id), what it is for, and how
+# it is made (an entry of `_PDFS`, or "apkg", "html", "json").
+OUTPUTS: tuple[tuple[str, str, str], ...] = (
+    (".apkg", "Anki deck: open it with Anki (File > Import), AnkiDroid or AnkiMobile", "apkg"),
+    ("-quiz.pdf", "printable quiz, letter paper, to hand out", "quiz"),
+    ("-answer-key.pdf", "answer key for the quiz, with explanations (for the facilitator)", "key"),
+    ("-quiz-large-print.pdf", "the same quiz in large print (18 pt, sans-serif)", "quiz-large"),
+    ("-answer-key-large-print.pdf", "answer key for the large-print quiz", "key-large"),
+    ("-flashcards.pdf", "cut-out flashcards: print double-sided, flip on the long edge, cut", "cards"),
+    ("-flashcards-fold.pdf", "cut-out flashcards for printers without duplex: fold each card", "fold"),
+    ("-handout.html", "the quiz as a web page (a browser can print it or read it aloud)", "html"),
+    (".json", "the bank as JSON, for other tools", "json"),
+)
+
+
 def planned_outputs(banks: Sequence[Bank]) -> list[tuple[str, str]]:
     """(file name, purpose) of every output, in build order."""
-    plan: list[tuple[str, str]] = []
-    for bank in banks:
-        i = bank.id
-        plan += [
-            (
-                f"{i}.apkg",
-                "Anki deck: open it with Anki (File > Import), AnkiDroid or AnkiMobile",
-            ),
-            (f"{i}-quiz.pdf", "printable quiz, letter paper, to hand out"),
-            (f"{i}-answer-key.pdf", "answer key for the quiz, with explanations (for the facilitator)"),
-            (f"{i}-quiz-large-print.pdf", "the same quiz in large print (18 pt, sans-serif)"),
-            (f"{i}-answer-key-large-print.pdf", "answer key for the large-print quiz"),
-            (
-                f"{i}-flashcards.pdf",
-                "cut-out flashcards: print double-sided, flip on the long edge, cut",
-            ),
-            (
-                f"{i}-flashcards-fold.pdf",
-                "cut-out flashcards for printers without duplex: fold each card",
-            ),
-            (f"{i}-handout.html", "the quiz as a web page (a browser can print it or read it aloud)"),
-            (f"{i}.json", "the bank as JSON, for other tools"),
-        ]
-    return plan
+    return [(f"{bank.id}{suffix}", purpose) for bank in banks for suffix, purpose, _ in OUTPUTS]
 
 
 PdfKind = Literal["quiz", "key", "cards", "fold"]
@@ -110,41 +103,41 @@ def render_outputs(
     from quizgen.export import export_json
     from quizgen.printing import render_handout_html
 
-    purposes = dict(planned_outputs(banks))
-    outputs: list[Output] = []
-
-    def add(name: str, data: bytes | str, detail: str) -> None:
-        payload = data.encode("utf-8") if isinstance(data, str) else data
-        outputs.append(Output(name, purposes[name], payload, detail))
-        if on_output is not None:
-            on_output(name)
-
     normal = PrintOptions(timestamp=epoch)
     large = PrintOptions(timestamp=epoch, large_print=True)
-    pdfs: tuple[tuple[str, PdfKind, PrintOptions], ...] = (
-        ("quiz.pdf", "quiz", normal),
-        ("answer-key.pdf", "key", normal),
-        ("quiz-large-print.pdf", "quiz", large),
-        ("answer-key-large-print.pdf", "key", large),
-        ("flashcards.pdf", "cards", normal),
-        ("flashcards-fold.pdf", "fold", normal),
-    )
+    pdfs: dict[str, tuple[PdfKind, PrintOptions]] = {
+        "quiz": ("quiz", normal),
+        "key": ("key", normal),
+        "quiz-large": ("quiz", large),
+        "key-large": ("key", large),
+        "cards": ("cards", normal),
+        "fold": ("fold", normal),
+    }
+    outputs: list[Output] = []
     with pdf_worker_pool() as pool:
         for bank in banks:
             one = [bank]
-            i = bank.id
-            cards = sum(q.card_count() for q in bank.questions)
-            add(
-                f"{i}.apkg",
-                render_apkg(one, epoch, note_times=note_times),
-                f"{len(bank.questions)} notes, {cards} cards",
-            )
-            for suffix, kind, options in pdfs:
-                pdf = render_pdf(pool, kind, one, options)
-                pages = _pdf_pages(pdf)
-                add(f"{i}-{suffix}", pdf, f"{pages} page{'s' * (pages != 1)}")
-            add(f"{i}-handout.html", render_handout_html(one, normal), f"{len(bank.questions)} questions")
-            add(f"{i}.json", export_json(one), f"{len(bank.questions)} questions")
+            questions = f"{len(bank.questions)} question{'s' * (len(bank.questions) != 1)}"
+            for suffix, purpose, how in OUTPUTS:
+                data: bytes | str
+                if how == "apkg":
+                    data = render_apkg(one, epoch, note_times=note_times)
+                    cards = sum(q.card_count() for q in bank.questions)
+                    detail = f"{len(bank.questions)} notes, {cards} cards"
+                elif how == "html":
+                    data, detail = render_handout_html(one, normal), questions
+                elif how == "json":
+                    data, detail = export_json(one), questions
+                else:
+                    kind, options = pdfs[how]
+                    data = render_pdf(pool, kind, one, options)
+                    pages = _pdf_pages(data)
+                    detail = f"{pages} page{'s' * (pages != 1)}"
+                payload = data.encode("utf-8") if isinstance(data, str) else data
+                name = f"{bank.id}{suffix}"
+                outputs.append(Output(bank.id, name, purpose, payload, detail))
+                if on_output is not None:
+                    on_output(name)
     return outputs
 
 
@@ -174,7 +167,7 @@ def readme_md(banks: Sequence[Bank], outputs: Sequence[Output]) -> str:
     for bank in banks:
         lines += [f"## {bank.title}", "", f"From the article *{bank.article.title}*. {bank.disclaimer}", ""]
         lines += ["| file | what it is for | size |", "|---|---|---|"]
-        lines += [f"| `{o.name}` | {o.purpose} | {o.detail} |" for o in outputs if o.name.startswith(bank.id)]
+        lines += [f"| `{o.name}` | {o.purpose} | {o.detail} |" for o in outputs if o.bank_id == bank.id]
         lines.append("")
     lines += [
         "## Printing",

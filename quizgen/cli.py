@@ -6,6 +6,7 @@ Heavy modules (yaml, genanki, typst, fsrs) are imported inside the commands that
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -62,9 +63,7 @@ PATHS = click.argument("paths", nargs=-1, type=_PathType(exists=True), metavar="
 
 def _output_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """The required `-o/--output FILE` option of commands that write one file."""
-    return click.option(
-        "-o", "--output", type=_PathType(dir_okay=False), required=True, help=help_text
-    )
+    return click.option("-o", "--output", type=_PathType(dir_okay=False), required=True, help=help_text)
 
 
 def _load(paths: Sequence[Path], strict: bool = False) -> list[Bank]:
@@ -146,9 +145,7 @@ def coverage(paths: tuple[Path, ...], fail_under: float | None) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True, help="Export format."
 )
-@click.option(
-    "-o", "--output", type=_PathType(dir_okay=False), help="Write to FILE instead of stdout."
-)
+@click.option("-o", "--output", type=_PathType(dir_okay=False), help="Write to FILE instead of stdout.")
 def export(paths: tuple[Path, ...], fmt: str, output: Path | None) -> None:
     """Export the validated banks as JSON (shape described in the README)."""
     from quizgen.export import export_json
@@ -171,11 +168,16 @@ def anki(paths: tuple[Path, ...], output: Path) -> None:
     their questions change (remembered in .quizgen-epoch.json beside FILE).
     """
     from quizgen.anki import render_apkg
-    from quizgen.timestamps import epochs_for
+    from quizgen.fsutil import write_all_atomic
+    from quizgen.timestamps import epoch_manifest_path, plan_epochs
 
     banks = _load(paths)
-    epochs = epochs_for(banks, output)
-    _write(output, render_apkg(banks, epochs.build, note_times=epochs.questions))
+    manifest = epoch_manifest_path(output)
+    epochs, manifest_text = plan_epochs(banks, manifest)
+    files: dict[Path, bytes | str] = {output: render_apkg(banks, epochs.build, note_times=epochs.questions)}
+    if manifest_text is not None:  # remembered only once the deck is written with it
+        files[manifest] = manifest_text
+    write_all_atomic(files)
     notes = sum(len(b.questions) for b in banks)
     cards = sum(q.card_count() for b in banks for q in b.questions)
     click.echo(f"Wrote {output} ({notes} notes, {cards} cards)", err=True)
@@ -295,16 +297,16 @@ def build(paths: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
     changes. Files are written all at once at the end: a failed build changes nothing.
     """
 
-
     from quizgen.build import MANIFEST, manifest_json, planned_outputs, readme_md, render_outputs
     from quizgen.fsutil import remove_stale_temporaries, write_all_atomic
     from quizgen.timestamps import banks_fingerprint, epoch_manifest_path, plan_epochs
 
     banks = _load(paths)
-    remove_stale_temporaries(out_dir)
     epoch_manifest = epoch_manifest_path(out_dir / MANIFEST)
+    names = [name for name, _ in planned_outputs(banks)]
+    remove_stale_temporaries(out_dir, [*names, MANIFEST, "README.md", epoch_manifest.name])
     epochs, epoch_manifest_text = plan_epochs(banks, epoch_manifest)
-    steps = len(planned_outputs(banks))
+    steps = len(names)
     show_bar = not quiet and sys.stderr.isatty()
     with click.progressbar(length=steps, label="Building", file=sys.stderr, hidden=not show_bar) as bar:
         outputs = render_outputs(
@@ -317,7 +319,7 @@ def build(paths: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
         files[epoch_manifest] = epoch_manifest_text
     write_all_atomic(files)
     if not quiet:
-        width = max(len(o.name) for o in outputs)
+        width = max((len(o.name) for o in outputs), default=0)
         click.echo(f"Wrote {len(outputs)} files to {out_dir} (SOURCE_DATE_EPOCH={epochs.build}):")
         for o in outputs:
             click.echo(f"  {o.name:<{width}}  {_size(len(o.data)):>8}  {o.detail}")
@@ -335,6 +337,8 @@ def _offset_mm(ctx: click.Context, param: click.Parameter, value: str) -> tuple[
         x, y = (float(v) for v in value.split(","))
     except ValueError:
         raise click.BadParameter("give two numbers in millimetres, like 1.5,-2") from None
+    if not all(math.isfinite(v) and abs(v) <= 50 for v in (x, y)):
+        raise click.BadParameter("each offset must be a number of millimetres from -50 to 50")
     return x, y
 
 
@@ -362,9 +366,7 @@ def _offset_mm(ctx: click.Context, param: click.Parameter, value: str) -> tuple[
 @click.option("--count", type=click.IntRange(min=1), help="Print at most N questions.")
 @click.option("--tag", "tags", multiple=True, help="Only questions with this tag (repeatable).")
 @click.option("--section", "sections", multiple=True, help="Only this section (id or title).")
-@click.option(
-    "--type", "types", multiple=True, type=click.Choice(_QUESTION_TYPES), help="Only this type."
-)
+@click.option("--type", "types", multiple=True, type=click.Choice(_QUESTION_TYPES), help="Only this type.")
 @click.option("--large-print", is_flag=True, help="18 pt sans-serif text, one column.")
 @click.option(
     "--paper",
@@ -394,21 +396,19 @@ def print_(
 
     Honours SOURCE_DATE_EPOCH, so a rebuild gives the same bytes.
     """
-    import os
-
     from quizgen import printing
     from quizgen.errors import UsageError
     from quizgen.model import QuestionType
     from quizgen.select import Selection
+    from quizgen.timestamps import source_date_epoch
 
     fmt = fmt or ("html" if output.suffix.lower() in (".html", ".htm") else "pdf")
     flashcards = flashcards or fold
     if flashcards and (answer_key or fmt == "html"):
-        raise UsageError("--flashcards makes a PDF of cards; it cannot be combined with "
-                         "--answer-key or --format html")
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is not None and not epoch.isdigit():
-        raise UsageError(f"SOURCE_DATE_EPOCH must be whole seconds, not {epoch!r}")
+        raise UsageError(
+            "--flashcards makes a PDF of cards; it cannot be combined with --answer-key or --format html"
+        )
+    epoch = source_date_epoch()
     options = printing.PrintOptions(
         paper="a4" if paper == "a4" else "letter",
         large_print=large_print,
@@ -416,7 +416,7 @@ def print_(
         seed=seed,
         selection=Selection(count, tags, sections, tuple(QuestionType(t) for t in types)),
         back_offset_mm=back_offset_mm,
-        timestamp=int(epoch) if epoch is not None else None,
+        timestamp=epoch,
     )
     banks = _load(paths)
     data: bytes | str

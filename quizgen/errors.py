@@ -23,6 +23,10 @@ class BuildError(QuizgenError):
     """An output could not be produced."""
 
 
+class WriteError(BuildError):
+    """A file could not be written (the message names the file and the reason)."""
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One finding of the validator, printed as `path:line:col: message`."""

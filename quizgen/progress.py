@@ -16,7 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, cast
 
-from quizgen.errors import UsageError
+from quizgen.errors import UsageError, WriteError
 from quizgen.fsutil import write_atomic
 from quizgen.model import Bank
 
@@ -80,9 +80,7 @@ def schedule(record: Record | None, grade: Grade, when: datetime) -> Record:
     import fsrs
 
     card = fsrs.Card.from_dict(cast(Any, record.card)) if record else fsrs.Card(card_id=0, due=when)
-    rating = {Grade.AGAIN: fsrs.Rating.Again, Grade.HARD: fsrs.Rating.Hard}.get(
-        grade, fsrs.Rating.Good
-    )
+    rating = {Grade.AGAIN: fsrs.Rating.Again, Grade.HARD: fsrs.Rating.Hard}.get(grade, fsrs.Rating.Good)
     card, _log = _scheduler().review_card(card, rating, when)
     seen = (record.seen if record else 0) + 1
     right = (record.right if record else 0) + (grade is not Grade.AGAIN)
@@ -98,6 +96,7 @@ class ProgressStore:
         self.records: dict[Key, Record] = {}
         self.last_missed: list[Key] = []
         self._save_failed = False
+        self._read_only = False  # set when the file on disk could not be read or moved aside
         self._load()
 
     @classmethod
@@ -110,7 +109,9 @@ class ProgressStore:
         except FileNotFoundError:
             return
         except OSError as e:
-            self._warn(f"could not read progress file {self.path} ({e.strerror}); starting afresh")
+            # never overwrite a file we could not read: this session's progress is not saved
+            self._warn(f"could not read progress file {self.path} ({e.strerror}); progress will not be saved")
+            self._save_failed = self._read_only = True
             return
         try:
             data = json.loads(raw.decode("utf-8"))
@@ -126,32 +127,33 @@ class ProgressStore:
         try:
             os.replace(self.path, aside)
         except OSError:
-            self._warn(f"progress file {self.path} is damaged ({reason}); starting afresh")
+            self._warn(
+                f"progress file {self.path} is damaged ({reason}) and could not be moved aside; "
+                "progress will not be saved"
+            )
+            self._save_failed = self._read_only = True
             return
         self._warn(
-            f"progress file {self.path} is damaged ({reason}); moved it to {aside.name} "
-            "and started afresh"
+            f"progress file {self.path} is damaged ({reason}); moved it to {aside.name} and started afresh"
         )
 
     def save(self) -> None:
         """Write the file atomically; a failure is reported once and the quiz goes on."""
+        if self._read_only:
+            return
         data = {
             "version": FORMAT_VERSION,
             "cards": {
-                bank: {
-                    qid: _record_json(r)
-                    for (b, qid), r in sorted(self.records.items())
-                    if b == bank
-                }
+                bank: {qid: _record_json(r) for (b, qid), r in sorted(self.records.items()) if b == bank}
                 for bank in sorted({b for b, _ in self.records})
             },
             "last_missed": [list(k) for k in self.last_missed],
         }
         try:
             write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True) + "\n")
-        except OSError as e:
+        except WriteError as e:
             if not self._save_failed:
-                self._warn(f"could not save progress to {self.path} ({e.strerror or e})")
+                self._warn(f"could not save progress: {e}")
             self._save_failed = True
 
     def get(self, key: Key) -> Record | None:
@@ -212,9 +214,7 @@ class SectionProgress:
     new: int
 
 
-def section_progress(
-    banks: Sequence[Bank], store: ProgressStore, when: datetime
-) -> list[SectionProgress]:
+def section_progress(banks: Sequence[Bank], store: ProgressStore, when: datetime) -> list[SectionProgress]:
     """Per section of each bank: learned (seen, not due), due, and new (never answered)."""
     rows = []
     for bank in banks:
@@ -224,15 +224,11 @@ def section_progress(
                 continue
             due = sum(store.is_due(k, when) for k in keys)
             new = sum(store.get(k) is None for k in keys)
-            rows.append(
-                SectionProgress(bank, section.id, section.title, len(keys) - due - new, due, new)
-            )
+            rows.append(SectionProgress(bank, section.id, section.title, len(keys) - due - new, due, new))
     return rows
 
 
-def next_due(
-    banks: Sequence[Bank], store: ProgressStore, when: datetime
-) -> tuple[datetime, int] | None:
+def next_due(banks: Sequence[Bank], store: ProgressStore, when: datetime) -> tuple[datetime, int] | None:
     """The first due time after `when` among these banks' questions, and how many fall that day."""
     upcoming = sorted(
         r.due

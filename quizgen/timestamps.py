@@ -25,7 +25,6 @@ from typing import Any
 from quizgen import __version__
 from quizgen.errors import UsageError
 from quizgen.export import article_record, facts_record, question_record
-from quizgen.fsutil import write_atomic
 from quizgen.model import Bank
 
 MANIFEST_NAME = ".quizgen-epoch.json"
@@ -81,18 +80,18 @@ def banks_fingerprint(banks: Sequence[Bank], prints: Mapping[str, str] | None = 
     )
 
 
-def _source_date_epoch() -> int | None:
+MAX_EPOCH = 253_402_300_799  # 9999-12-31T23:59:59Z, the last second PDF dates can hold
+
+
+def source_date_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH as whole seconds, None when unset; UsageError when it is not valid."""
     raw = os.environ.get("SOURCE_DATE_EPOCH")
     if raw is None or raw.strip() == "":
         return None
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        message = f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {raw!r}"
-        raise UsageError(message) from None
-    if value < 0:
-        raise UsageError("SOURCE_DATE_EPOCH must not be negative")
-    return value
+    text = raw.strip()
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_EPOCH:
+        raise UsageError(f"SOURCE_DATE_EPOCH must be whole seconds from 0 to {MAX_EPOCH}, not {raw!r}")
+    return int(text)
 
 
 def _read_manifest(path: Path) -> dict[str, Any]:
@@ -110,7 +109,7 @@ def _int_or(value: Any, default: int) -> int:
 def plan_epochs(banks: Sequence[Bank], manifest_path: Path) -> tuple[Epochs, str | None]:
     """The epochs for a build from `banks`, and the new text of the epoch manifest at
     `manifest_path` (None when it is unchanged). Reads the manifest; writes nothing."""
-    fixed = _source_date_epoch()
+    fixed = source_date_epoch()
     prints = question_fingerprints(banks)
     old = _read_manifest(manifest_path)
     old_questions = old.get("questions")
@@ -152,17 +151,3 @@ def plan_epochs(banks: Sequence[Bank], manifest_path: Path) -> tuple[Epochs, str
 def epoch_manifest_path(out_path: Path) -> Path:
     """Where the epochs of outputs written beside `out_path` are remembered."""
     return Path(out_path).parent / MANIFEST_NAME
-
-
-def epochs_for(banks: Sequence[Bank], out_path: Path) -> Epochs:
-    """The epochs for building `out_path` from `banks`; updates the manifest beside `out_path`."""
-    manifest_path = epoch_manifest_path(out_path)
-    epochs, text = plan_epochs(banks, manifest_path)
-    if text is not None:
-        write_atomic(manifest_path, text)
-    return epochs
-
-
-def build_epoch(banks: Sequence[Bank], out_path: Path) -> int:
-    """The build epoch alone (see `epochs_for`)."""
-    return epochs_for(banks, out_path).build

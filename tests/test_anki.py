@@ -378,3 +378,12 @@ def test_command_needs_an_output(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["anki", str(EXAMPLE)])
     assert result.exit_code == 2
     assert "Missing option '-o'" in result.output
+
+
+def test_command_writes_nothing_when_the_deck_cannot_be_written(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where a folder should be")
+    result = CliRunner().invoke(main, ["anki", str(EXAMPLE), "-o", str(blocker / "deck.apkg")])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: cannot write {blocker / 'deck.apkg'}: ")
+    assert not list(tmp_path.glob("**/.quizgen-epoch.json"))

@@ -112,7 +112,7 @@ def test_build_failing_in_second_writer_changes_nothing(
         main, ["build", str(edited), "--out", str(out)], env={"SOURCE_DATE_EPOCH": "1800000000"}
     )
     assert result.exit_code == 1
-    assert "Error: No space left on device" in result.output
+    assert "Error: cannot write " in result.output and "No space left on device" in result.output
     assert _files(out) == before
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
 
@@ -162,8 +162,26 @@ def test_stale_temporaries_of_a_killed_build_are_removed(tmp_path: Path) -> None
     out = tmp_path / "out"
     out.mkdir()
     (out / ".example.apkg.abc123.tmp").write_bytes(b"half a file")
+    (out / ".manifest.json.x1.tmp").write_bytes(b"half a file")
+    (out / ".notes-of-someone-else.tmp").write_bytes(b"not ours")
     _build(out, str(EXAMPLE))
-    assert not list(out.glob(".*.tmp"))
+    assert [p.name for p in out.glob(".*.tmp")] == [".notes-of-someone-else.tmp"]
+
+
+def test_output_readme_lists_each_banks_own_files(tmp_path: Path) -> None:
+    for bank_id in ("sleep", "sleep-more"):
+        folder = tmp_path / "banks" / bank_id
+        shutil.copytree(EXAMPLE, folder)
+        text = (folder / "bank.yaml").read_text().replace("id: example", f"id: {bank_id}")
+        (folder / "bank.yaml").write_text(text)
+        for f in folder.glob("[!b]*.yaml"):
+            f.write_text(f.read_text().replace("id: ex-", f"id: {bank_id}-"))
+    out = tmp_path / "out"
+    _build(out, str(tmp_path / "banks"))
+    readme = (out / "README.md").read_text()
+    first, second = readme.split("## Example: Sleep and Health")[1:3]
+    assert "`sleep.apkg`" in first and "sleep-more" not in first
+    assert "`sleep-more.apkg`" in second
 
 
 def test_committed_output_is_current(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from quizgen.errors import UsageError
+from quizgen.errors import UsageError, WriteError
 from quizgen.loader import load_banks
 from quizgen.progress import (
     FILE_NAME,
@@ -102,16 +102,33 @@ def test_damaged_file_is_moved_aside_with_a_warning(tmp_path: Path, content: byt
     assert ProgressStore(path).records == store.records
 
 
-def test_unwritable_folder_warns_once_and_goes_on(tmp_path: Path) -> None:
-    blocker = tmp_path / "file"
-    blocker.write_text("not a folder")
+def test_unwritable_folder_warns_once_and_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import quizgen.progress
+
+    def refuse(path: Path, data: bytes | str) -> None:
+        raise WriteError(f"cannot write {path}: Read-only file system")
+
+    monkeypatch.setattr(quizgen.progress, "write_atomic", refuse)
     warnings: list[str] = []
-    store = ProgressStore(blocker / FILE_NAME, warnings.append)
+    store = ProgressStore(tmp_path / FILE_NAME, warnings.append)
     store.put(("example", "ex-001"), schedule(None, Grade.GOOD, T0))
     store.put(("example", "ex-002"), schedule(None, Grade.GOOD, T0))
-    assert [w for w in warnings if "could not save" in w] == [warnings[-1]]
-    assert len(warnings) == 2  # could not read, then could not save (once)
+    assert warnings == [
+        f"could not save progress: cannot write {tmp_path / FILE_NAME}: Read-only file system"
+    ]
     assert ("example", "ex-002") in store.records
+
+
+def test_a_progress_file_that_cannot_be_read_is_never_overwritten(tmp_path: Path) -> None:
+    unreadable = tmp_path / FILE_NAME
+    unreadable.mkdir()  # reading it fails with an OSError
+    (unreadable / "keep").write_text("someone's data")
+    warnings: list[str] = []
+    store = ProgressStore(unreadable, warnings.append)
+    store.put(("example", "ex-001"), schedule(None, Grade.GOOD, T0))
+    assert len(warnings) == 1 and "progress will not be saved" in warnings[0]
+    assert (unreadable / "keep").read_text() == "someone's data"
+    assert ("example", "ex-001") in store.records
 
 
 def test_reset_forgets_only_the_named_banks(tmp_path: Path) -> None:

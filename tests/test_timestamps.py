@@ -10,6 +10,7 @@ import pytest
 
 from quizgen import timestamps
 from quizgen.errors import UsageError
+from quizgen.fsutil import write_atomic
 from quizgen.loader import load_banks
 from quizgen.model import Bank, Question
 
@@ -32,29 +33,34 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     return fake
 
 
+def epochs_for(banks: list[Bank], out: Path) -> timestamps.Epochs:
+    """Plan the epochs of an output at `out` and remember them, as the commands do."""
+    manifest = timestamps.epoch_manifest_path(out)
+    epochs, text = timestamps.plan_epochs(banks, manifest)
+    if text is not None:
+        write_atomic(manifest, text)
+    return epochs
+
+
 def _bank() -> Bank:
     return load_banks([EXAMPLE])[0]
 
 
 def _edit(bank: Bank, qid: str, prompt: str) -> Bank:
-    questions = tuple(
-        dataclasses.replace(q, prompt=prompt) if q.id == qid else q for q in bank.questions
-    )
+    questions = tuple(dataclasses.replace(q, prompt=prompt) if q.id == qid else q for q in bank.questions)
     return dataclasses.replace(bank, questions=questions)
 
 
-def test_source_date_epoch_wins_and_is_remembered(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_source_date_epoch_wins_and_is_remembered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1234567890")
-    epochs = timestamps.epochs_for([_bank()], tmp_path / "out.apkg")
+    epochs = epochs_for([_bank()], tmp_path / "out.apkg")
     assert epochs.build == 1234567890
     assert set(epochs.questions.values()) == {1234567890}
     manifest = json.loads((tmp_path / timestamps.MANIFEST_NAME).read_text())
     assert manifest["epoch"] == 1234567890
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     # a later build of the same banks without the variable keeps that epoch: same bytes
-    assert timestamps.epochs_for([_bank()], tmp_path / "out.apkg") == epochs
+    assert epochs_for([_bank()], tmp_path / "out.apkg") == epochs
 
 
 @pytest.mark.parametrize("bad", ["soon", "-5", "1.5"])
@@ -63,24 +69,24 @@ def test_bad_source_date_epoch_is_a_usage_error(
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", bad)
     with pytest.raises(UsageError, match="SOURCE_DATE_EPOCH"):
-        timestamps.build_epoch([_bank()], tmp_path / "out.apkg")
+        epochs_for([_bank()], tmp_path / "out.apkg")
 
 
 def test_epoch_stays_while_banks_unchanged(tmp_path: Path, clock: Clock) -> None:
     out = tmp_path / "out.apkg"
-    first = timestamps.epochs_for([_bank()], out)
+    first = epochs_for([_bank()], out)
     assert first.build == 1_000_000
     clock.now += 500
-    second = timestamps.epochs_for([_bank()], out)
+    second = epochs_for([_bank()], out)
     assert second == first
 
 
 def test_one_edit_moves_only_that_question(tmp_path: Path, clock: Clock) -> None:
     out = tmp_path / "out.apkg"
     bank = _bank()
-    timestamps.epochs_for([bank], out)
+    epochs_for([bank], out)
     clock.now += 500
-    edited = timestamps.epochs_for([_edit(bank, "ex-002", "Changed wording.")], out)
+    edited = epochs_for([_edit(bank, "ex-002", "Changed wording.")], out)
     assert edited.build == 1_000_500
     assert edited.questions["ex-002"] == 1_000_500
     assert {v for k, v in edited.questions.items() if k != "ex-002"} == {1_000_000}
@@ -91,16 +97,16 @@ def test_one_edit_moves_only_that_question(tmp_path: Path, clock: Clock) -> None
 def test_epoch_moves_forward_even_if_the_clock_does_not(tmp_path: Path, clock: Clock) -> None:
     out = tmp_path / "out.apkg"
     bank = _bank()
-    timestamps.epochs_for([bank], out)
+    epochs_for([bank], out)
     clock.now -= 3600  # clock set back
-    edited = timestamps.epochs_for([_edit(bank, "ex-001", "Changed.")], out)
+    edited = epochs_for([_edit(bank, "ex-001", "Changed.")], out)
     assert edited.build == 1_000_001
     assert edited.questions["ex-001"] == 1_000_001
 
 
 def test_corrupt_manifest_is_replaced(tmp_path: Path, clock: Clock) -> None:
     (tmp_path / timestamps.MANIFEST_NAME).write_text("{not json")
-    epochs = timestamps.epochs_for([_bank()], tmp_path / "out.apkg")
+    epochs = epochs_for([_bank()], tmp_path / "out.apkg")
     assert epochs.build == 1_000_000
     assert json.loads((tmp_path / timestamps.MANIFEST_NAME).read_text())["epoch"] == 1_000_000
 
@@ -113,28 +119,23 @@ def _moved(q: Question) -> Question:
 def test_moving_a_question_in_its_file_is_not_a_change(tmp_path: Path, clock: Clock) -> None:
     out = tmp_path / "out.apkg"
     bank = _bank()
-    first = timestamps.epochs_for([bank], out)
+    first = epochs_for([bank], out)
     clock.now += 10
     moved = dataclasses.replace(
         bank,
-        questions=tuple(
-            _moved(q)
-            for q in bank.questions
-        ),
+        questions=tuple(_moved(q) for q in bank.questions),
     )
-    assert timestamps.epochs_for([moved], out) == first
+    assert epochs_for([moved], out) == first
 
 
-def test_other_banks_in_the_same_folder_keep_their_question_epochs(
-    tmp_path: Path, clock: Clock
-) -> None:
+def test_other_banks_in_the_same_folder_keep_their_question_epochs(tmp_path: Path, clock: Clock) -> None:
     out = tmp_path / "out.apkg"
     bank = _bank()
     renamed = tuple(dataclasses.replace(q, id=f"o-{q.id}") for q in bank.questions)
     other = dataclasses.replace(bank, id="other", questions=renamed)
-    first = timestamps.epochs_for([bank], out)
+    first = epochs_for([bank], out)
     clock.now += 100
-    timestamps.epochs_for([other], tmp_path / "other.apkg")
+    epochs_for([other], tmp_path / "other.apkg")
     clock.now += 100
-    again = timestamps.epochs_for([bank], out)
+    again = epochs_for([bank], out)
     assert again.questions == first.questions
