@@ -255,7 +255,8 @@ _SPEC_FOR_TYPE = {
 
 
 def _esc(text: str) -> str:
-    return html.escape(text, quote=False)
+    # "[" too: Anki reads [sound:...] in a field as media to play, even inside text
+    return html.escape(text, quote=False).replace("[", "&#91;")
 
 
 def _letter(index: int) -> str:

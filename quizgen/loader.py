@@ -10,8 +10,7 @@ import difflib
 import gc
 import os
 import re
-import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -19,6 +18,7 @@ from typing import ClassVar
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from quizgen.answers import normalise
 from quizgen.errors import BankError, Problem, UsageError
 from quizgen.model import (
     CLOZE_RE,
@@ -31,6 +31,7 @@ from quizgen.model import (
     QuestionType,
     Section,
     Source,
+    cloze_blanked,
 )
 
 _BASE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -434,11 +435,6 @@ def _texts(node: Node | None, ctx: _Ctx, what: str) -> list[tuple[Node, str]] | 
     return out
 
 
-def _norm(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).casefold()
-    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
-
-
 # --------------------------------------------------------------------------- bank metadata
 
 
@@ -679,7 +675,7 @@ def _read_options(
         ok = False
     seen: dict[str, int] = {}
     for i, (onode, text) in enumerate(options):
-        key = _norm(text)
+        key = normalise(text)
         if key in seen:
             ctx.error(onode, f"repeated option '{text}' (same as option {seen[key] + 1})")
             ok = False
@@ -766,7 +762,7 @@ def _check_explanation(node: Node, explanation: str, prompt: str, ctx: _Ctx) -> 
     if not explanation:
         ctx.warn(node, "the explanation is empty: say why the answer is right")
         return
-    e, p = _norm(explanation), _norm(CLOZE_RE.sub(r"\2", prompt))
+    e, p = normalise(explanation), normalise(cloze_blanked(prompt, reveal=True))
     e_words, p_words = set(e.split()), set(p.split())
     # the same words (nearly all of them, in about the same number) say nothing new
     repeats = e == p or (len(e) > 20 and e in p)
@@ -898,9 +894,3 @@ def _load_one(
         root=files[0].parent,
         files=tuple(display_path(f) for f in files),
     )
-
-
-def iter_questions(banks: Sequence[Bank]) -> Iterator[tuple[Bank, Question]]:
-    for bank in banks:
-        for q in bank.questions:
-            yield bank, q

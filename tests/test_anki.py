@@ -222,6 +222,15 @@ def test_bank_text_is_escaped(col: Collection, tmp_path: Path) -> None:
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in card.answer_text
 
 
+def test_sound_tags_in_bank_text_are_not_played(col: Collection, tmp_path: Path) -> None:
+    bank = with_question(_example()[0], "ex-003", back="[sound:alarm.mp3] About seven hours.")
+    import_apkg(col, render_apkg([bank], T0), tmp_path)
+    question = {q.id: q for q in bank.questions}["ex-003"]
+    card = col.get_note(note_id_for(col, bank, question)).cards()[0].render_output()
+    assert card.answer_av_tags == []
+    assert "alarm.mp3" in html.unescape(card.answer_text)
+
+
 # --- re-import --------------------------------------------------------------------------------
 
 
