@@ -66,11 +66,46 @@ def _output_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..
     return click.option("-o", "--output", type=_PathType(dir_okay=False), required=True, help=help_text)
 
 
-def _load(paths: Sequence[Path], strict: bool = False) -> list[Bank]:
+def _load(paths: Sequence[Path]) -> list[Bank]:
     """Load the banks at `paths` (the shipped banks when none), raising BankError on any error."""
     from quizgen.loader import load_banks
 
-    return load_banks(list(paths) or None, strict=strict)
+    return load_banks(list(paths) or None)
+
+
+def _filter_options(verb: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--count, --tag, --section and --type: shared by the commands that choose questions."""
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed(
+            (
+                click.option("--count", type=click.IntRange(min=1), help=f"{verb} at most N questions."),
+                click.option(
+                    "--tag", "tags", multiple=True, help="Only questions with this tag (repeatable)."
+                ),
+                click.option("--section", "sections", multiple=True, help="Only this section (id or title)."),
+                click.option(
+                    "--type",
+                    "types",
+                    multiple=True,
+                    type=click.Choice(_QUESTION_TYPES),
+                    help="Only this type.",
+                ),
+            )
+        ):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+def _selection(
+    count: int | None, tags: tuple[str, ...], sections: tuple[str, ...], types: tuple[str, ...], **more: Any
+) -> Any:
+    from quizgen.model import QuestionType
+    from quizgen.select import Selection
+
+    return Selection(count, tags, sections, tuple(QuestionType(t) for t in types), **more)
 
 
 def _write(path: Path, data: bytes | str) -> None:
@@ -136,8 +171,9 @@ def coverage(paths: tuple[Path, ...], fail_under: float | None) -> None:
     click.echo(coverage_report(banks), nl=False)
     percent = coverage_percent(banks)
     if fail_under is not None and percent < fail_under:
-        click.echo(f"Error: coverage {percent:.1f}% is below {fail_under:g}%", err=True)
-        raise click.exceptions.Exit(1)
+        from quizgen.errors import QuizgenError
+
+        raise QuizgenError(f"coverage {percent:.1f}% is below {fail_under:g}%")
 
 
 @main.command()
@@ -190,8 +226,6 @@ NO_COLOR = click.option("--no-color", is_flag=True, help="No colour (also when N
 
 
 def _quiz_io_and_store(no_color: bool) -> tuple[Any, Any]:
-    import os
-
     from quizgen.progress import ProgressStore
     from quizgen.quiz import TerminalIO, colour_wanted
 
@@ -209,10 +243,7 @@ def _exit_for(status: Any) -> None:
 
 @main.command()
 @PATHS
-@click.option("--count", type=click.IntRange(min=1), help="Ask at most N questions.")
-@click.option("--tag", "tags", multiple=True, help="Only questions with this tag (repeatable).")
-@click.option("--section", "sections", multiple=True, help="Only this section (id or title).")
-@click.option("--type", "types", multiple=True, type=click.Choice(_QUESTION_TYPES), help="Only this type.")
+@_filter_options("Ask")
 @click.option("--seed", help="Same seed: same questions, same order, same option order.")
 @click.option("--no-shuffle", is_flag=True, help="Keep the bank's order of questions and options.")
 @click.option("--retry-missed", is_flag=True, help="Ask only the questions missed last time.")
@@ -232,11 +263,9 @@ def quiz(
 
     Keys at any prompt: ? help, h hint, s skip, u undo the last answer, q quit.
     """
-    from quizgen.model import QuestionType
     from quizgen.quiz import start_quiz
-    from quizgen.select import Selection
 
-    selection = Selection(count, tags, sections, tuple(QuestionType(t) for t in types), seed, not no_shuffle)
+    selection = _selection(count, tags, sections, types, seed=seed, shuffle=not no_shuffle)
     banks = _load(paths)
     io, store = _quiz_io_and_store(no_color)
     _exit_for(start_quiz(banks, selection, io, store, retry_missed=retry_missed))
@@ -363,10 +392,7 @@ def _offset_mm(ctx: click.Context, param: click.Parameter, value: str) -> tuple[
 )
 @click.option("--form", help="Form letter (A, B, ...): its own order of questions and options.")
 @click.option("--seed", help="Seed for choosing and ordering questions (default: bank order).")
-@click.option("--count", type=click.IntRange(min=1), help="Print at most N questions.")
-@click.option("--tag", "tags", multiple=True, help="Only questions with this tag (repeatable).")
-@click.option("--section", "sections", multiple=True, help="Only this section (id or title).")
-@click.option("--type", "types", multiple=True, type=click.Choice(_QUESTION_TYPES), help="Only this type.")
+@_filter_options("Print")
 @click.option("--large-print", is_flag=True, help="18 pt sans-serif text, one column.")
 @click.option(
     "--paper",
@@ -398,8 +424,6 @@ def print_(
     """
     from quizgen import printing
     from quizgen.errors import UsageError
-    from quizgen.model import QuestionType
-    from quizgen.select import Selection
     from quizgen.timestamps import source_date_epoch
 
     fmt = fmt or ("html" if output.suffix.lower() in (".html", ".htm") else "pdf")
@@ -414,7 +438,7 @@ def print_(
         large_print=large_print,
         form=form.upper() if form else None,
         seed=seed,
-        selection=Selection(count, tags, sections, tuple(QuestionType(t) for t in types)),
+        selection=_selection(count, tags, sections, types),
         back_offset_mm=back_offset_mm,
         timestamp=epoch,
     )

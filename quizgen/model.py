@@ -98,15 +98,12 @@ def cloze_numbers(text: str) -> tuple[int, ...]:
     return tuple(sorted({d.number for d in cloze_deletions(text)}))
 
 
-def cloze_blanked(text: str, reveal: bool = False, only: int | None = None) -> str:
-    """Plain text with deletions shown as [...] (or [hint]); `reveal` shows the answers.
-
-    With `only`, just deletions of that number are blanked, the others shown.
-    """
+def cloze_blanked(text: str, reveal: bool = False) -> str:
+    """Plain text with deletions shown as [...] (or [hint]); `reveal` shows the answers instead."""
 
     def repl(m: re.Match[str]) -> str:
-        number, answer, hint = int(m.group(1)), m.group(2), m.group(3)
-        if reveal or (only is not None and number != only):
+        answer, hint = m.group(2), m.group(3)
+        if reveal:
             return answer
         return f"[{hint}]" if hint else "[...]"
 

@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from quizgen.answers import letter, match_text, parse_choice, parse_choices, parse_truth
-from quizgen.model import CLOZE_RE, Bank, Question, QuestionType
+from quizgen.model import CLOZE_RE, Bank, Question, QuestionType, cloze_blanked
 from quizgen.progress import (
     Grade,
     Key,
@@ -244,9 +244,7 @@ class QuizSession:
 
     def _save_missed(self) -> None:
         if self.store is not None and self.remember_missed:
-            self.store.set_last_missed(
-                a.key for _, a, _ in self._history if a.outcome is not Outcome.RIGHT
-            )
+            self.store.set_last_missed(a.key for _, a, _ in self._history if a.outcome is not Outcome.RIGHT)
 
     # -- reading a line -----------------------------------------------------------------------
 
@@ -279,9 +277,7 @@ class QuizSession:
         item = self.items[index]
         q = item.question
         self._hint_used = False
-        self.io.say(
-            f"Question {index + 1} of {len(self.items)}  ({TYPE_LABELS[q.type]})", "heading"
-        )
+        self.io.say(f"Question {index + 1} of {len(self.items)}  ({TYPE_LABELS[q.type]})", "heading")
         ask = {
             QuestionType.MULTIPLE_CHOICE: self._ask_choice,
             QuestionType.MULTIPLE_SELECT: self._ask_choice,
@@ -345,9 +341,7 @@ class QuizSession:
         self._how_to_answer = "Type true or false (t/f, yes/no also work)."
 
         def hint() -> None:
-            self.io.say(
-                f"Hint: {q.hint}" if q.hint else "No hint for this one: it is true or false."
-            )
+            self.io.say(f"Hint: {q.hint}" if q.hint else "No hint for this one: it is true or false.")
 
         self.io.say(f"True or false: {q.prompt}")
         while True:
@@ -423,7 +417,7 @@ class QuizSession:
         else:
             self.io.say(f"{MARK_WRONG} Incorrect", "wrong")
         if q.type is QuestionType.CLOZE:
-            self.io.say(f"Answer: {CLOZE_RE.sub(lambda m: m.group(2), q.prompt)}")
+            self.io.say(f"Answer: {cloze_blanked(q.prompt, reveal=True)}")
         elif q.type is not QuestionType.FLASHCARD:
             self.io.say(f"Answer: {q.answer_text()}")
         self.io.say(f"Why: {q.explanation}")
@@ -464,9 +458,7 @@ def run_quiz(
 ) -> Status:
     """Run a quiz to the end, print the summary, and offer to retry what was missed."""
     while True:
-        result = QuizSession(
-            items, io, store, clock=clock, remember_missed=remember_missed, seed=seed
-        ).run()
+        result = QuizSession(items, io, store, clock=clock, remember_missed=remember_missed, seed=seed).run()
         if result.status is not Status.FINISHED:
             io.say()  # the prompt that was cut short has no line end
         summarise(result, io)
@@ -511,10 +503,6 @@ def describe_when(moment: datetime, when: datetime) -> str:
     else:
         rel = f"in {days} days"
     return f"{rel} ({moment.strftime('%Y-%m-%d')})"
-
-
-def stdout_is_tty() -> bool:
-    return sys.stdout.isatty()
 
 
 def start_quiz(

@@ -125,3 +125,10 @@ def test_validate_counts_warnings_and_files() -> None:
     result = CliRunner().invoke(main, ["validate", str(BANKS / "warnings")])
     assert result.exit_code == 1
     assert result.output.splitlines()[-1].startswith("4 errors, 5 warnings in 6 files")
+
+
+def test_cli_question_types_match_the_model() -> None:
+    from quizgen import cli
+    from quizgen.model import QuestionType
+
+    assert [t.value for t in QuestionType] == cli._QUESTION_TYPES
