@@ -7,6 +7,7 @@ This module must stay light to import: no genanki, no PDF engine.
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 import sys
@@ -158,10 +159,12 @@ def prepare(picked: Sequence[Picked], seed: int | str | None, shuffle: bool) -> 
 
 
 def numbered_blanks(text: str) -> str:
-    """Cloze text with each deletion shown as [1] or [1: hint]."""
+    """Cloze text with each deletion, in reading order, shown as [1] or [1: hint]."""
+    numbers = itertools.count(1)
 
     def repl(m: re.Match[str]) -> str:
-        return f"[{m.group(1)}: {m.group(3)}]" if m.group(3) else f"[{m.group(1)}]"
+        n = next(numbers)
+        return f"[{n}: {m.group(3)}]" if m.group(3) else f"[{n}]"
 
     return CLOZE_RE.sub(repl, text)
 
@@ -369,23 +372,19 @@ class QuizSession:
 
     def _ask_cloze(self, q: Question) -> tuple[bool, bool]:
         self._how_to_answer = "Type the missing word(s) for each numbered blank in turn."
-        numbers: list[int] = []
-        for d in q.deletions:
-            if d.number not in numbers:
-                numbers.append(d.number)
         self.io.say("Fill in the blanks:")
         self.io.say(numbered_blanks(q.prompt))
         all_right, any_near = True, False
-        for number in numbers:
-            answers = [d.answer for d in q.deletions if d.number == number]
+        # one blank per deletion, in reading order (Anki's c1 may hide several different words)
+        for number, deletion in enumerate(q.deletions, start=1):
 
-            def hint(answer: str = answers[0]) -> None:
+            def hint(answer: str = deletion.answer) -> None:
                 self.io.say(f"Hint: {_first_letter_hint(answer)}")
 
-            found = match_text(self._read(f"Blank {number}: ", hint), answers)
+            found = match_text(self._read(f"Blank {number}: ", hint), [deletion.answer])
             if found is None:
                 all_right = False
-                self.io.say(f"  {MARK_WRONG} blank {number} is: {answers[0]}")
+                self.io.say(f"  {MARK_WRONG} blank {number} is: {deletion.answer}")
             elif not found.exact:
                 any_near = True
                 self.io.say(f"  Close enough. It is spelled: {found.accepted}")

@@ -228,9 +228,7 @@ def test_hint_removes_a_wrong_option_and_grades_hard(data_dir: Path) -> None:
     assert len(hints) == 2  # one wrong option always stays
     assert "No more hints for this question." in result.output
     for hint in hints:
-        assert (
-            hint.split("it is not ")[1] not in result.output.split(hint)[1].split("Your answer")[0]
-        )
+        assert hint.split("it is not ")[1] not in result.output.split(hint)[1].split("Your answer")[0]
     assert "✓ Correct" in result.output
     card = cards(data_dir)["ex-001"]["card"]
     assert isinstance(card, dict)
@@ -309,9 +307,7 @@ def test_retry_now_asks_only_the_missed(data_dir: Path) -> None:
 
 def test_retry_missed_option(data_dir: Path) -> None:
     qs = questions()
-    lines = [
-        ln for i, q in enumerate(qs) for ln in (wrong_lines if i in (0, 3) else right_lines)(q)
-    ]
+    lines = [ln for i, q in enumerate(qs) for ln in (wrong_lines if i in (0, 3) else right_lines)(q)]
     first = quiz(["--no-shuffle"], [*lines, "n"])
     assert f"Score: {len(qs) - 2}/{len(qs)}" in first.output
     second = quiz(["--retry-missed"], text_lines(qs[0]) + text_lines(qs[3]))
@@ -373,10 +369,7 @@ def test_progress_table_and_reset(data_dir: Path, monkeypatch: pytest.MonkeyPatc
     gone = runner.invoke(main, ["progress", str(EXAMPLE), "--reset"], input="y\n")
     assert "Progress cleared (2 question record(s) forgotten)." in gone.output
     assert cards(data_dir) == {}
-    assert (
-        "  Total               0    0    6\n"
-        in runner.invoke(main, ["progress", str(EXAMPLE)]).output
-    )
+    assert "  Total               0    0    6\n" in runner.invoke(main, ["progress", str(EXAMPLE)]).output
 
 
 def test_corrupt_progress_file_is_survived(data_dir: Path) -> None:
@@ -411,3 +404,27 @@ def test_quiz_does_not_import_genanki_or_typst(data_dir: Path) -> None:
     )
     assert "Score: 1/1" in done.stdout
     assert "HEAVY []" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("lines", "expect"), [(["red", "blue"], "Score: 1/1"), (["red", "red"], "Score: 0/1")]
+)
+def test_a_cloze_number_used_twice_asks_each_blank(
+    data_dir: Path, tmp_path: Path, lines: list[str], expect: str
+) -> None:
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    (bank / "bank.yaml").write_text((EXAMPLE / "bank.yaml").read_text())
+    (bank / "q.yaml").write_text(
+        "questions:\n"
+        "  - id: two-blanks\n"
+        "    type: cloze\n"
+        '    text: "Both {{c1::red}} and {{c1::blue}} are colours."\n'
+        '    explanation: "Red and blue are the two the article names."\n'
+        "    source: {section: intro, facts: [sleep-hours]}\n"
+        "    tags: [colours]\n"
+    )
+    result = CliRunner().invoke(main, ["quiz", str(bank)], input="\n".join([*lines, "n"]) + "\n")
+    assert "Both [1] and [2] are colours." in result.output
+    assert "Blank 2: " in result.output
+    assert expect in result.output
