@@ -159,17 +159,19 @@ class ProgressStore:
     def get(self, key: Key) -> Record | None:
         return self.records.get(key)
 
-    def put(self, key: Key, record: Record | None) -> None:
-        """Set (or with None, forget) one question's record, and save."""
+    def put(self, key: Key, record: Record | None, *, save: bool = True) -> None:
+        """Set (or with None, forget) one question's record, and save unless told not to."""
         if record is None:
             self.records.pop(key, None)
         else:
             self.records[key] = record
-        self.save()
+        if save:
+            self.save()
 
-    def set_last_missed(self, keys: Iterable[Key]) -> None:
+    def set_last_missed(self, keys: Iterable[Key], *, save: bool = True) -> None:
         self.last_missed = list(keys)
-        self.save()
+        if save:
+            self.save()
 
     def reset(self, bank_ids: Iterable[str]) -> int:
         """Forget every record of these banks; returns how many were forgotten."""

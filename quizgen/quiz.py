@@ -229,8 +229,8 @@ class QuizSession:
         if self.store is None:
             return
         if answered.grade is not None:
-            self.store.put(answered.key, schedule(before, answered.grade, self.clock()))
-        self._save_missed()
+            self.store.put(answered.key, schedule(before, answered.grade, self.clock()), save=False)
+        self._save()
 
     def _undo(self, index: int) -> int:
         if not self._history:
@@ -239,15 +239,20 @@ class QuizSession:
         previous, answered, before = self._history.pop()
         if self.store is not None:
             if answered.grade is not None:
-                self.store.put(answered.key, before)
-            self._save_missed()
+                self.store.put(answered.key, before, save=False)
+            self._save()
         self.io.say(f"Undone: your answer to question {previous + 1}. Here it is again.")
         self.io.say()
         return previous
 
-    def _save_missed(self) -> None:
-        if self.store is not None and self.remember_missed:
-            self.store.set_last_missed(a.key for _, a, _ in self._history if a.outcome is not Outcome.RIGHT)
+    def _save(self) -> None:
+        """Write the progress file once per answer (or undo), with the missed list when kept."""
+        if self.store is None:
+            return
+        if self.remember_missed:
+            missed = (a.key for _, a, _ in self._history if a.outcome is not Outcome.RIGHT)
+            self.store.set_last_missed(missed, save=False)
+        self.store.save()
 
     # -- reading a line -----------------------------------------------------------------------
 
