@@ -18,8 +18,11 @@ FALSE_WORDS = frozenset({"false", "f", "no", "n"})
 
 def normalise(text: str) -> str:
     """Casefold, drop accents, turn punctuation into spaces and collapse runs of spaces."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    if text.isascii():  # nothing to decompose: the common case, and much faster
+        bare = text
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     words = _NON_WORD.sub(" ", bare.casefold()).replace("_", " ")
     return " ".join(words.split())
 
