@@ -97,12 +97,18 @@ def _fail_on_second_write(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "fsync", failing_fsync)
 
 
-def test_build_failing_in_second_writer_changes_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def previous_build(tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
+    """A folder holding an earlier build, and its files' bytes."""
     out = tmp_path / "out"
     _build(out, str(EXAMPLE), env={"SOURCE_DATE_EPOCH": "1700000000"})
-    before = _files(out)
+    return out, _files(out)
+
+
+def test_build_failing_in_second_writer_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, previous_build: tuple[Path, dict[str, bytes]]
+) -> None:
+    out, before = previous_build
     edited = tmp_path / "edited"
     shutil.copytree(EXAMPLE, edited)
     intro = edited / "intro.yaml"
@@ -118,14 +124,12 @@ def test_build_failing_in_second_writer_changes_nothing(
 
 
 def test_build_failing_in_second_renderer_changes_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch, previous_build: tuple[Path, dict[str, bytes]]
 ) -> None:
     import quizgen.build
     from quizgen.errors import BuildError
 
-    out = tmp_path / "out"
-    _build(out, str(EXAMPLE), env={"SOURCE_DATE_EPOCH": "1700000000"})
-    before = _files(out)
+    out, before = previous_build
     real = quizgen.build.render_pdf
     calls = {"n": 0}
 
