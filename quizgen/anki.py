@@ -29,7 +29,7 @@ from typing import Any
 import genanki
 
 from quizgen.errors import BuildError
-from quizgen.model import CLOZE_RE, Bank, Question, QuestionType
+from quizgen.model import CLOZE_RE, Bank, Question, QuestionType, option_letter
 
 # Fixed ids: never change them, or every learner's import creates a second copy of each note type.
 CHOICE_MODEL_ID = 1_733_104_001
@@ -259,16 +259,6 @@ def _esc(text: str) -> str:
     return html.escape(text, quote=False).replace("[", "&#91;")
 
 
-def _letter(index: int) -> str:
-    """A, B, ... Z, then AA, AB, ... (banks rarely have more than six options)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
 def cloze_html(text: str) -> str:
     """Escape a cloze text piece by piece, keeping the `{{cN::answer::hint}}` syntax intact."""
     out: list[str] = []
@@ -308,7 +298,7 @@ def source_html(bank: Bank, question: Question) -> str:
 
 def _options_html(question: Question) -> str:
     items = "".join(
-        f'<li><span class="letter">{_letter(i)}.</span> <span class="opt">{_esc(option)}</span></li>'
+        f'<li><span class="letter">{option_letter(i)}.</span> <span class="opt">{_esc(option)}</span></li>'
         for i, option in enumerate(question.options)
     )
     return f'<ul class="options">{items}</ul>'
@@ -317,11 +307,11 @@ def _options_html(question: Question) -> str:
 def _marked_options_html(question: Question) -> str:
     """Every option again, the correct ones in bold with a check mark (not by colour alone)."""
     correct = set(question.correct)
-    letters = ", ".join(_letter(i) for i in sorted(correct))
+    letters = ", ".join(option_letter(i) for i in sorted(correct))
     heading = "Correct answer" if len(correct) == 1 else "Correct answers"
     items = []
     for i, option in enumerate(question.options):
-        letter, text = _letter(i), _esc(option)
+        letter, text = option_letter(i), _esc(option)
         if i in correct:
             items.append(
                 f'<li class="correct"><span class="mark">✓</span> '

@@ -7,10 +7,12 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from quizgen.model import OPTION_LETTERS, option_letter
+
 _NON_WORD = re.compile(r"[^\w]+")
 _DIGITS = re.compile(r"\d+")
 _CHOICE_SPLIT = re.compile(r"[\s,;/]+")
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_LETTERS = OPTION_LETTERS.lower()
 
 TRUE_WORDS = frozenset({"true", "t", "yes", "y"})
 FALSE_WORDS = frozenset({"false", "f", "no", "n"})
@@ -85,8 +87,8 @@ def match_text(typed: str, accepted: Sequence[str]) -> TextMatch | None:
 
 
 def letter(index: int) -> str:
-    """The letter shown before option `index` (0 -> a)."""
-    return _LETTERS[index]
+    """The letter typed or shown for option `index` in the terminal (0 -> a)."""
+    return option_letter(index).lower()
 
 
 def _token_index(token: str, count: int) -> int | None:

@@ -22,6 +22,7 @@ from quizgen.answers import normalise
 from quizgen.errors import BankError, Problem, UsageError
 from quizgen.model import (
     CLOZE_RE,
+    OPTION_LETTERS,
     Article,
     Bank,
     Difficulty,
@@ -78,7 +79,7 @@ YAML_LOADER: type = _Loader
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 200
-MAX_OPTIONS = 26  # lettered A to Z on paper, in Anki and in the terminal
+MAX_OPTIONS = len(OPTION_LETTERS)  # lettered A to Z on paper, in Anki and in the terminal
 BANK_FILE_NAMES = ("bank.yaml", "bank.yml")
 YAML_SUFFIXES = (".yaml", ".yml")
 

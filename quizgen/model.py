@@ -42,6 +42,15 @@ class Location:
         return self.path
 
 
+# Options are lettered A to Z on paper, on cards and in the terminal (the loader allows 26).
+OPTION_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def option_letter(index: int) -> str:
+    """The letter of option `index`: 0 -> "A"."""
+    return OPTION_LETTERS[index]
+
+
 @dataclass(frozen=True)
 class Section:
     id: str

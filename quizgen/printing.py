@@ -25,7 +25,15 @@ from typing import Any, Literal
 import typst
 
 from quizgen.errors import BuildError, UsageError
-from quizgen.model import CLOZE_RE, Bank, Question, QuestionType, cloze_blanked, cloze_deletions
+from quizgen.model import (
+    CLOZE_RE,
+    Bank,
+    Question,
+    QuestionType,
+    cloze_blanked,
+    cloze_deletions,
+    option_letter,
+)
 from quizgen.select import Picked, Selection, select_questions, shuffle_options
 
 Paper = Literal["letter", "a4"]
@@ -45,7 +53,6 @@ _FONT_FILES = (
     "SourceSansPro-BoldIt.ttf",
 )
 
-LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 FORM_RE = re.compile(r"^[A-Z]$")
 
 INSTRUCTIONS = (
@@ -147,7 +154,7 @@ def prompt_text(q: Question) -> str:
 def answer_text(q: Question) -> str:
     """The answer as printed in the key and on the back of a card (with option letters)."""
     if q.type in (QuestionType.MULTIPLE_CHOICE, QuestionType.MULTIPLE_SELECT):
-        return "; ".join(f"{LETTERS[i]}. {q.options[i]}" for i in q.correct)
+        return "; ".join(f"{option_letter(i)}. {q.options[i]}" for i in q.correct)
     if q.type is QuestionType.CLOZE:
         answers = [d.answer for d in q.deletions]
         if len(answers) == 1:
@@ -172,7 +179,7 @@ def _question_data(number: int, q: Question) -> dict[str, Any]:
         "type": q.type.value,
         "prompt": q.prompt,
         "instruction": None if _prompt_has_instruction(q) else _instruction(q),
-        "options": [{"label": LETTERS[i], "text": o} for i, o in enumerate(q.options)],
+        "options": [{"label": option_letter(i), "text": o} for i, o in enumerate(q.options)],
         "lines": 0,
         "segments": [],
     }
@@ -535,7 +542,7 @@ def _card_faces(number: int, p: Picked) -> dict[str, Any]:
         "options": (
             ["True or false?"]
             if q.type is QuestionType.TRUE_FALSE
-            else [f"{LETTERS[i]}. {o}" for i, o in enumerate(q.options)]
+            else [f"{option_letter(i)}. {o}" for i, o in enumerate(q.options)]
         ),
         "back": back or "",
         "explanation": q.explanation if q.type is not QuestionType.FLASHCARD else "",

@@ -16,9 +16,8 @@ from click.testing import CliRunner
 from quizgen.cli import main
 from quizgen.errors import UsageError
 from quizgen.loader import load_banks
-from quizgen.model import Bank, Question, QuestionType
+from quizgen.model import Bank, Question, QuestionType, option_letter
 from quizgen.printing import (
-    LETTERS,
     PAPER_MM,
     PrintOptions,
     answer_text,
@@ -283,8 +282,8 @@ def test_forms_differ_and_each_key_matches_its_form(shipped: list[Bank]) -> None
             start = quiz_text.index(f"{n}. ", position)
             position = quiz_text.index(prompt_piece(q), start)
             for i, option in enumerate(q.options):
-                position = quiz_text.index(f"{LETTERS[i]}. {norm(option)}", position)
-            letters = "; ".join(f"{LETTERS[i]}. {norm(q.options[i])}" for i in q.correct)
+                position = quiz_text.index(f"{option_letter(i)}. {norm(option)}", position)
+            letters = "; ".join(f"{option_letter(i)}. {norm(q.options[i])}" for i in q.correct)
             if q.options:
                 assert f"{n}. {norm(prompt_text(q))} Answer: {letters}" in key_text
     other = render_quiz(shipped, forms["B"])
