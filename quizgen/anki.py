@@ -416,7 +416,7 @@ def build_decks(
         top = genanki.Deck(deck_id(bank), bank.deck, _deck_description(bank))
         decks.append(top)
         for section in bank.article.sections:
-            questions = [q for q in bank.questions if q.source.section == section.id]
+            questions = bank.questions_in(section.id)
             if not questions:
                 continue
             deck = genanki.Deck(deck_id(bank, section.id), deck_name(bank, section.id))

@@ -122,8 +122,7 @@ def render_outputs(
                 data: bytes | str
                 if how == "apkg":
                     data = render_apkg(one, epoch, note_times=note_times)
-                    cards = sum(q.card_count() for q in bank.questions)
-                    detail = f"{len(bank.questions)} notes, {cards} cards"
+                    detail = f"{len(bank.questions)} notes, {bank.card_count()} cards"
                 elif how == "html":
                     data, detail = render_handout_html(one, normal), questions
                 elif how == "json":

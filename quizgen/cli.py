@@ -215,7 +215,7 @@ def anki(paths: tuple[Path, ...], output: Path) -> None:
         files[manifest] = manifest_text
     write_all_atomic(files)
     notes = sum(len(b.questions) for b in banks)
-    cards = sum(q.card_count() for b in banks for q in b.questions)
+    cards = sum(b.card_count() for b in banks)
     click.echo(f"Wrote {output} ({notes} notes, {cards} cards)", err=True)
 
 

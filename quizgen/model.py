@@ -190,6 +190,14 @@ class Bank:
     root: Path | None = field(default=None, compare=False)
     files: tuple[str, ...] = field(default=(), compare=False)
 
+    def questions_in(self, section_id: str) -> tuple[Question, ...]:
+        """The questions that come from one article section, in bank order."""
+        return tuple(q for q in self.questions if q.source.section == section_id)
+
+    def card_count(self) -> int:
+        """How many Anki cards the bank's questions make."""
+        return sum(q.card_count() for q in self.questions)
+
     def fact(self, fact_id: str) -> Fact:
         for f in self.facts:
             if f.id == fact_id:

@@ -221,7 +221,7 @@ def section_progress(banks: Sequence[Bank], store: ProgressStore, when: datetime
     rows = []
     for bank in banks:
         for section in bank.article.sections:
-            keys = [(bank.id, q.id) for q in bank.questions if q.source.section == section.id]
+            keys = [(bank.id, q.id) for q in bank.questions_in(section.id)]
             if not keys:
                 continue
             due = sum(store.is_due(k, when) for k in keys)

@@ -22,9 +22,7 @@ def stats_report(banks: Sequence[Bank]) -> str:
     out: list[str] = []
     for bank in banks:
         qs = bank.questions
-        out.append(
-            f"{bank.title} ({bank.id}): {len(qs)} questions, {sum(q.card_count() for q in qs)} Anki cards"
-        )
+        out.append(f"{bank.title} ({bank.id}): {len(qs)} questions, {bank.card_count()} Anki cards")
         out.append("")
         out += _table("By type", Counter(q.type.value for q in qs))
         out.append("")
