@@ -225,13 +225,18 @@ _QUESTION_TYPES = ["multiple_choice", "multiple_select", "true_false", "cloze", 
 NO_COLOR = click.option("--no-color", is_flag=True, help="No colour (also when NO_COLOR is set).")
 
 
-def _quiz_io_and_store(no_color: bool) -> tuple[Any, Any]:
+def _progress_store() -> Any:
+    """The user's progress store; its warnings (a damaged file, say) go to stderr."""
     from quizgen.progress import ProgressStore
+
+    return ProgressStore.open_default(warn=lambda m: click.echo(f"Warning: {m}", err=True))
+
+
+def _quiz_io_and_store(no_color: bool) -> tuple[Any, Any]:
     from quizgen.quiz import TerminalIO, colour_wanted
 
     io = TerminalIO(colour_wanted(no_color, dict(os.environ), sys.stdout.isatty()))
-    store = ProgressStore.open_default(warn=lambda m: click.echo(f"Warning: {m}", err=True))
-    return io, store
+    return io, _progress_store()
 
 
 def _exit_for(status: Any) -> None:
@@ -291,11 +296,10 @@ def review(paths: tuple[Path, ...], count: int | None, seed: str | None, no_colo
 @click.option("--yes", is_flag=True, help="With --reset: do not ask for confirmation.")
 def progress(paths: tuple[Path, ...], reset: bool, yes: bool) -> None:
     """Show what is learned, due and new in each section."""
-    from quizgen.progress import ProgressStore
     from quizgen.quiz import progress_table
 
     banks = _load(paths)
-    store = ProgressStore.open_default(warn=lambda m: click.echo(f"Warning: {m}", err=True))
+    store = _progress_store()
     if reset:
         names = ", ".join(b.id for b in banks)
         if not yes and not click.confirm(f"Forget all quiz progress for {names}?", default=False):
