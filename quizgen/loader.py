@@ -19,6 +19,22 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from quizgen.answers import normalise
+from quizgen.bankformat import (
+    ALL_QUESTION_KEYS,
+    ARTICLE_KEYS,
+    BANK_ID_PATTERN,
+    BANK_KEYS,
+    COMMON_QUESTION_KEYS,
+    FACT_KEYS,
+    FILE_KEYS,
+    QUESTION_ID_PATTERN,
+    SECTION_KEYS,
+    SOURCE_KEYS,
+    TAG_PATTERN,
+    TYPE_KEYS,
+    Key,
+    KeyTable,
+)
 from quizgen.errors import BankError, Problem, UsageError
 from quizgen.model import (
     CLOZE_RE,
@@ -87,45 +103,13 @@ _CORE = "tag:yaml.org,2002:"
 TEXT_TAGS = {_CORE + t for t in ("str", "int", "float", "timestamp")}
 ALLOWED_TAGS = TEXT_TAGS | {_CORE + t for t in ("bool", "null", "seq", "map")}
 
-ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-BANK_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-TAG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+ID_RE = re.compile(QUESTION_ID_PATTERN)
+BANK_ID_RE = re.compile(BANK_ID_PATTERN)
+TAG_RE = re.compile(TAG_PATTERN)
 NEGATIVE_RE = re.compile(r"\b(not|except|never|least)\b", re.IGNORECASE)
 ABOVE_RE = re.compile(r"\b(all|none|both|neither) of (the )?(above|these|them)\b", re.IGNORECASE)
 
-BANK_KEYS = {
-    "id": True,
-    "title": True,
-    "deck": True,
-    "credit": True,
-    "disclaimer": True,
-    "summary": False,
-    "article": True,
-    "facts": True,
-}
-ARTICLE_KEYS = {"title": True, "url": False, "sections": True}
-SECTION_KEYS = {"id": True, "title": True}
-FACT_KEYS = {"id": True, "section": True, "text": True, "omitted": False}
-SOURCE_KEYS = {"section": True, "facts": True}
-COMMON_QUESTION_KEYS = {
-    "id": True,
-    "type": True,
-    "explanation": True,
-    "source": True,
-    "tags": True,
-    "difficulty": False,
-    "hint": False,
-}
-TYPE_KEYS: dict[QuestionType, dict[str, bool]] = {
-    QuestionType.MULTIPLE_CHOICE: {"prompt": True, "options": True, "answer": True},
-    QuestionType.MULTIPLE_SELECT: {"prompt": True, "options": True, "answers": True},
-    QuestionType.TRUE_FALSE: {"prompt": True, "answer": True},
-    QuestionType.CLOZE: {"text": True},
-    QuestionType.SHORT_ANSWER: {"prompt": True, "answers": True},
-    QuestionType.FLASHCARD: {"front": True, "back": True},
-}
-ALL_QUESTION_KEYS = set(COMMON_QUESTION_KEYS).union(*TYPE_KEYS.values())
-
+_OPTIONAL = Key(False)  # a key of some question type, while the type is unknown
 
 # --------------------------------------------------------------------------- finding files
 
@@ -373,7 +357,7 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def _mapping(node: Node, ctx: _Ctx, what: str, spec: dict[str, bool]) -> dict[str, Node] | None:
+def _mapping(node: Node, ctx: _Ctx, what: str, spec: KeyTable) -> dict[str, Node] | None:
     """Check a mapping's keys (duplicates, unknown with suggestion, missing required)."""
     if not isinstance(node, MappingNode):
         ctx.error(node, f"{what} must be a mapping of keys to values, not {_kind(node)}")
@@ -395,8 +379,8 @@ def _mapping(node: Node, ctx: _Ctx, what: str, spec: dict[str, bool]) -> dict[st
             ctx.error(knode, f"unknown key '{key}' in {what}{_suggest(key, spec)}")
             continue
         out[key] = vnode
-    for key, required in spec.items():
-        if required and key not in out and key not in first:
+    for key, k in spec.items():
+        if k.required and key not in out and key not in first:
             ctx.error(node, f"missing required key '{key}' in {what}")
     return out
 
@@ -551,12 +535,12 @@ def _read_question(node: Node, ctx: _Ctx, meta: _Meta | None) -> Question | None
                     f"unknown question type '{tvalue}'{_suggest(tvalue, names)}; "
                     f"use one of {', '.join(names)}",
                 )
-    spec = dict(COMMON_QUESTION_KEYS)
+    spec: dict[str, Key] = dict(COMMON_QUESTION_KEYS)
     if qtype is not None:
         spec.update(TYPE_KEYS[qtype])
         what = f"{qtype.value} question"
     else:
-        spec.update({k: False for k in ALL_QUESTION_KEYS - set(spec)})
+        spec.update({k: _OPTIONAL for k in ALL_QUESTION_KEYS - set(spec)})
         what = "question"
     m = _mapping(node, ctx, what, spec)
     if m is None:
@@ -839,7 +823,7 @@ def _load_one(
         root = parse_file(path, ctx.path, problems)
         if root is None:
             continue
-        top = _mapping(root, ctx, "a bank file", {"bank": False, "questions": False})
+        top = _mapping(root, ctx, "a bank file", FILE_KEYS)
         if top is None:
             continue
         if not top:

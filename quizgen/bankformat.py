@@ -1,0 +1,236 @@
+"""The bank format in one place: the key tables the loader checks, and the JSON Schema made from them.
+
+Each mapping of a bank file (the bank, its article, a section, a fact, a question's source, a
+question of each type) has one table of `Key`s. The loader checks keys against these tables, and
+`bank_schema()` builds the shipped JSON Schema from them, so a new optional key is one row here
+(plus the code that reads it, the model field and the export). After adding a row, regenerate the
+schema with `python -m quizgen.bankformat` (a test fails until the committed file matches).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from quizgen.model import OPTION_LETTERS, QuestionType
+
+SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "bank.schema.json"
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of a bank mapping: whether it is required, and the JSON Schema of its value.
+
+    `field` names the model attribute the key is read into and `export` the key of the JSON export
+    that carries it; both default to the key's own name (None means the key itself).
+    """
+
+    required: bool
+    schema: Mapping[str, Any] = field(default_factory=dict)
+    field: str | None = None
+    export: str | None = None
+
+    def field_name(self, key: str) -> str:
+        return self.field or key
+
+    def export_name(self, key: str) -> str:
+        return self.export or key
+
+
+KeyTable = Mapping[str, Key]
+
+# value schemas used by several keys
+TEXT: Mapping[str, Any] = {"type": "string", "minLength": 1}
+TEXTS: Mapping[str, Any] = {"type": "array", "items": TEXT}
+BANK_ID_PATTERN = "^[a-z0-9][a-z0-9-]*$"
+QUESTION_ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+TAG_PATTERN = "^[a-z0-9][a-z0-9-]*$"
+
+
+def _described(schema: Mapping[str, Any], description: str) -> dict[str, Any]:
+    return {**schema, "description": description}
+
+
+def object_schema(table: KeyTable) -> dict[str, Any]:
+    """The JSON Schema of a mapping whose keys are those of `table`."""
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": [k for k, key in table.items() if key.required],
+        "properties": {k: dict(key.schema) for k, key in table.items()},
+    }
+
+
+SECTION_KEYS: KeyTable = {"id": Key(True, TEXT), "title": Key(True, TEXT)}
+ARTICLE_KEYS: KeyTable = {
+    "title": Key(True, TEXT),
+    "url": Key(False, {**TEXT, "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"}),
+    "sections": Key(True, {"type": "array", "minItems": 1, "items": object_schema(SECTION_KEYS)}),
+}
+FACT_KEYS: KeyTable = {
+    "id": Key(True, TEXT),
+    "section": Key(True, TEXT),
+    "text": Key(True, TEXT),
+    "omitted": Key(False, _described(TEXT, "Why this fact is not taught (garbled or doubtful).")),
+}
+BANK_KEYS: KeyTable = {
+    "id": Key(
+        True,
+        {
+            "type": "string",
+            "pattern": BANK_ID_PATTERN,
+            "description": "Stable bank id (used in Anki GUIDs and progress files).",
+        },
+    ),
+    "title": Key(True, TEXT),
+    "deck": Key(True, _described(TEXT, "Anki deck name; '::' makes a subdeck.")),
+    "credit": Key(True, TEXT),
+    "disclaimer": Key(True, TEXT),
+    "summary": Key(False, _described(TEXTS, "Main points in plain language, for the handout cover.")),
+    "article": Key(True, object_schema(ARTICLE_KEYS)),
+    "facts": Key(True, {"type": "array", "items": object_schema(FACT_KEYS)}),
+}
+SOURCE_KEYS: KeyTable = {
+    "section": Key(True, {"type": "string", "description": "Article section id."}),
+    "facts": Key(
+        True,
+        {
+            "type": "array",
+            "minItems": 1,
+            "items": {"type": "string"},
+            "description": "Fact ids from the bank's inventory.",
+        },
+    ),
+}
+# `type` is listed for the key check; its schema is a constant per question type
+COMMON_QUESTION_KEYS: KeyTable = {
+    "id": Key(
+        True,
+        {
+            "type": "string",
+            "pattern": QUESTION_ID_PATTERN,
+            "description": "Stable id, unique across all banks; never reuse one.",
+        },
+    ),
+    "type": Key(True),
+    "explanation": Key(
+        True, {"type": "string", "description": "One to three sentences saying why the answer is right."}
+    ),
+    "source": Key(True, object_schema(SOURCE_KEYS)),
+    "tags": Key(True, {"type": "array", "items": {"type": "string", "pattern": TAG_PATTERN}}),
+    "difficulty": Key(False, {"enum": ["easy", "medium", "hard"]}),
+    "hint": Key(False, TEXT),
+}
+_OPTIONS = Key(
+    True,
+    {"type": "array", "minItems": 2, "items": TEXT, "uniqueItems": True, "maxItems": len(OPTION_LETTERS)},
+    export="choices",
+)
+_PROMPT = Key(True, TEXT)
+_NONEMPTY_TEXTS: Mapping[str, Any] = {"type": "array", "minItems": 1, "items": TEXT}
+TYPE_KEYS: Mapping[QuestionType, KeyTable] = {
+    QuestionType.MULTIPLE_CHOICE: {
+        "prompt": _PROMPT,
+        "options": _OPTIONS,
+        "answer": Key(True, _described(TEXT, "The text of the one correct option."), field="correct"),
+    },
+    QuestionType.MULTIPLE_SELECT: {
+        "prompt": _PROMPT,
+        "options": _OPTIONS,
+        "answers": Key(
+            True,
+            _described(_NONEMPTY_TEXTS, "The texts of every correct option."),
+            field="correct",
+            export="answer",
+        ),
+    },
+    QuestionType.TRUE_FALSE: {
+        "prompt": _PROMPT,
+        "answer": Key(True, {"type": "boolean"}, field="truth"),
+    },
+    QuestionType.CLOZE: {
+        "text": Key(
+            True,
+            {
+                **TEXT,
+                "pattern": "\\{\\{c[1-9][0-9]*::",
+                "description": "Text with Anki deletions {{c1::answer}} or {{c1::answer::hint}}.",
+            },
+            field="prompt",
+            export="prompt",
+        ),
+    },
+    QuestionType.SHORT_ANSWER: {
+        "prompt": _PROMPT,
+        "answers": Key(
+            True,
+            _described(_NONEMPTY_TEXTS, "Accepted answers; the first is shown."),
+            field="accepted",
+            export="answer",
+        ),
+    },
+    QuestionType.FLASHCARD: {
+        "front": Key(True, TEXT, field="prompt", export="prompt"),
+        "back": Key(True, TEXT, export="answer"),
+    },
+}
+# the top level of a bank file
+FILE_KEYS: KeyTable = {
+    "bank": Key(False, {"$ref": "#/$defs/bank"}),
+    "questions": Key(False, {"type": "array", "items": {"$ref": "#/$defs/question"}}),
+}
+
+
+def question_keys(qtype: QuestionType) -> dict[str, Key]:
+    """Every key of one question type, in the order the schema and the README list them."""
+    common = dict(COMMON_QUESTION_KEYS)
+    head = {k: common.pop(k) for k in ("id", "type")}
+    return {**head, **TYPE_KEYS[qtype], **common}
+
+
+ALL_QUESTION_KEYS = set(COMMON_QUESTION_KEYS).union(*TYPE_KEYS.values())
+
+
+def _question_schema(qtype: QuestionType) -> dict[str, Any]:
+    table = {
+        k: Key(key.required, {"const": qtype.value}) if k == "type" else key
+        for k, key in question_keys(qtype).items()
+    }
+    return {"title": qtype.value, **object_schema(table)}
+
+
+def bank_schema() -> dict[str, Any]:
+    """The JSON Schema of a bank file, made from the key tables."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "quizgen question bank file",
+        "description": "A bank file holds the bank metadata (bank.yaml), questions, or both.",
+        "type": "object",
+        "additionalProperties": False,
+        "minProperties": 1,
+        "properties": object_schema(FILE_KEYS)["properties"],
+        "$defs": {
+            "bank": object_schema(BANK_KEYS),
+            "question": {"oneOf": [{"$ref": f"#/$defs/{t.value}"} for t in QuestionType]},
+            **{t.value: _question_schema(t) for t in QuestionType},
+        },
+    }
+
+
+def bank_schema_text() -> str:
+    """The schema as the committed file holds it."""
+    return json.dumps(bank_schema(), ensure_ascii=False, indent=2) + "\n"
+
+
+def main() -> None:
+    """`python -m quizgen.bankformat`: rewrite the committed schema from the key tables."""
+    SCHEMA_PATH.write_text(bank_schema_text(), encoding="utf-8")
+    print(f"wrote {SCHEMA_PATH}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
