@@ -58,11 +58,13 @@ class Grade(StrEnum):
 
 @dataclass(frozen=True)
 class Record:
-    """What is known about one question: its FSRS card (as a dict) and simple counts."""
+    """What is known about one question: its FSRS card (as a dict), simple counts, and whether the
+    last answer was right (a question missed last time is not learned, however far off its review)."""
 
     card: dict[str, Any]
     seen: int
     right: int
+    last_right: bool = True
 
     @property
     def due(self) -> datetime:
@@ -84,7 +86,7 @@ def schedule(record: Record | None, grade: Grade, when: datetime) -> Record:
     card, _log = _scheduler().review_card(card, rating, when)
     seen = (record.seen if record else 0) + 1
     right = (record.right if record else 0) + (grade is not Grade.AGAIN)
-    return Record(dict(card.to_dict()), seen, right)
+    return Record(dict(card.to_dict()), seen, right, grade is not Grade.AGAIN)
 
 
 class ProgressStore:
@@ -189,7 +191,7 @@ class ProgressStore:
 
 
 def _record_json(record: Record) -> dict[str, Any]:
-    return {"card": record.card, "seen": record.seen, "right": record.right}
+    return {"card": record.card, "seen": record.seen, "right": record.right, "last_right": record.last_right}
 
 
 def _parse(data: Any) -> tuple[dict[Key, Record], list[Key]]:
@@ -201,7 +203,10 @@ def _parse(data: Any) -> tuple[dict[Key, Record], list[Key]]:
     for bank, cards in data["cards"].items():
         for qid, raw in cards.items():
             card = fsrs.Card.from_dict(raw["card"]).to_dict()  # raises on a damaged card
-            records[(str(bank), str(qid))] = Record(dict(card), int(raw["seen"]), int(raw["right"]))
+            seen, right = int(raw["seen"]), int(raw["right"])
+            # files written before "last_right" existed: only a question never missed counts as learned
+            last_right = bool(raw.get("last_right", right == seen))
+            records[(str(bank), str(qid))] = Record(dict(card), seen, right, last_right)
     missed = [(str(b), str(q)) for b, q in data.get("last_missed", [])]
     return records, missed
 
@@ -212,21 +217,32 @@ class SectionProgress:
     section_id: str
     title: str
     learned: int
+    missed: int
     due: int
     new: int
 
 
 def section_progress(banks: Sequence[Bank], store: ProgressStore, when: datetime) -> list[SectionProgress]:
-    """Per section of each bank: learned (seen, not due), due, and new (never answered)."""
+    """Per section of each bank: learned (last answer right, not due), missed (last answer wrong,
+    not due yet), due, and new (never answered)."""
     rows = []
     for bank in banks:
         for section in bank.article.sections:
             keys = [(bank.id, q.id) for q in bank.questions_in(section.id)]
             if not keys:
                 continue
-            due = sum(store.is_due(k, when) for k in keys)
-            new = sum(store.get(k) is None for k in keys)
-            rows.append(SectionProgress(bank, section.id, section.title, len(keys) - due - new, due, new))
+            learned = missed = due = new = 0
+            for k in keys:
+                record = store.get(k)
+                if record is None:
+                    new += 1
+                elif record.due <= when:
+                    due += 1
+                elif record.last_right:
+                    learned += 1
+                else:
+                    missed += 1
+            rows.append(SectionProgress(bank, section.id, section.title, learned, missed, due, new))
     return rows
 
 

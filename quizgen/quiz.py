@@ -10,7 +10,9 @@ from __future__ import annotations
 import itertools
 import random
 import re
+import shutil
 import sys
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -63,14 +65,53 @@ _STYLES: dict[str, dict[str, object]] = {
 }
 
 
-class TerminalIO:
-    """Line-based terminal I/O through click; echoes piped answers so a transcript reads well."""
+# What a continued line hangs under: an option letter, a mark, or a label such as "Why:".
+_HANG_RE = re.compile(
+    r"^\s*(?:(?:[a-z]\)|[%s]|Why:|Answer:|Hint:|Taken as:|Wrongly chosen:|You missed:|Missed:)\s+)?"
+    % (MARK_RIGHT + MARK_WRONG + MARK_SKIP)
+)
 
-    def __init__(self, colour: bool) -> None:
+
+def wrap_for_terminal(text: str, width: int) -> str:
+    """Each line of `text` wrapped at word boundaries to `width` columns.
+
+    A continued line hangs under the text that follows the line's indent and its option letter,
+    mark or label, so options read as a column ("  a) ..." continues under the text, not the letter).
+    """
+    out: list[str] = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        lead = _HANG_RE.match(line)
+        hang = " " * (lead.end() if lead and lead.end() < width // 2 else 0)
+        out.extend(
+            textwrap.wrap(
+                line,
+                width=width,
+                subsequent_indent=hang,
+                break_long_words=False,
+                break_on_hyphens=False,
+                drop_whitespace=True,
+            )
+            or [line]
+        )
+    return "\n".join(out)
+
+
+class TerminalIO:
+    """Line-based terminal I/O through click; echoes piped answers so a transcript reads well.
+
+    On a terminal, text is wrapped to the terminal's width at every line (read again each time,
+    so a resized window is followed); piped output is not wrapped.
+    """
+
+    def __init__(self, colour: bool, wrap: bool | None = None) -> None:
         import click
 
         self._click = click
         self.colour = colour
+        self.wrap = sys.stdout.isatty() if wrap is None else wrap
 
     def ask(self, prompt: str) -> str:
         click = self._click
@@ -86,6 +127,8 @@ class TerminalIO:
         return line
 
     def say(self, text: str = "", style: str | None = None) -> None:
+        if self.wrap:
+            text = wrap_for_terminal(text, shutil.get_terminal_size().columns)
         self._click.echo(self._styled(text, style))
 
     def _styled(self, text: str, style: str | None) -> str:
@@ -198,6 +241,7 @@ class QuizSession:
         self._history: list[tuple[int, Answered, Record | None]] = []
         self._hint_used = False
         self._how_to_answer = ""
+        self._chosen: tuple[int, ...] = ()  # the options picked at the last choice question
 
     # -- the loop ---------------------------------------------------------------------------
 
@@ -343,6 +387,7 @@ class QuizSession:
             picked = ", ".join(f"{letter(i)}) {q.options[i]}" for i in choice.indices)
             if choice.near:
                 self.io.say(f"Taken as: {picked}")
+            self._chosen = tuple(choice.indices)
             return set(choice.indices) == set(q.correct), bool(choice.near)
 
     def _ask_truth(self, q: Question) -> tuple[bool, bool]:
@@ -420,6 +465,8 @@ class QuizSession:
             self.io.say(f"{MARK_RIGHT} Correct", "right")
         else:
             self.io.say(f"{MARK_WRONG} Incorrect", "wrong")
+            if q.type is QuestionType.MULTIPLE_SELECT:
+                self._say_choice_mistakes(q)
         if q.type is QuestionType.CLOZE:
             self.io.say(f"Answer: {cloze_blanked(q.prompt, reveal=True)}")
         elif q.type is not QuestionType.FLASHCARD:
@@ -427,6 +474,19 @@ class QuizSession:
         self.io.say(f"Why: {q.explanation}")
         self.io.say(item.bank.source_line(q), "dim")
         self.io.say()
+
+    def _say_choice_mistakes(self, q: Question) -> None:
+        """For "choose all that apply": which chosen options were wrong, which right ones were missed."""
+
+        def listed(indices: Sequence[int]) -> str:
+            return "; ".join(f"{letter(i)}) {q.options[i]}" for i in indices)
+
+        wrong = [i for i in self._chosen if i not in q.correct]
+        missed = [i for i in q.correct if i not in self._chosen]
+        if wrong:
+            self.io.say(f"Wrongly chosen: {listed(wrong)}")
+        if missed:
+            self.io.say(f"You missed: {listed(missed)}")
 
 
 def summarise(result: QuizResult, io: QuizIO) -> None:
@@ -562,6 +622,11 @@ def start_review(
     return Status.FINISHED
 
 
+def _counts(counts: Sequence[int]) -> str:
+    learned, missed, due, new = counts
+    return f"{learned:>7}  {missed:>6}  {due:>3}  {new:>3}"
+
+
 def progress_table(banks: Sequence[Bank], store: ProgressStore) -> str:
     """`quizgen progress`: learned, due and new per section, and when the next are due."""
     when = now()
@@ -570,14 +635,16 @@ def progress_table(banks: Sequence[Bank], store: ProgressStore) -> str:
     lines: list[str] = []
     for bank in banks:
         lines.append(f"{bank.title} ({bank.id})")
-        lines.append(f"  {'Section':<{width}}  learned  due  new")
-        totals = [0, 0, 0]
+        lines.append(f"  {'Section':<{width}}  learned  missed  due  new")
+        totals = [0, 0, 0, 0]
         for r in rows:
             if r.bank is bank:
-                lines.append(f"  {r.title:<{width}}  {r.learned:>7}  {r.due:>3}  {r.new:>3}")
-                totals = [totals[0] + r.learned, totals[1] + r.due, totals[2] + r.new]
-        lines.append(f"  {'Total':<{width}}  {totals[0]:>7}  {totals[1]:>3}  {totals[2]:>3}")
+                counts = (r.learned, r.missed, r.due, r.new)
+                lines.append(f"  {r.title:<{width}}  {_counts(counts)}")
+                totals = [t + c for t, c in zip(totals, counts, strict=True)]
+        lines.append(f"  {'Total':<{width}}  {_counts(totals)}")
         lines.append("")
+    lines.append("learned: right last time; missed: wrong last time, asked again when due.")
     upcoming = next_due(banks, store, when)
     if upcoming is not None:
         lines.append(f"Next due: {upcoming[1]} question(s) {describe_when(upcoming[0], when)}.")

@@ -132,3 +132,19 @@ def test_cli_question_types_match_the_model() -> None:
     from quizgen.model import QuestionType
 
     assert [t.value for t in QuestionType] == cli._QUESTION_TYPES
+
+
+def test_readme_says_where_progress_is_kept_and_documents_quizgen_now(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from platformdirs.macos import MacOS
+    from platformdirs.unix import Unix
+
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    home = str(Path.home())
+    linux = Unix("quizgen", appauthor=False).user_data_dir.replace(home, "~")
+    mac = MacOS("quizgen", appauthor=False).user_data_dir.replace(home, "~")
+    assert f"`{linux}/progress.json`" in README
+    assert f"`{mac}/progress.json`" in README
+    assert "`%LOCALAPPDATA%\\quizgen\\progress.json`" in README
+    assert "`QUIZGEN_NOW`" in README and "`QUIZGEN_DATA_DIR=DIR`" in README

@@ -148,10 +148,38 @@ def test_section_progress_and_next_due(tmp_path: Path) -> None:
     store.put(("example", "ex-001"), schedule(None, Grade.GOOD, T0))  # intro, due in 2 days
     store.put(("example", "ex-004"), schedule(None, Grade.AGAIN, T0))  # habits, due tomorrow
     rows = {
-        r.section_id: (r.learned, r.due, r.new)
+        r.section_id: (r.learned, r.missed, r.due, r.new)
         for r in section_progress([example_bank], store, T0 + timedelta(days=1))
     }
-    assert rows == {"intro": (1, 0, 2), "habits": (0, 1, 2)}
+    assert rows == {"intro": (1, 0, 0, 2), "habits": (0, 0, 1, 2)}
     first = next_due([example_bank], store, T0 + timedelta(days=1))
     assert first == (T0 + timedelta(days=2), 1)
     assert next_due([example_bank], store, T0 + timedelta(days=5)) is None
+
+
+def test_a_question_answered_wrong_last_is_not_learned(tmp_path: Path) -> None:
+    (example_bank,) = load_banks([EXAMPLE])
+    store = ProgressStore(tmp_path / FILE_NAME)
+    right_then_wrong = schedule(schedule(None, Grade.GOOD, T0), Grade.AGAIN, T0 + timedelta(days=2))
+    store.put(("example", "ex-001"), right_then_wrong)  # intro: due a day after the miss
+    store.put(("example", "ex-002"), schedule(None, Grade.GOOD, T0 + timedelta(days=2)))
+    when = T0 + timedelta(days=2, hours=1)
+    (intro,) = [r for r in section_progress([example_bank], store, when) if r.section_id == "intro"]
+    assert (intro.learned, intro.missed, intro.due, intro.new) == (1, 1, 0, 1)
+    # and so after the file is read back
+    again = ProgressStore(tmp_path / FILE_NAME)
+    (intro,) = [r for r in section_progress([example_bank], again, when) if r.section_id == "intro"]
+    assert (intro.learned, intro.missed) == (1, 1)
+
+
+def test_old_progress_files_count_only_never_missed_questions_as_learned(tmp_path: Path) -> None:
+    store = ProgressStore(tmp_path / FILE_NAME)
+    store.put(("example", "ex-001"), schedule(schedule(None, Grade.GOOD, T0), Grade.AGAIN, T0))
+    store.put(("example", "ex-002"), schedule(None, Grade.GOOD, T0))
+    data = json.loads((tmp_path / FILE_NAME).read_text())
+    for card in data["cards"]["example"].values():
+        del card["last_right"]  # as written before the key existed
+    (tmp_path / FILE_NAME).write_text(json.dumps(data))
+    old = ProgressStore(tmp_path / FILE_NAME)
+    assert old.records[("example", "ex-001")].last_right is False
+    assert old.records[("example", "ex-002")].last_right is True

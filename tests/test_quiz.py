@@ -358,10 +358,10 @@ def test_progress_table_and_reset(data_dir: Path, monkeypatch: pytest.MonkeyPatc
     runner = CliRunner()
     shown = runner.invoke(main, ["progress", str(EXAMPLE)])
     assert shown.exit_code == 0
-    assert "  Section       learned  due  new\n" in shown.output
-    assert "  Introduction        0    0    3\n" in shown.output
-    assert "  Sleep Habits        1    1    1\n" in shown.output
-    assert "  Total               1    1    4\n" in shown.output
+    assert "  Section       learned  missed  due  new\n" in shown.output
+    assert "  Introduction        0       0    0    3\n" in shown.output
+    assert "  Sleep Habits        1       0    1    1\n" in shown.output
+    assert "  Total               1       0    1    4\n" in shown.output
     kept = runner.invoke(main, ["progress", str(EXAMPLE), "--reset"], input="n\n")
     assert "Forget all quiz progress for example? [y/N]: n" in kept.output
     assert "Nothing changed." in kept.output
@@ -369,7 +369,8 @@ def test_progress_table_and_reset(data_dir: Path, monkeypatch: pytest.MonkeyPatc
     gone = runner.invoke(main, ["progress", str(EXAMPLE), "--reset"], input="y\n")
     assert "Progress cleared (2 question record(s) forgotten)." in gone.output
     assert cards(data_dir) == {}
-    assert "  Total               0    0    6\n" in runner.invoke(main, ["progress", str(EXAMPLE)]).output
+    cleared = runner.invoke(main, ["progress", str(EXAMPLE)]).output
+    assert "  Total               0       0    0    6\n" in cleared
 
 
 def test_corrupt_progress_file_is_survived(data_dir: Path) -> None:
@@ -428,3 +429,24 @@ def test_a_cloze_number_used_twice_asks_each_blank(
     assert "Both [1] and [2] are colours." in result.output
     assert "Blank 2: " in result.output
     assert expect in result.output
+
+
+def test_choose_all_that_apply_names_wrong_and_missed_options(data_dir: Path) -> None:
+    q = next(q for q in questions() if q.type is QuestionType.MULTIPLE_SELECT)
+    assert q.correct == (0, 1)  # a) coffee, b) screens; c) a dark bedroom is not right
+    result = quiz(["--no-shuffle", "--type", "multiple_select"], ["a c", "n"])
+    assert (
+        "✗ Incorrect\n"
+        "Wrongly chosen: c) A dark bedroom\n"
+        "You missed: b) Bright screens at night\n"
+        "Answer: Coffee in the evening; Bright screens at night\n"
+    ) in result.output
+    only_missed = quiz(["--no-shuffle", "--type", "multiple_select"], ["a", "n"])
+    assert "✗ Incorrect\nYou missed: b) Bright screens at night\nAnswer:" in only_missed.output
+
+
+def test_a_question_missed_today_is_not_learned(data_dir: Path) -> None:
+    qs = questions()
+    quiz(["--no-shuffle"], wrong_lines(qs[0]) + right_lines(qs[1]) + ["q"])
+    shown = CliRunner().invoke(main, ["progress", str(EXAMPLE)])  # the same day: nothing is due
+    assert "  Sleep Habits        1       1    0    1\n" in shown.output

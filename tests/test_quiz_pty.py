@@ -105,3 +105,58 @@ def test_no_color_flag(tmp_path: Path) -> None:
     assert finish(child) == 0
     assert "✓ Correct" in log.getvalue()
     assert "\x1b[" not in log.getvalue()
+
+
+LONG_BANK = Path(__file__).parent / "banks" / "valid" / "long-lines"
+
+
+def screen_lines(transcript: str) -> list[str]:
+    return transcript.replace("\r\n", "\n").split("\n")
+
+
+def assert_wrapped(transcript: str, columns: int) -> None:
+    lines = screen_lines(transcript)
+    # only a single word longer than the screen (a long file path) may run over
+    too_long = [line for line in lines if len(line) > columns and " " in line.strip()]
+    assert not too_long, too_long
+    # options hang under their text: "  a) " is five columns
+    starts = [i for i, line in enumerate(lines) if line.startswith("  a) Going to bed")]
+    assert starts
+    following = lines[starts[0] + 1]
+    assert following.startswith("     ") and following[5] != " ", following
+    # no word is split at the edge: every word of the explanation appears whole
+    flat = " ".join(line.strip() for line in lines)
+    assert "because the body's clock settles into a rhythm and falling asleep becomes easier." in flat
+
+
+@pytest.mark.parametrize("columns", [60, 100])
+def test_quiz_and_review_wrap_to_the_terminal_width(tmp_path: Path, columns: int) -> None:
+    bank = str(LONG_BANK)
+    child = spawn(["quiz", bank, "--no-shuffle", "--no-color"], tmp_path, DAY0)
+    child.setwinsize(40, columns)
+    child.logfile_read = log = io.StringIO()
+    child.expect("Your answer: ")
+    child.sendline("b")
+    child.expect("Your answers: ")
+    child.sendline("a c")
+    child.expect("Score: 0/2")
+    child.expect("Retry")
+    child.sendline("n")
+    assert finish(child) == 0
+    quiz_transcript = log.getvalue()
+    assert_wrapped(quiz_transcript, columns)
+    flat = " ".join(line.strip() for line in screen_lines(quiz_transcript))
+    assert "Wrongly chosen: c) A dark and quiet bedroom" in flat
+    assert "You missed: b) Bright screens, such as a phone" in flat
+
+    review = spawn(["review", bank, "--no-color", "--seed", "1"], tmp_path, DAY1)
+    review.setwinsize(40, columns)
+    review.logfile_read = log = io.StringIO()
+    review.expect("2 question\\(s\\) due for review.")
+    review.expect("Your answer")
+    review.sendline("q")
+    assert finish(review) == 0
+    lines = screen_lines(log.getvalue())
+    assert not [line for line in lines if len(line) > columns and " " in line.strip()]
+    option_lines = [i for i, line in enumerate(lines) if line[:5] in ("  a) ", "  b) ", "  c) ")]
+    assert any(lines[i + 1].startswith("     ") for i in option_lines)
