@@ -30,6 +30,7 @@ import genanki
 
 from quizgen.errors import BuildError
 from quizgen.model import CLOZE_RE, Bank, Question, QuestionType, option_letter
+from quizgen.select import in_option_order
 
 # Fixed ids: never change them, or every learner's import creates a second copy of each note type.
 CHOICE_MODEL_ID = 1_733_104_001
@@ -426,7 +427,7 @@ def build_decks(
                     _TimedNote(
                         times.get(question.id),
                         model=model,
-                        fields=anki_fields(bank, question),
+                        fields=anki_fields(bank, in_option_order(bank, question, None)),
                         tags=note_tags(bank, question),
                         guid=note_guid(bank, question),
                     )

@@ -34,7 +34,7 @@ from quizgen.model import (
     cloze_deletions,
     option_letter,
 )
-from quizgen.select import Picked, Selection, select_questions, shuffle_options
+from quizgen.select import Picked, Selection, ordered_options, select_questions
 
 Paper = Literal["letter", "a4"]
 
@@ -97,11 +97,11 @@ def pick_questions(banks: Sequence[Bank], options: PrintOptions) -> list[Picked]
     selection = replace(options.selection, seed=options.seed, shuffle=options.seed is not None)
     picked = select_questions(banks, selection)
     if options.form is None:
-        return picked
-    rng = random.Random(f"{options.seed}:form:{options.form}")
+        return [ordered_options(p, None) for p in picked]
+    form_seed = f"{options.seed}:form:{options.form}"
     picked = list(picked)
-    rng.shuffle(picked)
-    return [Picked(p.bank, shuffle_options(p.question, rng)) for p in picked]
+    random.Random(form_seed).shuffle(picked)
+    return [ordered_options(p, form_seed) for p in picked]
 
 
 # --- what a question looks like on paper (plain data, shared by PDF and HTML) ------------------

@@ -31,7 +31,7 @@ from quizgen.progress import (
     schedule,
     section_progress,
 )
-from quizgen.select import Picked, Selection, select_questions, shuffle_options
+from quizgen.select import Picked, Selection, ordered_options, select_questions
 
 MARK_RIGHT = "✓"
 MARK_WRONG = "✗"
@@ -194,11 +194,10 @@ class _Quit(Exception):
 
 
 def prepare(picked: Sequence[Picked], seed: int | str | None, shuffle: bool) -> list[Picked]:
-    """Shuffle each question's options (by seed, so the same seed gives the same order)."""
+    """Each question with its options in `option_order` for `seed` (written order without shuffle)."""
     if not shuffle:
         return list(picked)
-    rng = random.Random(f"options:{seed}" if seed is not None else None)
-    return [Picked(p.bank, shuffle_options(p.question, rng)) for p in picked]
+    return [ordered_options(p, seed) for p in picked]
 
 
 def numbered_blanks(text: str) -> str:

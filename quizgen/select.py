@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -58,12 +59,36 @@ def select_questions(banks: Sequence[Bank], selection: Selection) -> list[Picked
     return picked
 
 
-def shuffle_options(question: Question, rng: random.Random) -> Question:
-    """The same question with its options in a new order (correct indices follow them)."""
+def option_order(seed: int | str | None, bank_id: str, question_id: str, count: int) -> tuple[int, ...]:
+    """The order in which to show a question's `count` options: indices into its written options.
+
+    The one option order of every output (print forms, the terminal quiz and review; the web page
+    receives it in its data). It depends only on its arguments, never on which other questions
+    were chosen. With no seed it is the written order.
+    """
+    written = tuple(range(count))
+    if seed is None:
+        return written
+    digest = hashlib.sha256(f"{seed}\x00{bank_id}\x00{question_id}".encode()).digest()
+    order = list(written)
+    random.Random(int.from_bytes(digest, "big")).shuffle(order)
+    return tuple(order)
+
+
+def with_option_order(question: Question, order: Sequence[int]) -> Question:
+    """The same question with its options shown in `order` (correct indices follow them)."""
     if not question.options:
         return question
-    order = list(range(len(question.options)))
-    rng.shuffle(order)
     options = tuple(question.options[i] for i in order)
-    correct = tuple(sorted(order.index(i) for i in question.correct))
+    correct = tuple(sorted(list(order).index(i) for i in question.correct))
     return replace(question, options=options, correct=correct)
+
+
+def in_option_order(bank: Bank, question: Question, seed: int | str | None) -> Question:
+    """A question of `bank` with its options in `option_order` for `seed`."""
+    return with_option_order(question, option_order(seed, bank.id, question.id, len(question.options)))
+
+
+def ordered_options(picked: Picked, seed: int | str | None) -> Picked:
+    """A chosen question with its options in `option_order` for `seed`."""
+    return Picked(picked.bank, in_option_order(picked.bank, picked.question, seed))
