@@ -20,6 +20,7 @@ import html
 import io
 import itertools
 import json
+import re
 import sqlite3
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -255,9 +256,20 @@ _SPEC_FOR_TYPE = {
 }
 
 
-def _esc(text: str) -> str:
+# Control characters (U+001F is Anki's field separator) are refused by the loader; they are
+# dropped here too, so no bank built another way can shift a note's fields.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# An empty element after each backslash: Anki runs MathJax over the card, and MathJax finds
+# its delimiters (`\(` `\)` `\[` `\]`) only within one run of text, so bank text is never math
+# (`\href{javascript:...}` would be a live link).
+_NOT_MATH = "\\<span></span>"
+
+
+def _esc(text: str, *, quote: bool = False) -> str:
+    """Bank text as Anki field HTML: shown as written, never markup, media, math or a separator."""
     # "[" too: Anki reads [sound:...] in a field as media to play, even inside text
-    return html.escape(text, quote=False).replace("[", "&#91;")
+    escaped = html.escape(_CONTROL_RE.sub("", text), quote=quote).replace("[", "&#91;")
+    return escaped.replace("\\", _NOT_MATH) if not quote and "\\" in escaped else escaped
 
 
 def cloze_html(text: str) -> str:
@@ -292,7 +304,7 @@ def source_html(bank: Bank, question: Question) -> str:
     """`From <i>Article</i>, section “Section”`; the title links to the article if it has a URL."""
     title = f"<i>{_esc(bank.article.title)}</i>"
     if bank.article.url:
-        title = f'<a href="{html.escape(bank.article.url, quote=True)}">{title}</a>'
+        title = f'<a href="{_esc(bank.article.url, quote=True)}">{title}</a>'
     section = _esc(bank.section_title(question.source.section))
     return f"From {title}, section “{section}”"
 

@@ -8,6 +8,7 @@ previous outputs as they were, and no partial files.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import multiprocessing
 import re
@@ -155,6 +156,16 @@ def manifest_json(outputs: Sequence[Output], epoch: int, fingerprint: str) -> st
     return json.dumps(doc, indent=2) + "\n"
 
 
+# What makes Markdown (GitHub's too) out of text placed inside a line: the rest is literal there.
+_MARKDOWN_SPECIAL_RE = re.compile(r"([\\`*_\[\]#|~])")
+
+
+def markdown_text(text: str) -> str:
+    """Bank text as literal Markdown: no HTML, no emphasis, links, headings or table cells."""
+    one_line = " ".join(text.split())
+    return _MARKDOWN_SPECIAL_RE.sub(r"\\\1", html.escape(one_line, quote=False))
+
+
 def readme_md(banks: Sequence[Bank], outputs: Sequence[Output]) -> str:
     """output/README.md: what each file is for, and how to print or import it."""
     lines = [
@@ -164,7 +175,8 @@ def readme_md(banks: Sequence[Bank], outputs: Sequence[Output]) -> str:
         "",
     ]
     for bank in banks:
-        lines += [f"## {bank.title}", "", f"From the article *{bank.article.title}*. {bank.disclaimer}", ""]
+        title, article = markdown_text(bank.title), markdown_text(bank.article.title)
+        lines += [f"## {title}", "", f"From the article *{article}*. {markdown_text(bank.disclaimer)}", ""]
         lines += ["| file | what it is for | size |", "|---|---|---|"]
         lines += [f"| `{o.name}` | {o.purpose} | {o.detail} |" for o in outputs if o.bank_id == bank.id]
         lines.append("")

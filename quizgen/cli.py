@@ -22,6 +22,14 @@ if TYPE_CHECKING:
     from quizgen.model import Bank
 
 
+def _echo(message: Any = None, **kwargs: Any) -> None:
+    """click.echo, with every character a terminal could act on shown as an escape: messages
+    carry names, keys and values from outside (bank files, progress, the environment)."""
+    from quizgen.safetext import for_terminal
+
+    click.echo(for_terminal(str(message)) if message is not None else None, **kwargs)
+
+
 class QuizgenGroup(click.Group):
     """Translates every quizgen error into `Error: ...` on stderr and an exit code, in one place."""
 
@@ -34,17 +42,17 @@ class QuizgenGroup(click.Group):
 
             if isinstance(e, BankError):
                 for problem in e.problems:
-                    click.echo(str(problem), err=True)
-                click.echo(f"Error: {e.summary()}", err=True)
+                    _echo(str(problem), err=True)
+                _echo(f"Error: {e.summary()}", err=True)
                 ctx.exit(e.exit_code)
             if isinstance(e, QuizgenError):
-                click.echo(f"Error: {e}", err=True)
+                _echo(f"Error: {e}", err=True)
                 ctx.exit(e.exit_code)
             if isinstance(e, BrokenPipeError):  # output piped into `head` and closed: not an error
                 sys.stderr.close()
                 ctx.exit(0)
             if isinstance(e, OSError):
-                click.echo(f"Error: {e.strerror or e}: {e.filename or ''}".rstrip(": "), err=True)
+                _echo(f"Error: {e.strerror or e}: {e.filename or ''}".rstrip(": "), err=True)
                 ctx.exit(1)
             raise
 
@@ -134,10 +142,10 @@ def validate(paths: tuple[Path, ...], strict: bool) -> None:
 
     report = check_banks(list(paths) or None)
     for problem in report.problems:
-        click.echo(str(problem))
+        _echo(str(problem))
     nerr, nwarn = len(report.errors), len(report.warnings)
     nq = sum(len(b.questions) for b in report.banks)
-    click.echo(
+    _echo(
         f"{nerr} error{'s' * (nerr != 1)}, {nwarn} warning{'s' * (nwarn != 1)} in {report.files} "
         f"file{'s' * (report.files != 1)} ({len(report.banks)} valid bank{'s' * (len(report.banks) != 1)}, "
         f"{nq} question{'s' * (nq != 1)})"
@@ -152,7 +160,7 @@ def stats(paths: tuple[Path, ...]) -> None:
     """Count questions by type, section, difficulty and tag."""
     from quizgen.reports import stats_report
 
-    click.echo(stats_report(_load(paths)), nl=False)
+    _echo(stats_report(_load(paths)), nl=False)
 
 
 @main.command()
@@ -168,7 +176,7 @@ def coverage(paths: tuple[Path, ...], fail_under: float | None) -> None:
     from quizgen.reports import coverage_percent, coverage_report
 
     banks = _load(paths)
-    click.echo(coverage_report(banks), nl=False)
+    _echo(coverage_report(banks), nl=False)
     percent = coverage_percent(banks)
     if fail_under is not None and percent < fail_under:
         from quizgen.errors import QuizgenError
@@ -188,10 +196,10 @@ def export(paths: tuple[Path, ...], fmt: str, output: Path | None) -> None:
 
     text = export_json(_load(paths))
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False)  # data, not a message: JSON escapes every control character
     else:
         _write(output, text)
-        click.echo(f"Wrote {output}", err=True)
+        _echo(f"Wrote {output}", err=True)
 
 
 @main.command()
@@ -216,7 +224,7 @@ def anki(paths: tuple[Path, ...], output: Path) -> None:
     write_all_atomic(files)
     notes = sum(len(b.questions) for b in banks)
     cards = sum(b.card_count() for b in banks)
-    click.echo(f"Wrote {output} ({notes} notes, {cards} cards)", err=True)
+    _echo(f"Wrote {output} ({notes} notes, {cards} cards)", err=True)
 
 
 # -- the terminal quiz (quizgen.quiz); imports nothing heavy -----------------------------------
@@ -229,7 +237,7 @@ def _progress_store() -> Any:
     """The user's progress store; its warnings (a damaged file, say) go to stderr."""
     from quizgen.progress import ProgressStore
 
-    return ProgressStore.open_default(warn=lambda m: click.echo(f"Warning: {m}", err=True))
+    return ProgressStore.open_default(warn=lambda m: _echo(f"Warning: {m}", err=True))
 
 
 def _quiz_io_and_store(no_color: bool) -> tuple[Any, Any]:
@@ -303,12 +311,12 @@ def progress(paths: tuple[Path, ...], reset: bool, yes: bool) -> None:
     if reset:
         names = ", ".join(b.id for b in banks)
         if not yes and not click.confirm(f"Forget all quiz progress for {names}?", default=False):
-            click.echo("Nothing changed.")
+            _echo("Nothing changed.")
             return
         n = store.reset(b.id for b in banks)
-        click.echo(f"Progress cleared ({n} question record(s) forgotten).")
+        _echo(f"Progress cleared ({n} question record(s) forgotten).")
         return
-    click.echo(progress_table(banks, store), nl=False)
+    _echo(progress_table(banks, store), nl=False)
 
 
 @main.command()
@@ -353,9 +361,9 @@ def build(paths: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
     write_all_atomic(files)
     if not quiet:
         width = max((len(o.name) for o in outputs), default=0)
-        click.echo(f"Wrote {len(outputs)} files to {out_dir} (SOURCE_DATE_EPOCH={epochs.build}):")
+        _echo(f"Wrote {len(outputs)} files to {out_dir} (SOURCE_DATE_EPOCH={epochs.build}):")
         for o in outputs:
-            click.echo(f"  {o.name:<{width}}  {_size(len(o.data)):>8}  {o.detail}")
+            _echo(f"  {o.name:<{width}}  {_size(len(o.data)):>8}  {o.detail}")
 
 
 def _size(n: int) -> str:
@@ -458,4 +466,4 @@ def print_(
     _write(output, data)
     what = "flashcards" if flashcards else "answer key" if answer_key else "quiz"
     n = len(printing.pick_questions(banks, options))
-    click.echo(f"Wrote {output} ({what}, {n} question{'s' * (n != 1)})", err=True)
+    _echo(f"Wrote {output} ({what}, {n} question{'s' * (n != 1)})", err=True)

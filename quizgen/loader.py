@@ -50,6 +50,7 @@ from quizgen.model import (
     Source,
     cloze_blanked,
 )
+from quizgen.safetext import control_character, escaped, invisible_character
 
 _BASE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -396,6 +397,21 @@ def _text(node: Node | None, ctx: _Ctx, what: str, *, empty_ok: bool = False) ->
     if not value and not empty_ok:
         ctx.error(node, f"{what} must not be empty")
         return None
+    if not value.isascii() or not value.isprintable():
+        bad = control_character(value)
+        if bad is not None:
+            index, char = bad
+            where = f"{escaped(char)}, at character {index + 1}"
+            ctx.error(node, f"{what} holds a control character ({where}): remove it")
+            return None
+        hidden = invisible_character(value)
+        if hidden is not None:
+            index, char, kind = hidden
+            ctx.warn(
+                node,
+                f"{what} holds an invisible character ({escaped(char)}, {kind}, at character {index + 1}): "
+                "remove it",
+            )
     return value
 
 

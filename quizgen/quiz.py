@@ -31,6 +31,7 @@ from quizgen.progress import (
     schedule,
     section_progress,
 )
+from quizgen.safetext import for_terminal
 from quizgen.select import Picked, Selection, ordered_options, select_questions
 
 MARK_RIGHT = "✓"
@@ -123,7 +124,7 @@ class TerminalIO:
             raise EOFError
         line = line.rstrip("\r\n")
         if not stdin.isatty():
-            click.echo(line)
+            click.echo(for_terminal(line))
         return line
 
     def say(self, text: str = "", style: str | None = None) -> None:
@@ -132,6 +133,7 @@ class TerminalIO:
         self._click.echo(self._styled(text, style))
 
     def _styled(self, text: str, style: str | None) -> str:
+        text = for_terminal(text)  # bank text and names never act on the terminal
         if not self.colour or style is None:
             return text
         return self._click.style(text, **_STYLES[style])  # type: ignore[arg-type]

@@ -396,3 +396,33 @@ def test_command_writes_nothing_when_the_deck_cannot_be_written(tmp_path: Path) 
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: cannot write {blocker / 'deck.apkg'}: ")
     assert not list(tmp_path.glob("**/.quizgen-epoch.json"))
+
+
+# --- bank text never takes control of a card (issue 16) ----------------------------------------
+
+
+def test_control_character_in_a_field_never_breaks_the_deck(col: Collection, tmp_path: Path) -> None:
+    """U+001F is Anki's field separator: a field holding it must not shift the note's fields.
+
+    The loader refuses control characters; the deck writer drops them as well, so a bank built
+    some other way still imports whole through the official importer.
+    """
+    bank = with_question(_example()[0], "ex-003", prompt="How much\x1f sleep\x00?", back="Seven\x1b[31m")
+    log = import_apkg(col, render_apkg([bank], T0), tmp_path)
+    assert len(log.new) == len(bank.questions)
+    question = {q.id: q for q in bank.questions}["ex-003"]
+    note = col.get_note(note_id_for(col, bank, question))
+    assert len(note.fields) == 7
+    assert note.fields[0] == "How much sleep?" and note.fields[1] == "Seven&#91;31m"
+
+
+def test_article_url_cannot_carry_a_sound_tag(col: Collection, tmp_path: Path) -> None:
+    bank = _example()[0]
+    article = dataclasses.replace(bank.article, url="https://example.com/[sound:x.mp3]")
+    bank = dataclasses.replace(bank, article=article)
+    import_apkg(col, render_apkg([bank], T0), tmp_path)
+    for question in bank.questions:
+        for card in col.get_note(note_id_for(col, bank, question)).cards():
+            output = card.render_output()
+            assert output.answer_av_tags == [] and output.question_av_tags == []
+            assert "[sound:" not in output.answer_text

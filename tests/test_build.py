@@ -203,3 +203,21 @@ def test_committed_output_is_current(tmp_path: Path) -> None:
         f"output/ is out of date ({', '.join(stale)} differ from a rebuild with SOURCE_DATE_EPOCH={epoch}). "
         f"Refresh it with `{REFRESH_COMMAND}` and commit output/."
     )
+
+
+def test_output_readme_escapes_bank_text_for_markdown() -> None:
+    """A bank title is text in output/README.md, never HTML or Markdown (issue 16, point 11)."""
+    from quizgen.build import readme_md
+
+    bank = load_banks([EXAMPLE])[0]
+    title = "<img src=x onerror=alert(1)> *bold* [link](javascript:alert(2)) `code` | cell"
+    article = dataclasses.replace(bank.article, title="_x_ <b>y</b>")
+    bank = dataclasses.replace(bank, title=title, article=article, disclaimer="# not a heading\n- nor a list")
+    readme = readme_md([bank], [])
+    heading = next(line for line in readme.splitlines() if line.startswith("## ") and "img" in line)
+    assert heading == (
+        "## &lt;img src=x onerror=alert(1)&gt; \\*bold\\* \\[link\\](javascript:alert(2)) "
+        "\\`code\\` \\| cell"
+    )
+    assert "<b>" not in readme and "*\\_x\\_ &lt;b&gt;y&lt;/b&gt;*" in readme
+    assert "\\# not a heading - nor a list" in readme

@@ -121,10 +121,10 @@ def test_validate_counts_warnings_and_files() -> None:
     result = CliRunner().invoke(main, ["validate", str(BANKS / "warnings" / "negative-stem.yaml")])
     assert result.exit_code == 0
     assert result.output.splitlines()[-1] == "0 errors, 1 warning in 2 files (1 valid bank, 1 question)"
-    # the five warning cases share the id q1: together they are one bank with duplicate ids
+    # five warning cases share the id q1: together they are one bank with duplicate ids
     result = CliRunner().invoke(main, ["validate", str(BANKS / "warnings")])
     assert result.exit_code == 1
-    assert result.output.splitlines()[-1].startswith("4 errors, 5 warnings in 6 files")
+    assert result.output.splitlines()[-1].startswith("4 errors, 7 warnings in 7 files")
 
 
 def test_cli_question_types_match_the_model() -> None:
