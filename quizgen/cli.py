@@ -383,6 +383,9 @@ def _offset_mm(ctx: click.Context, param: click.Parameter, value: str) -> tuple[
     return x, y
 
 
+_PRINT_SUFFIXES = {"pdf": (".pdf",), "html": (".html", ".htm")}
+
+
 @main.command(name="print")
 @PATHS
 @_output_option("The file to write (.pdf, or .html with --format html).")
@@ -438,8 +441,16 @@ def print_(
     from quizgen.errors import UsageError
     from quizgen.timestamps import source_date_epoch
 
-    fmt = fmt or ("html" if output.suffix.lower() in (".html", ".htm") else "pdf")
+    fmt = fmt or ("html" if output.suffix.lower() in _PRINT_SUFFIXES["html"] else "pdf")
     flashcards = flashcards or fold
+    if output.suffix.lower() not in _PRINT_SUFFIXES[fmt]:
+        endings = " or ".join(_PRINT_SUFFIXES[fmt])
+        other = "html" if fmt == "pdf" else "pdf"
+        raise UsageError(
+            f"{output.name} does not end in {endings}: this writes {fmt.upper()}, so name the file "
+            f"*{_PRINT_SUFFIXES[fmt][0]}"
+            + (" (or *.html with --format html)" if other == "html" and not flashcards else "")
+        )
     if flashcards and (answer_key or fmt == "html"):
         raise UsageError(
             "--flashcards makes a PDF of cards; it cannot be combined with --answer-key or --format html"

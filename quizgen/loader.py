@@ -18,6 +18,7 @@ from typing import ClassVar
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from quizgen import yamlhints
 from quizgen.answers import normalise
 from quizgen.bankformat import (
     ALL_QUESTION_KEYS,
@@ -286,6 +287,9 @@ def parse_file(path: Path, shown: str, problems: list[Problem]) -> Node | None:
         if e.context and e.problem:
             message = f"{e.problem} ({e.context})"
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        advice = yamlhints.hint(text, line, col)
+        if advice:
+            message = f"{message}. Hint: {advice}"
         problems.append(Problem(Location(shown, line, col), f"YAML syntax error: {message}"))
         return None
     except yaml.reader.ReaderError as e:
@@ -654,6 +658,12 @@ def _read_source(node: Node | None, ctx: _Ctx, meta: _Meta | None) -> Source | N
                 )
             elif fact.omitted is not None:
                 ctx.error(fnode, f"cites omitted fact '{fid}' (omitted: {fact.omitted})")
+            elif section is not None and fact.section and fact.section != section:
+                ctx.warn(
+                    fnode,
+                    f"cites fact '{fid}' of section '{fact.section}', but the question's source section "
+                    f"is '{section}': cite a fact of that section, or change the section",
+                )
     if section is None or not facts:
         return None
     return Source(section, tuple(f for _, f in facts))

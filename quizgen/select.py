@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import random
 from collections.abc import Iterable, Sequence
@@ -36,8 +37,22 @@ def _section_matches(bank: Bank, section_id: str, wanted: Iterable[str]) -> bool
     return any(w.casefold() in (section_id.casefold(), title) for w in wanted)
 
 
+def check_sections(banks: Sequence[Bank], wanted: Iterable[str]) -> None:
+    """Raise UsageError naming the valid section ids when a wanted section is in no bank."""
+    known = [(s.id, s.title) for bank in banks for s in bank.article.sections]
+    names = {name.casefold(): sid for sid, title in known for name in (sid, title)}
+    for w in wanted:
+        if w.casefold() in names:
+            continue
+        close = difflib.get_close_matches(w.casefold(), list(names), n=1, cutoff=0.5)
+        guess = f" (did you mean '{names[close[0]]}'?)" if close else ""
+        listed = ", ".join(f"{sid} ({title})" for sid, title in dict.fromkeys(known))
+        raise UsageError(f"no section '{w}' in these banks{guess}. The sections are: {listed}")
+
+
 def select_questions(banks: Sequence[Bank], selection: Selection) -> list[Picked]:
     """Filter, shuffle (by seed) and cut to count. Raises UsageError when nothing matches."""
+    check_sections(banks, selection.sections)
     picked = [
         Picked(bank, q)
         for bank in banks

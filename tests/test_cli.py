@@ -124,7 +124,7 @@ def test_validate_counts_warnings_and_files() -> None:
     # five warning cases share the id q1: together they are one bank with duplicate ids
     result = CliRunner().invoke(main, ["validate", str(BANKS / "warnings")])
     assert result.exit_code == 1
-    assert result.output.splitlines()[-1].startswith("4 errors, 7 warnings in 7 files")
+    assert result.output.splitlines()[-1].startswith("4 errors, 8 warnings in 8 files")
 
 
 def test_cli_question_types_match_the_model() -> None:
@@ -148,3 +148,32 @@ def test_readme_says_where_progress_is_kept_and_documents_quizgen_now(
     assert f"`{mac}/progress.json`" in README
     assert "`%LOCALAPPDATA%\\quizgen\\progress.json`" in README
     assert "`QUIZGEN_NOW`" in README and "`QUIZGEN_DATA_DIR=DIR`" in README
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["-o", "x.docx"],
+            "x.docx does not end in .pdf: this writes PDF, so name the file *.pdf "
+            "(or *.html with --format html)",
+        ),
+        (
+            ["-o", "x.pdf", "--format", "html"],
+            "x.pdf does not end in .html or .htm: this writes HTML, so name the file *.html",
+        ),
+        (
+            ["-o", "x.docx", "--flashcards"],
+            "x.docx does not end in .pdf: this writes PDF, so name the file *.pdf",
+        ),
+    ],
+)
+def test_print_refuses_an_extension_that_does_not_match_the_format(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    result = CliRunner().invoke(
+        main, ["print", str(EXAMPLE), *[str(tmp_path / a) if a.startswith("x.") else a for a in args]]
+    )
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {message}\n"
+    assert list(tmp_path.iterdir()) == []

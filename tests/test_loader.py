@@ -282,3 +282,22 @@ def test_strict_summary_counts_warnings() -> None:
     with pytest.raises(BankError) as info:
         loader.load_banks([BANKS / "warnings" / "negative-stem.yaml"], strict=True)
     assert info.value.summary() == "1 warning in the question banks (--strict)"
+
+
+def test_yaml_hints_name_the_expected_columns() -> None:
+    from quizgen.yamlhints import hint
+
+    between = "questions:\n  - id: q1\n    source:\n      section: s1\n     facts: [f1]\n"
+    assert hint(between, 5, 6) == (
+        "this line is indented to column 6, unlike the lines above it; "
+        "start it in column 7 (like line 4) or column 5 (like line 3)"
+    )
+    item = "questions:\n  - id: q1\n    type: true_false\n - id: q2\n"
+    assert hint(item, 4, 2) == (
+        "this line is indented to column 2, unlike the lines above it; "
+        "start it in column 3 (like line 2) or column 1 (like line 1)"
+    )
+    child = "questions:\n  - id: q1\n    source:\n        section: s1\n"
+    assert hint(child, 4, 9) is None  # deeper under "source:" is allowed
+    assert hint("a: b\n\tc: d\n", 2, 1) == "YAML does not allow tabs; indent with spaces"
+    assert hint('q:\n  - prompt: "Note: quoted" x: y\n', 2, 30) is None

@@ -450,3 +450,19 @@ def test_a_question_missed_today_is_not_learned(data_dir: Path) -> None:
     quiz(["--no-shuffle"], wrong_lines(qs[0]) + right_lines(qs[1]) + ["q"])
     shown = CliRunner().invoke(main, ["progress", str(EXAMPLE)])  # the same day: nothing is due
     assert "  Sleep Habits        1       1    0    1\n" in shown.output
+
+
+def test_an_unknown_section_lists_the_valid_ids_with_did_you_mean(data_dir: Path) -> None:
+    result = quiz(["--section", "habit"], [])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: no section 'habit' in these banks (did you mean 'habits'?). "
+        "The sections are: intro (Introduction), habits (Sleep Habits)\n"
+    )
+    nope = quiz(["--section", "Nope"], [])
+    assert nope.stderr == (
+        "Error: no section 'Nope' in these banks. "
+        "The sections are: intro (Introduction), habits (Sleep Habits)\n"
+    )
+    printed = CliRunner().invoke(main, ["print", str(EXAMPLE), "-o", "x.pdf", "--section", "sleep habit"])
+    assert "(did you mean 'habits'?)" in printed.stderr
