@@ -1,21 +1,35 @@
-"""Reading typed answers: normalising text, lenient matching and parsing choices. No I/O."""
+"""The one rulebook for answers: `grade(question, response)`, and the matching it is built from.
+
+Thresholds and word lists live in `answer_rules.json` beside this module; the cases every
+implementation of these rules must pass (this one and the web page's) are in
+`tests/answer_cases.json`. No I/O beyond reading the packaged rules once.
+"""
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
+from importlib.resources import files
+from typing import Any
 
-from quizgen.model import OPTION_LETTERS, option_letter
+from quizgen.model import OPTION_LETTERS, Question, QuestionType, option_letter
 
 _NON_WORD = re.compile(r"[^\w]+")
 _DIGITS = re.compile(r"\d+")
 _CHOICE_SPLIT = re.compile(r"[\s,;/]+")
+_NUMBER = re.compile(r"[0-9]+")  # a choice number: ASCII digits only (int("²") would fail)
 _LETTERS = OPTION_LETTERS.lower()
 
-TRUE_WORDS = frozenset({"true", "t", "yes", "y"})
-FALSE_WORDS = frozenset({"false", "f", "no", "n"})
+RULES: dict[str, Any] = json.loads(files("quizgen").joinpath("answer_rules.json").read_text("utf-8"))
+TRUE_WORDS = frozenset(RULES["true_words"])
+FALSE_WORDS = frozenset(RULES["false_words"])
+_TYPO_ALLOWANCE: list[tuple[int | None, int]] = [
+    (row.get("max_letters"), row["typos"]) for row in RULES["typo_allowance"]
+]
 
 
 def normalise(text: str) -> str:
@@ -49,11 +63,10 @@ def edit_distance(a: str, b: str) -> int:
 def typo_allowance(answer: str) -> int:
     """How many typos a near miss of `answer` (normalised) may have: none for short words."""
     letters = len(answer.replace(" ", ""))
-    if letters <= 3:
-        return 0
-    if letters <= 7:
-        return 1
-    return 2
+    for max_letters, typos in _TYPO_ALLOWANCE:
+        if max_letters is None or letters <= max_letters:
+            return typos
+    return 0
 
 
 @dataclass(frozen=True)
@@ -95,7 +108,7 @@ def _token_index(token: str, count: int) -> int | None:
     """A single letter or a 1-based number naming one of `count` options."""
     if len(token) == 1 and token in _LETTERS[:count]:
         return _LETTERS.index(token)
-    if token.isdigit() and 1 <= int(token) <= count:
+    if _NUMBER.fullmatch(token) and 1 <= int(token) <= count:
         return int(token) - 1
     return None
 
@@ -158,3 +171,96 @@ def parse_truth(typed: str) -> bool | None:
     if word in FALSE_WORDS:
         return False
     return None
+
+
+# --------------------------------------------------------------------------- grading
+
+
+class Verdict(StrEnum):
+    """How an answer went: right (good), right but with a hint or a near miss (hard), wrong
+    (again), or not understood (unclear: ask again)."""
+
+    GOOD = "good"
+    HARD = "hard"
+    AGAIN = "again"
+    UNCLEAR = "unclear"
+
+
+@dataclass(frozen=True)
+class Response:
+    """What a learner gave for one question.
+
+    `typed` is the line typed: an option's letter, number or text (several for choose-all), true
+    or false, a short answer, or for a flashcard whether they knew it (y/n). For a cloze it is one
+    line per blank, in reading order. `hinted` is True when they asked for a hint.
+    """
+
+    typed: str | Sequence[str]
+    hinted: bool = False
+
+
+@dataclass(frozen=True)
+class Result:
+    """The verdict, and what the response was understood as.
+
+    `chosen`: the options picked (choice questions). `spelled`: for a short answer the accepted
+    answer matched, for a cloze each blank's answer when matched (None when wrong). `near`: some
+    match was only a near miss.
+    """
+
+    verdict: Verdict
+    chosen: tuple[int, ...] = ()
+    spelled: tuple[str | None, ...] = ()
+    near: bool = False
+
+    @property
+    def correct(self) -> bool:
+        return self.verdict is Verdict.GOOD or self.verdict is Verdict.HARD
+
+
+def _judged(right: bool, near: bool, hinted: bool, **found: Any) -> Result:
+    if not right:
+        return Result(Verdict.AGAIN, near=near, **found)
+    return Result(Verdict.HARD if near or hinted else Verdict.GOOD, near=near, **found)
+
+
+def _one_line(response: Response) -> str:
+    if isinstance(response.typed, str):
+        return response.typed
+    raise ValueError("this question takes one typed line, not a list")
+
+
+def grade(question: Question, response: Response) -> Result:
+    """Judge a response to a question: every right option for "choose all", every blank for a
+    cloze; a near miss or a hint makes a right answer "hard"."""
+    t = question.type
+    if t is QuestionType.CLOZE:
+        typed = [response.typed] if isinstance(response.typed, str) else list(response.typed)
+        deletions = question.deletions
+        if len(typed) != len(deletions):
+            raise ValueError(f"a cloze with {len(deletions)} blanks needs {len(deletions)} answers")
+        found = [match_text(line, [d.answer]) for line, d in zip(typed, deletions, strict=True)]
+        return _judged(
+            all(f is not None for f in found),
+            any(f is not None and not f.exact for f in found),
+            response.hinted,
+            spelled=tuple(f.accepted if f else None for f in found),
+        )
+    line = _one_line(response)
+    if t is QuestionType.MULTIPLE_CHOICE or t is QuestionType.MULTIPLE_SELECT:
+        many = t is QuestionType.MULTIPLE_SELECT
+        choice = parse_choices(line, question.options) if many else parse_choice(line, question.options)
+        if choice is None:
+            return Result(Verdict.UNCLEAR)
+        right = set(choice.indices) == set(question.correct)
+        return _judged(right, bool(choice.near), response.hinted, chosen=choice.indices)
+    if t is QuestionType.SHORT_ANSWER:
+        match = match_text(line, question.accepted)
+        spelled = (match.accepted,) if match else (None,)
+        return _judged(match is not None, bool(match and not match.exact), response.hinted, spelled=spelled)
+    truth = parse_truth(line)
+    if truth is None:
+        return Result(Verdict.UNCLEAR)
+    if t is QuestionType.TRUE_FALSE:
+        return _judged(truth == question.truth, False, response.hinted)
+    return _judged(truth, False, response.hinted)  # a flashcard: did they know it?

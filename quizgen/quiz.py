@@ -19,7 +19,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from quizgen.answers import letter, match_text, parse_choice, parse_choices, parse_truth
+from quizgen.answers import Response, Result, Verdict, grade, letter, match_text, parse_truth
 from quizgen.model import CLOZE_RE, Bank, Question, QuestionType, cloze_blanked
 from quizgen.progress import (
     Grade,
@@ -242,7 +242,6 @@ class QuizSession:
         self._history: list[tuple[int, Answered, Record | None]] = []
         self._hint_used = False
         self._how_to_answer = ""
-        self._chosen: tuple[int, ...] = ()  # the options picked at the last choice question
 
     # -- the loop ---------------------------------------------------------------------------
 
@@ -340,18 +339,18 @@ class QuizSession:
             QuestionType.FLASHCARD: self._ask_flashcard,
         }[q.type]
         try:
-            right, near = ask(q)
+            result = ask(q)
         except _Skip:
             self.io.say(f"{MARK_SKIP} Skipped. The answer: {q.answer_text()}")
             self.io.say()
             return Answered(item, Outcome.SKIPPED)
-        self._feedback(item, right, near)
-        if not right:
-            return Answered(item, Outcome.WRONG, Grade.AGAIN)
-        hard = near or self._hint_used
-        return Answered(item, Outcome.RIGHT, Grade.HARD if hard else Grade.GOOD)
+        self._feedback(item, result)
+        return Answered(item, Outcome.RIGHT if result.correct else Outcome.WRONG, Grade(result.verdict.value))
 
-    def _ask_choice(self, q: Question) -> tuple[bool, bool]:
+    def _response(self, typed: str | Sequence[str]) -> Response:
+        return Response(typed, hinted=self._hint_used)
+
+    def _ask_choice(self, q: Question) -> Result:
         many = q.type is QuestionType.MULTIPLE_SELECT
         removed: set[int] = set()
         n = len(q.options)
@@ -381,17 +380,15 @@ class QuizSession:
         show()
         while True:
             line = self._read("Your answers: " if many else "Your answer: ", hint)
-            choice = parse_choices(line, q.options) if many else parse_choice(line, q.options)
-            if choice is None:
+            result = grade(q, self._response(line))
+            if result.verdict is Verdict.UNCLEAR:
                 self.io.say(f"Not understood. {self._how_to_answer} (? for help)")
                 continue
-            picked = ", ".join(f"{letter(i)}) {q.options[i]}" for i in choice.indices)
-            if choice.near:
-                self.io.say(f"Taken as: {picked}")
-            self._chosen = tuple(choice.indices)
-            return set(choice.indices) == set(q.correct), bool(choice.near)
+            if result.near:
+                self.io.say(f"Taken as: {', '.join(f'{letter(i)}) {q.options[i]}' for i in result.chosen)}")
+            return result
 
-    def _ask_truth(self, q: Question) -> tuple[bool, bool]:
+    def _ask_truth(self, q: Question) -> Result:
         self._how_to_answer = "Type true or false (t/f, yes/no also work)."
 
         def hint() -> None:
@@ -399,13 +396,13 @@ class QuizSession:
 
         self.io.say(f"True or false: {q.prompt}")
         while True:
-            value = parse_truth(self._read("true/false: ", hint))
-            if value is None:
+            result = grade(q, self._response(self._read("true/false: ", hint)))
+            if result.verdict is Verdict.UNCLEAR:
                 self.io.say(f"Not understood. {self._how_to_answer}")
                 continue
-            return value == q.truth, False
+            return result
 
-    def _ask_short(self, q: Question) -> tuple[bool, bool]:
+    def _ask_short(self, q: Question) -> Result:
         self._how_to_answer = "Type your answer in a few words; spelling need not be perfect."
         hints = [f"Hint: {q.hint}"] if q.hint else []
         hints.append(f"Hint: {_first_letter_hint(q.accepted[0])}")
@@ -414,34 +411,32 @@ class QuizSession:
             self.io.say(hints.pop(0) if len(hints) > 1 else hints[0])
 
         self.io.say(q.prompt)
-        found = match_text(self._read("Your answer: ", hint), q.accepted)
-        if found is None:
-            return False, False
-        if not found.exact:
-            self.io.say(f"Close enough. It is spelled: {found.accepted}")
-        return True, not found.exact
+        result = grade(q, self._response(self._read("Your answer: ", hint)))
+        if result.correct and result.near:
+            self.io.say(f"Close enough. It is spelled: {result.spelled[0]}")
+        return result
 
-    def _ask_cloze(self, q: Question) -> tuple[bool, bool]:
+    def _ask_cloze(self, q: Question) -> Result:
         self._how_to_answer = "Type the missing word(s) for each numbered blank in turn."
         self.io.say("Fill in the blanks:")
         self.io.say(numbered_blanks(q.prompt))
-        all_right, any_near = True, False
+        typed: list[str] = []
         # one blank per deletion, in reading order (Anki's c1 may hide several different words)
         for number, deletion in enumerate(q.deletions, start=1):
 
             def hint(answer: str = deletion.answer) -> None:
                 self.io.say(f"Hint: {_first_letter_hint(answer)}")
 
-            found = match_text(self._read(f"Blank {number}: ", hint), [deletion.answer])
+            typed.append(self._read(f"Blank {number}: ", hint))
+            # said blank by blank; the verdict over all blanks comes from grade() below
+            found = match_text(typed[-1], [deletion.answer])
             if found is None:
-                all_right = False
                 self.io.say(f"  {MARK_WRONG} blank {number} is: {deletion.answer}")
             elif not found.exact:
-                any_near = True
                 self.io.say(f"  Close enough. It is spelled: {found.accepted}")
-        return all_right, any_near
+        return grade(q, self._response(typed))
 
-    def _ask_flashcard(self, q: Question) -> tuple[bool, bool]:
+    def _ask_flashcard(self, q: Question) -> Result:
         self._how_to_answer = "Think of the answer, press Enter to see it, then say if you knew it."
         back = q.back or ""
 
@@ -453,21 +448,21 @@ class QuizSession:
         self.io.say(f"Answer: {back}")
         self._how_to_answer = "Type y if you knew the answer, n if you did not."
         while True:
-            knew = parse_truth(self._read("Did you know it? (y/n): ", hint))
-            if knew is not None:
-                return knew, False
+            result = grade(q, self._response(self._read("Did you know it? (y/n): ", hint)))
+            if result.verdict is not Verdict.UNCLEAR:
+                return result
             self.io.say(self._how_to_answer)
 
     # -- feedback and summary ---------------------------------------------------------------
 
-    def _feedback(self, item: Picked, right: bool, near: bool) -> None:
+    def _feedback(self, item: Picked, result: Result) -> None:
         q = item.question
-        if right:
+        if result.correct:
             self.io.say(f"{MARK_RIGHT} Correct", "right")
         else:
             self.io.say(f"{MARK_WRONG} Incorrect", "wrong")
             if q.type is QuestionType.MULTIPLE_SELECT:
-                self._say_choice_mistakes(q)
+                self._say_choice_mistakes(q, result.chosen)
         if q.type is QuestionType.CLOZE:
             self.io.say(f"Answer: {cloze_blanked(q.prompt, reveal=True)}")
         elif q.type is not QuestionType.FLASHCARD:
@@ -476,14 +471,14 @@ class QuizSession:
         self.io.say(item.bank.source_line(q), "dim")
         self.io.say()
 
-    def _say_choice_mistakes(self, q: Question) -> None:
+    def _say_choice_mistakes(self, q: Question, chosen: Sequence[int]) -> None:
         """For "choose all that apply": which chosen options were wrong, which right ones were missed."""
 
         def listed(indices: Sequence[int]) -> str:
             return "; ".join(f"{letter(i)}) {q.options[i]}" for i in indices)
 
-        wrong = [i for i in self._chosen if i not in q.correct]
-        missed = [i for i in q.correct if i not in self._chosen]
+        wrong = [i for i in chosen if i not in q.correct]
+        missed = [i for i in q.correct if i not in chosen]
         if wrong:
             self.io.say(f"Wrongly chosen: {listed(wrong)}")
         if missed:

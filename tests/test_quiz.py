@@ -193,6 +193,13 @@ def test_not_understood_asks_again(data_dir: Path) -> None:
     assert "Score: 1/1" in result.output
 
 
+def test_a_superscript_digit_is_not_understood_instead_of_crashing(data_dir: Path) -> None:
+    result = quiz(["--type", "multiple_choice", "--no-shuffle"], ["²", "b"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("Not understood.") == 1
+    assert "Score: 1/1" in result.output
+
+
 def test_undo_goes_back_and_restores_progress(data_dir: Path) -> None:
     qs = questions()
     lines = wrong_lines(qs[0]) + ["u"] + [line for q in qs for line in right_lines(q)]
