@@ -392,9 +392,16 @@ def deck_id(bank: Bank, section_id: str | None = None) -> int:
 
 
 def deck_name(bank: Bank, section_id: str) -> str:
-    """`<bank deck>::<section title>` (a `::` inside the title would nest deeper, so it is cut)."""
+    """`<bank deck>::<n>. <section title>`, n the section's place in the article.
+
+    Anki lists (and a study session of the parent deck serves) subdecks in the order of their
+    names, so the number, zero-padded when there are ten sections or more, keeps article order.
+    A `::` inside the title would nest deeper, so it is cut.
+    """
+    sections = [s.id for s in bank.article.sections]
+    place = sections.index(section_id) + 1
     title = " ".join(bank.section_title(section_id).replace("::", ":").split())
-    return f"{bank.deck}::{title}"
+    return f"{bank.deck}::{place:0{len(str(len(sections)))}d}. {title}"
 
 
 def _deck_description(bank: Bank) -> str:

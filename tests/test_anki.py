@@ -135,7 +135,7 @@ def test_decks_and_tags_as_designed(col: Collection, tmp_path: Path, which: str)
 def test_example_deck_names_and_tags_exactly(col: Collection, tmp_path: Path) -> None:
     import_apkg(col, render_apkg(_example(), T0), tmp_path)
     names = {d.name for d in col.decks.all_names_and_ids()}
-    assert {"Example Bank", "Example Bank::Introduction", "Example Bank::Sleep Habits"} <= names
+    assert {"Example Bank", "Example Bank::1. Introduction", "Example Bank::2. Sleep Habits"} <= names
     assert sorted(col.tags.all()) == [
         "difficulty::easy",
         "difficulty::hard",
@@ -426,3 +426,80 @@ def test_article_url_cannot_carry_a_sound_tag(col: Collection, tmp_path: Path) -
             output = card.render_output()
             assert output.answer_av_tags == [] and output.question_av_tags == []
             assert "[sound:" not in output.answer_text
+
+
+# --- subdecks in article order ---------------------------------------------------------------
+
+
+def _subdecks(col: Collection, parent: str) -> list[tuple[str, int]]:
+    """The children of deck `parent` as Anki lists them, with their card counts."""
+    node = col.decks.find_deck_in_tree(col.decks.deck_tree(), col.decks.id_for_name(parent))
+    assert node is not None
+    return [(f"{parent}::{c.name}", len(col.find_cards(f"did:{c.deck_id}"))) for c in node.children]
+
+
+def _old_deck_name(bank: Bank, section_id: str) -> str:
+    """The subdeck names of earlier builds: the section title alone (listed alphabetically)."""
+    return f"{bank.deck}::{bank.section_title(section_id)}"
+
+
+@pytest.mark.parametrize("which", sorted(BANK_SETS))
+def test_subdecks_list_and_study_in_article_order(col: Collection, tmp_path: Path, which: str) -> None:
+    banks = BANK_SETS[which]()
+    import_apkg(col, render_apkg(banks, T0), tmp_path)
+    for bank in banks:
+        with_questions = [s for s in bank.article.sections if bank.questions_in(s.id)]
+        listed = [name for name, _ in _subdecks(col, bank.deck)]
+        assert listed == [deck_name(bank, s.id) for s in with_questions]
+        # studying the parent deck serves the first section's cards first
+        col.decks.select(col.decks.id_for_name(bank.deck))
+        first = col.sched.get_queued_cards(fetch_limit=1).cards[0].card
+        assert col.decks.name(first.deck_id) == deck_name(bank, with_questions[0].id)
+
+
+def test_subdeck_numbers_are_padded_from_ten_sections() -> None:
+    (bank,) = _example()
+    many = tuple(
+        dataclasses.replace(bank.article.sections[0], id=f"s{i}", title=f"Part {i}") for i in range(12)
+    )
+    big = dataclasses.replace(bank, article=dataclasses.replace(bank.article, sections=many))
+    assert deck_name(big, "s0") == "Example Bank::01. Part 0"
+    assert deck_name(big, "s11") == "Example Bank::12. Part 11"
+    assert deck_name(bank, "habits") == "Example Bank::2. Sleep Habits"
+
+
+def test_reimport_over_the_old_subdeck_names(
+    col: Collection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a learner who imported a build with the old names sees, and the clean way (README)."""
+    banks = _shipped()
+    (bank,) = banks
+    with monkeypatch.context() as m:
+        m.setattr("quizgen.anki.deck_name", _old_deck_name)
+        old = render_apkg(banks, T0)
+    new = render_apkg(banks, T0 + 60)
+    sections = [s for s in bank.article.sections if bank.questions_in(s.id)]
+    counts = {s.id: sum(q.card_count() for q in bank.questions_in(s.id)) for s in sections}
+
+    import_apkg(col, old, tmp_path, "old.apkg")
+    log = import_apkg(col, new, tmp_path, "new.apkg")
+    # Anki finds decks by name: the cards (and their history) stay in the old subdecks, and the
+    # new numbered subdecks are made, empty, beside them.
+    assert len(log.updated) == len(bank.questions) and not log.new
+    subdecks = dict(_subdecks(col, bank.deck))
+    for s in sections:
+        assert subdecks[_old_deck_name(bank, s.id)] == counts[s.id]
+        assert subdecks[deck_name(bank, s.id)] == 0
+
+    # The clean way: rename the old subdecks to the new names before importing.
+    clean = Collection(str(tmp_path / "clean.anki2"))
+    try:
+        import_apkg(clean, old, tmp_path, "old.apkg")
+        for s in sections:
+            old_id = clean.decks.id_for_name(_old_deck_name(bank, s.id))
+            clean.decks.rename(old_id, deck_name(bank, s.id))
+        log = import_apkg(clean, new, tmp_path, "new.apkg")
+        assert len(log.updated) == len(bank.questions) and not log.new
+        assert _subdecks(clean, bank.deck) == [(deck_name(bank, s.id), counts[s.id]) for s in sections]
+    finally:
+        clean.close()
