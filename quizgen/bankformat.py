@@ -93,6 +93,14 @@ BANK_KEYS: KeyTable = {
     "summary": Key(False, _described(TEXTS, "Main points in plain language, for the handout cover.")),
     "article": Key(True, object_schema(ARTICLE_KEYS)),
     "facts": Key(True, {"type": "array", "items": object_schema(FACT_KEYS)}),
+    "paper": Key(
+        False,
+        {
+            "type": "string",
+            "enum": ["letter", "a4"],
+            "description": "Default paper of the printed PDFs: letter or a4 (quizgen.toml and --paper win).",
+        },
+    ),
 }
 SOURCE_KEYS: KeyTable = {
     "section": Key(True, {"type": "string", "description": "Article section id."}),

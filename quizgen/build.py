@@ -19,9 +19,10 @@ from typing import Literal
 
 from quizgen import __version__
 from quizgen.model import Bank
-from quizgen.printing import PrintOptions
+from quizgen.printing import Paper, PrintOptions
 
 MANIFEST = "manifest.json"
+PAPER_NAMES = {"letter": "US letter", "a4": "A4"}
 REFRESH_COMMAND = "SOURCE_DATE_EPOCH=$(date +%s) quizgen build"
 
 
@@ -44,7 +45,7 @@ def _pdf_pages(pdf: bytes) -> int:
 # it is made (an entry of `_PDFS`, or "apkg", "html", "json").
 OUTPUTS: tuple[tuple[str, str, str], ...] = (
     (".apkg", "Anki deck: open it with Anki (File > Import), AnkiDroid or AnkiMobile", "apkg"),
-    ("-quiz.pdf", "printable quiz, letter paper, to hand out", "quiz"),
+    ("-quiz.pdf", "printable quiz to hand out", "quiz"),
     ("-answer-key.pdf", "answer key for the quiz, with explanations (for the facilitator)", "key"),
     ("-quiz-large-print.pdf", "the same quiz in large print (18 pt, sans-serif)", "quiz-large"),
     ("-answer-key-large-print.pdf", "answer key for the large-print quiz", "key-large"),
@@ -98,25 +99,30 @@ def render_outputs(
     epoch: int,
     note_times: dict[str, int] | None = None,
     on_output: Callable[[str], None] | None = None,
+    paper_for: Callable[[Bank], Paper] | None = None,
 ) -> list[Output]:
-    """Render every output of every bank in memory (no file is written)."""
+    """Render every output of every bank in memory (no file is written).
+
+    `paper_for` chooses each bank's paper (default: the bank's own `paper:`, else letter).
+    """
     from quizgen.anki import render_apkg
     from quizgen.export import export_json
     from quizgen.printing import render_handout_html
 
-    normal = PrintOptions(timestamp=epoch)
-    large = PrintOptions(timestamp=epoch, large_print=True)
-    pdfs: dict[str, tuple[PdfKind, PrintOptions]] = {
-        "quiz": ("quiz", normal),
-        "key": ("key", normal),
-        "quiz-large": ("quiz", large),
-        "key-large": ("key", large),
-        "cards": ("cards", normal),
-        "fold": ("fold", normal),
-    }
     outputs: list[Output] = []
     with pdf_worker_pool() as pool:
         for bank in banks:
+            paper: Paper = paper_for(bank) if paper_for else ("a4" if bank.paper == "a4" else "letter")
+            normal = PrintOptions(timestamp=epoch, paper=paper)
+            large = PrintOptions(timestamp=epoch, large_print=True, paper=paper)
+            pdfs: dict[str, tuple[PdfKind, PrintOptions]] = {
+                "quiz": ("quiz", normal),
+                "key": ("key", normal),
+                "quiz-large": ("quiz", large),
+                "key-large": ("key", large),
+                "cards": ("cards", normal),
+                "fold": ("fold", normal),
+            }
             one = [bank]
             questions = f"{len(bank.questions)} question{'s' * (len(bank.questions) != 1)}"
             for suffix, purpose, how in OUTPUTS:
@@ -132,7 +138,7 @@ def render_outputs(
                     kind, options = pdfs[how]
                     data = render_pdf(pool, kind, one, options)
                     pages = _pdf_pages(data)
-                    detail = f"{pages} page{'s' * (pages != 1)}"
+                    detail = f"{pages} page{'s' * (pages != 1)}, {PAPER_NAMES[paper]}"
                 payload = data.encode("utf-8") if isinstance(data, str) else data
                 name = f"{bank.id}{suffix}"
                 outputs.append(Output(bank.id, name, purpose, payload, detail))

@@ -122,6 +122,21 @@ def _write(path: Path, data: bytes | str) -> None:
     write_atomic(path, data)
 
 
+PAPER = click.option(
+    "--paper",
+    type=click.Choice(["letter", "a4"]),
+    default=None,
+    help="Paper size [default: paper in quizgen.toml, else the bank's paper, else letter].",
+)
+
+
+def _paper(banks: Sequence[Bank], option: str | None) -> Any:
+    """The paper to print on: --paper, quizgen.toml, the bank's `paper:`, else letter."""
+    from quizgen.config import paper_for, read_config
+
+    return paper_for(banks, option, read_config() if option is None else None)
+
+
 @click.group(cls=QuizgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="quizgen")
 def main() -> None:
@@ -330,7 +345,8 @@ def progress(paths: tuple[Path, ...], reset: bool, yes: bool) -> None:
     help="Folder to write into.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def build(paths: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
+@PAPER
+def build(paths: tuple[Path, ...], out_dir: Path, quiet: bool, paper: str | None) -> None:
     """Build every output of every bank: Anki deck, quiz, answer key, large print,
     flashcards, HTML handout and JSON export, plus a manifest and a README.
 
@@ -351,7 +367,11 @@ def build(paths: tuple[Path, ...], out_dir: Path, quiet: bool) -> None:
     show_bar = not quiet and sys.stderr.isatty()
     with click.progressbar(length=steps, label="Building", file=sys.stderr, hidden=not show_bar) as bar:
         outputs = render_outputs(
-            banks, epochs.build, dict(epochs.questions), on_output=lambda _: bar.update(1)
+            banks,
+            epochs.build,
+            dict(epochs.questions),
+            on_output=lambda _: bar.update(1),
+            paper_for=lambda bank: _paper([bank], paper),
         )
     files: dict[Path, bytes | str] = {out_dir / o.name: o.data for o in outputs}
     files[out_dir / MANIFEST] = manifest_json(outputs, epochs.build, banks_fingerprint(banks))
@@ -409,13 +429,7 @@ _PRINT_SUFFIXES = {"pdf": (".pdf",), "html": (".html", ".htm")}
 @click.option("--seed", help="Seed for choosing and ordering questions (default: bank order).")
 @_filter_options("Print")
 @click.option("--large-print", is_flag=True, help="18 pt sans-serif text, one column.")
-@click.option(
-    "--paper",
-    type=click.Choice(["letter", "a4"]),
-    default="letter",
-    show_default=True,
-    help="Paper size.",
-)
+@PAPER
 def print_(
     paths: tuple[Path, ...],
     output: Path,
@@ -431,7 +445,7 @@ def print_(
     sections: tuple[str, ...],
     types: tuple[str, ...],
     large_print: bool,
-    paper: str,
+    paper: str | None,
 ) -> None:
     """Print a quiz, its answer key or cut-out flashcards as PDF (or HTML).
 
@@ -456,8 +470,9 @@ def print_(
             "--flashcards makes a PDF of cards; it cannot be combined with --answer-key or --format html"
         )
     epoch = source_date_epoch()
+    banks = _load(paths)
     options = printing.PrintOptions(
-        paper="a4" if paper == "a4" else "letter",
+        paper=_paper(banks, paper),
         large_print=large_print,
         form=form.upper() if form else None,
         seed=seed,
@@ -465,7 +480,6 @@ def print_(
         back_offset_mm=back_offset_mm,
         timestamp=epoch,
     )
-    banks = _load(paths)
     data: bytes | str
     if flashcards:
         data = printing.render_flashcards(banks, options, fold=fold)

@@ -63,6 +63,7 @@ def bank_record(bank: Bank) -> dict[str, Any]:
         "credit": bank.credit,
         "disclaimer": bank.disclaimer,
         "summary": list(bank.summary),
+        "paper": bank.paper,
         "article": article_record(bank),
         "facts": facts_record(bank),
         "questions": [question_record(q) for q in bank.questions],

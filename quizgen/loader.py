@@ -40,6 +40,7 @@ from quizgen.errors import BankError, Problem, UsageError
 from quizgen.model import (
     CLOZE_RE,
     OPTION_LETTERS,
+    PAPERS,
     Article,
     Bank,
     Difficulty,
@@ -453,6 +454,7 @@ class _Meta:
     credit: str = ""
     disclaimer: str = ""
     summary: tuple[str, ...] = ()
+    paper: str | None = None
     article: Article | None = None
     facts: dict[str, Fact] = field(default_factory=dict)
 
@@ -480,6 +482,12 @@ def _read_meta(node: Node, ctx: _Ctx) -> _Meta:
     meta.disclaimer = _text(m.get("disclaimer"), ctx, "disclaimer") or ""
     if "summary" in m:
         meta.summary = tuple(t for _, t in _texts(m["summary"], ctx, "summary") or [])
+    if "paper" in m:
+        paper = _text(m["paper"], ctx, "paper")
+        if paper is not None and paper not in PAPERS:
+            ctx.error(m["paper"], f"paper must be one of {', '.join(PAPERS)}, not '{paper}'")
+        elif paper is not None:
+            meta.paper = paper
     sections: list[Section] = []
     if "article" in m:
         a = _mapping(m["article"], ctx, "article", ARTICLE_KEYS)
@@ -902,6 +910,7 @@ def _load_one(
         facts=tuple(meta.facts.values()),
         questions=tuple(questions),
         summary=meta.summary,
+        paper=meta.paper,
         root=files[0].parent,
         files=tuple(display_path(f) for f in files),
     )

@@ -42,6 +42,9 @@ class Location:
         return self.path
 
 
+#: Paper sizes a bank, quizgen.toml or --paper may name.
+PAPERS = ("letter", "a4")
+
 # Options are lettered A to Z on paper, on cards and in the terminal (the loader allows 26).
 OPTION_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -187,6 +190,7 @@ class Bank:
     facts: tuple[Fact, ...]
     questions: tuple[Question, ...]
     summary: tuple[str, ...] = ()
+    paper: str | None = None  # "letter" or "a4": the bank's default paper for printing
     root: Path | None = field(default=None, compare=False)
     files: tuple[str, ...] = field(default=(), compare=False)
 

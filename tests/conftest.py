@@ -17,3 +17,9 @@ def in_repo(monkeypatch: pytest.MonkeyPatch) -> Path:
     """Run the test from the repository root, so printed paths are relative to it."""
     monkeypatch.chdir(REPO)
     return REPO
+
+
+@pytest.fixture(autouse=True)
+def no_user_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never read the settings file of the person running them (quizgen.toml)."""
+    monkeypatch.setenv("QUIZGEN_CONFIG", str(tmp_path_factory.getbasetemp() / "no-such-quizgen.toml"))

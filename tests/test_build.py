@@ -50,7 +50,7 @@ def test_build_writes_every_output_with_a_table(tmp_path: Path, monkeypatch: pyt
     for name in names:
         if name.endswith(".pdf"):
             pages = len(PdfReader(out / name).pages)
-            assert manifest["files"][name]["detail"] == f"{pages} page{'s' * (pages != 1)}"
+            assert manifest["files"][name]["detail"] == f"{pages} page{'s' * (pages != 1)}, US letter"
     readme = (out / "README.md").read_text()
     assert all(f"`{name}`" in readme for name in names)
     assert oct((out / "example.json").stat().st_mode & 0o777) == oct(0o666 & ~_umask())
