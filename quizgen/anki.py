@@ -30,7 +30,8 @@ from typing import Any
 import genanki
 
 from quizgen.errors import BuildError
-from quizgen.model import CLOZE_RE, Bank, Question, QuestionType, option_letter
+from quizgen.evidence import NOT_FROM_ARTICLE, SAFETY_NOTES_HEADING, evidence_lines
+from quizgen.model import CLOZE_RE, Bank, Question, QuestionType, Reference, option_letter
 from quizgen.select import in_option_order
 
 # Fixed ids: never change them, or every learner's import creates a second copy of each note type.
@@ -83,6 +84,7 @@ ul.options li.correct { border: 2px solid #1a7f37; }
 .explanation { margin: 0.75em 0; }
 .label { font-weight: 700; }
 .source { font-size: 0.85em; color: #444; margin: 0.75em 0; }
+.source .evidence { font-size: 1.1765em; color: #1b1b1b; margin: 0.5em 0 0; }
 .smallprint {
   font-size: 0.7em;
   color: #555;
@@ -101,6 +103,7 @@ hr#answer { border: 0; border-top: 1px solid #d0d0d0; margin: 1em 0; }
 .nightMode .kind, .night_mode .kind,
 .nightMode .source, .night_mode .source,
 .nightMode .smallprint, .night_mode .smallprint { color: #bdbdbd; }
+.nightMode .source .evidence, .night_mode .source .evidence { color: #e6e6e6; }
 .nightMode ul.options li, .night_mode ul.options li { border-color: #6b6b6b; }
 .nightMode hr#answer, .night_mode hr#answer,
 .nightMode .smallprint, .night_mode .smallprint { border-top-color: #4a4a4a; }
@@ -300,13 +303,27 @@ def note_tags(bank: Bank, question: Question) -> list[str]:
     return list(dict.fromkeys(t for t in tags if t))
 
 
+def reference_html(reference: Reference) -> str:
+    """`From <a>Title</a>, Publisher (not from the article)`."""
+    title = f'<a href="{_esc(reference.url, quote=True)}">{_esc(reference.title)}</a>'
+    return f"From {title}, {_esc(reference.publisher)} <b>({NOT_FROM_ARTICLE})</b>"
+
+
 def source_html(bank: Bank, question: Question) -> str:
-    """`From <i>Article</i>, section “Section”`; the title links to the article if it has a URL."""
+    """`From <i>Article</i>, section “Section”` (the title links to the article if it has a URL),
+    then the question's first quote and the references its facts come from."""
     title = f"<i>{_esc(bank.article.title)}</i>"
     if bank.article.url:
         title = f'<a href="{_esc(bank.article.url, quote=True)}">{title}</a>'
     section = _esc(bank.section_title(question.source.section))
-    return f"From {title}, section “{section}”"
+    parts = [f"From {title}, section “{section}”"]
+    for line in evidence_lines(bank, question):
+        if line.reference is None:
+            text = f'<span class="label">{_esc(line.label)}</span> “{_esc(line.text)}”'
+        else:
+            text = reference_html(line.reference)
+        parts.append(f'<div class="evidence">{text}</div>')
+    return "".join(parts)
 
 
 def _options_html(question: Question) -> str:
@@ -404,9 +421,17 @@ def deck_name(bank: Bank, section_id: str) -> str:
     return f"{bank.deck}::{place:0{len(str(len(sections)))}d}. {title}"
 
 
-def _deck_description(bank: Bank) -> str:
+def deck_description(bank: Bank) -> str:
+    """The bank's title, credit and disclaimer, then its safety notes under their own heading."""
     title, credit, disclaimer = _esc(bank.title), _esc(bank.credit), _esc(bank.disclaimer)
-    return f"<b>{title}</b><br>{credit}<br><small>{disclaimer}</small>"
+    out = f"<b>{title}</b><br>{credit}<br><small>{disclaimer}</small>"
+    if bank.safety_notes:
+        notes = "".join(
+            f"<li>{_esc(n.text)}<br><small>{reference_html(bank.reference(n.reference))}</small></li>"
+            for n in bank.safety_notes
+        )
+        out += f"<p><b>{_esc(SAFETY_NOTES_HEADING)}</b></p><ul>{notes}</ul>"
+    return out
 
 
 class _TimedNote(genanki.Note):  # type: ignore[misc]
@@ -433,7 +458,7 @@ def build_decks(
     decks: list[genanki.Deck] = []
     seen_ids: dict[int, str] = {}
     for bank in banks:
-        top = genanki.Deck(deck_id(bank), bank.deck, _deck_description(bank))
+        top = genanki.Deck(deck_id(bank), bank.deck, deck_description(bank))
         decks.append(top)
         for section in bank.article.sections:
             questions = bank.questions_in(section.id)

@@ -66,17 +66,55 @@ def object_schema(table: KeyTable) -> dict[str, Any]:
 
 
 SECTION_KEYS: KeyTable = {"id": Key(True, TEXT), "title": Key(True, TEXT)}
+URL: Mapping[str, Any] = {**TEXT, "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"}
+SHA256_PATTERN = "^[0-9a-fA-F]{64}$"
 ARTICLE_KEYS: KeyTable = {
     "title": Key(True, TEXT),
-    "url": Key(False, {**TEXT, "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"}),
+    "url": Key(False, URL),
     "sections": Key(True, {"type": "array", "minItems": 1, "items": object_schema(SECTION_KEYS)}),
+    "text": Key(
+        False,
+        _described(
+            TEXT, "Path of the article's plain text, relative to bank.yaml (quotes are checked against it)."
+        ),
+        field="text_path",
+    ),
+    "sha256": Key(
+        False,
+        {
+            "type": "string",
+            "pattern": SHA256_PATTERN,
+            "description": "SHA-256 of the article text when its quotes were last checked.",
+        },
+    ),
 }
 FACT_KEYS: KeyTable = {
     "id": Key(True, TEXT),
-    "section": Key(True, TEXT),
+    "section": Key(False, _described(TEXT, "The article section it comes from (or give 'reference').")),
+    "reference": Key(
+        False, _described(TEXT, "A reference id: the fact comes from that named source, not the article.")
+    ),
     "text": Key(True, TEXT),
     "omitted": Key(False, _described(TEXT, "Why this fact is not taught (garbled or doubtful).")),
 }
+# a fact names exactly one of these: where it comes from
+FACT_ORIGIN_KEYS = ("section", "reference")
+REFERENCE_KEYS: KeyTable = {
+    "id": Key(True, TEXT),
+    "title": Key(True, _described(TEXT, "Shown as 'From <title>, <publisher> (not from the article)'.")),
+    "publisher": Key(True, TEXT),
+    "url": Key(True, URL),
+}
+SAFETY_NOTE_KEYS: KeyTable = {
+    "text": Key(True, TEXT),
+    "reference": Key(True, _described(TEXT, "The id of the reference the note comes from.")),
+}
+
+
+def _fact_schema() -> dict[str, Any]:
+    return {**object_schema(FACT_KEYS), "oneOf": [{"required": [k]} for k in FACT_ORIGIN_KEYS]}
+
+
 BANK_KEYS: KeyTable = {
     "id": Key(
         True,
@@ -92,7 +130,21 @@ BANK_KEYS: KeyTable = {
     "disclaimer": Key(True, TEXT),
     "summary": Key(False, _described(TEXTS, "Main points in plain language, for the handout cover.")),
     "article": Key(True, object_schema(ARTICLE_KEYS)),
-    "facts": Key(True, {"type": "array", "items": object_schema(FACT_KEYS)}),
+    "facts": Key(True, {"type": "array", "items": _fact_schema()}),
+    "references": Key(
+        False,
+        _described(
+            {"type": "array", "items": object_schema(REFERENCE_KEYS)},
+            "Named public sources beyond the article, cited by facts and safety notes.",
+        ),
+    ),
+    "safety_notes": Key(
+        False,
+        _described(
+            {"type": "array", "items": object_schema(SAFETY_NOTE_KEYS)},
+            "Short notes from references, shown after the questions, marked as not from the article.",
+        ),
+    ),
     "paper": Key(
         False,
         {
@@ -132,6 +184,15 @@ COMMON_QUESTION_KEYS: KeyTable = {
     "tags": Key(True, {"type": "array", "items": {"type": "string", "pattern": TAG_PATTERN}}),
     "difficulty": Key(False, {"enum": ["easy", "medium", "hard"]}),
     "hint": Key(False, TEXT),
+    "evidence": Key(
+        False,
+        {
+            "type": "array",
+            "minItems": 1,
+            "items": TEXT,
+            "description": "Quotes (at most 30 words each) from the article that support the answer.",
+        },
+    ),
 }
 _OPTIONS = Key(
     True,

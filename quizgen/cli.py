@@ -148,14 +148,26 @@ def main() -> None:
     """
 
 
+ARTICLE = click.option(
+    "--article",
+    type=_PathType(exists=True, dir_okay=False),
+    help="The article's plain text to check quotes against (instead of the bank's article.text).",
+)
+
+
 @main.command()
 @PATHS
-@click.option("--strict", is_flag=True, help="Treat item-writing warnings as errors.")
-def validate(paths: tuple[Path, ...], strict: bool) -> None:
-    """Check banks and report every problem as path:line:col: message."""
+@click.option("--strict", is_flag=True, help="Treat warnings (item writing, quotes) as errors.")
+@ARTICLE
+def validate(paths: tuple[Path, ...], strict: bool, article: Path | None) -> None:
+    """Check banks and report every problem as path:line:col: message.
+
+    Quotes (evidence) are checked against the article text the bank records
+    (article.text) or the one given with --article.
+    """
     from quizgen.loader import check_banks
 
-    report = check_banks(list(paths) or None)
+    report = check_banks(list(paths) or None, article=article)
     for problem in report.problems:
         _echo(str(problem))
     nerr, nwarn = len(report.errors), len(report.warnings)
@@ -186,12 +198,21 @@ def stats(paths: tuple[Path, ...]) -> None:
     default=None,
     help="Exit 1 when fewer than this percent of facts are tested or omitted with a reason.",
 )
-def coverage(paths: tuple[Path, ...], fail_under: float | None) -> None:
-    """List each fact of the inventory with the questions that test it."""
+@ARTICLE
+def coverage(paths: tuple[Path, ...], fail_under: float | None, article: Path | None) -> None:
+    """List each fact of the inventory with the questions that test it, and, per article
+    section, the share of its sentences that questions quote."""
+    from quizgen.loader import load_banks
+    from quizgen.quotes import article_text, read_article
     from quizgen.reports import coverage_percent, coverage_report
 
-    banks = _load(paths)
-    _echo(coverage_report(banks), nl=False)
+    banks = load_banks(list(paths) or None, article=article)
+    texts = {}
+    for bank in banks:
+        raw, _ = read_article(bank, bank.root, article)
+        if raw is not None:
+            texts[bank.id] = article_text(bank, raw)
+    _echo(coverage_report(banks, texts), nl=False)
     percent = coverage_percent(banks)
     if fail_under is not None and percent < fail_under:
         from quizgen.errors import QuizgenError

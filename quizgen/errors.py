@@ -33,10 +33,10 @@ class Problem:
 
     location: Location
     message: str
-    severity: str = "error"  # "error" or "warning"
+    severity: str = "error"  # "error", "warning" (an error with --strict) or "note" (never fails)
 
     def __str__(self) -> str:
-        prefix = "warning: " if self.severity == "warning" else ""
+        prefix = "" if self.severity == "error" else f"{self.severity}: "
         return f"{self.location}: {prefix}{self.message}"
 
 
@@ -54,7 +54,7 @@ class BankError(QuizgenError):
     def summary(self) -> str:
         n = len(self.errors)
         if n == 0:  # a strict load refused warnings only
-            w = len(self.problems)
+            w = len([p for p in self.problems if p.severity == "warning"])
             return f"{w} warning{'s' if w != 1 else ''} in the question banks (--strict)"
         return f"{n} error{'s' if n != 1 else ''} in the question banks"
 

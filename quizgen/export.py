@@ -40,6 +40,7 @@ def question_record(q: Question) -> dict[str, Any]:
     record["difficulty"] = q.difficulty.value if q.difficulty else None
     if q.hint:
         record["hint"] = q.hint
+    record["evidence"] = list(q.evidence)
     return record
 
 
@@ -48,11 +49,24 @@ def article_record(bank: Bank) -> dict[str, Any]:
         "title": bank.article.title,
         "url": bank.article.url,
         "sections": [{"id": s.id, "title": s.title} for s in bank.article.sections],
+        "text": bank.article.text_path,
+        "sha256": bank.article.sha256,
     }
 
 
 def facts_record(bank: Bank) -> list[dict[str, Any]]:
-    return [{"id": f.id, "section": f.section, "text": f.text, "omitted": f.omitted} for f in bank.facts]
+    return [
+        {"id": f.id, "section": f.section, "reference": f.reference, "text": f.text, "omitted": f.omitted}
+        for f in bank.facts
+    ]
+
+
+def references_record(bank: Bank) -> list[dict[str, Any]]:
+    return [{"id": r.id, "title": r.title, "publisher": r.publisher, "url": r.url} for r in bank.references]
+
+
+def safety_notes_record(bank: Bank) -> list[dict[str, Any]]:
+    return [{"text": n.text, "reference": n.reference} for n in bank.safety_notes]
 
 
 def bank_record(bank: Bank) -> dict[str, Any]:
@@ -66,6 +80,8 @@ def bank_record(bank: Bank) -> dict[str, Any]:
         "paper": bank.paper,
         "article": article_record(bank),
         "facts": facts_record(bank),
+        "references": references_record(bank),
+        "safety_notes": safety_notes_record(bank),
         "questions": [question_record(q) for q in bank.questions],
     }
 

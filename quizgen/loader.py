@@ -27,9 +27,13 @@ from quizgen.bankformat import (
     BANK_KEYS,
     COMMON_QUESTION_KEYS,
     FACT_KEYS,
+    FACT_ORIGIN_KEYS,
     FILE_KEYS,
     QUESTION_ID_PATTERN,
+    REFERENCE_KEYS,
+    SAFETY_NOTE_KEYS,
     SECTION_KEYS,
+    SHA256_PATTERN,
     SOURCE_KEYS,
     TAG_PATTERN,
     TYPE_KEYS,
@@ -37,6 +41,7 @@ from quizgen.bankformat import (
     KeyTable,
 )
 from quizgen.errors import BankError, Problem, UsageError
+from quizgen.evidence import QUOTE_MAX_WORDS, word_count
 from quizgen.model import (
     CLOZE_RE,
     OPTION_LETTERS,
@@ -48,10 +53,13 @@ from quizgen.model import (
     Location,
     Question,
     QuestionType,
+    Reference,
+    SafetyNote,
     Section,
     Source,
     cloze_blanked,
 )
+from quizgen.quotes import EvidenceSites, check_evidence
 from quizgen.safetext import control_character, escaped, invisible_character
 
 _BASE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -457,14 +465,72 @@ class _Meta:
     paper: str | None = None
     article: Article | None = None
     facts: dict[str, Fact] = field(default_factory=dict)
+    references: dict[str, Reference] = field(default_factory=dict)
+    safety_notes: tuple[SafetyNote, ...] = ()
+    sites: EvidenceSites = field(default_factory=EvidenceSites)
 
 
-def _read_url(node: Node | None, ctx: _Ctx) -> str | None:
-    url = _text(node, ctx, "article url")
+def _read_url(node: Node | None, ctx: _Ctx, what: str = "article url") -> str | None:
+    url = _text(node, ctx, what)
     if url is not None and not url.lower().startswith(("https://", "http://")):
-        ctx.error(node, f"article url must start with https:// or http://, not '{url[:40]}'")
+        ctx.error(node, f"{what} must start with https:// or http://, not '{url[:40]}'")
         return None
     return url
+
+
+_SHA256_RE = re.compile(SHA256_PATTERN)
+
+
+def _read_article_text_keys(a: dict[str, Node], ctx: _Ctx, meta: _Meta) -> tuple[str | None, str | None]:
+    """`text` (where the article's plain text is kept) and `sha256` (its digest), with their places."""
+    text_path = _text(a.get("text"), ctx, "article text") if "text" in a else None
+    sha256 = _text(a.get("sha256"), ctx, "article sha256") if "sha256" in a else None
+    if sha256 is not None and not _SHA256_RE.match(sha256):
+        ctx.error(
+            a["sha256"], "article sha256 must be 64 hexadecimal digits (the SHA-256 of the article text)"
+        )
+        sha256 = None
+    meta.sites.text = ctx.loc(a["text"]) if "text" in a else None
+    meta.sites.sha256 = ctx.loc(a["sha256"]) if "sha256" in a else None
+    return text_path, sha256.lower() if sha256 else None
+
+
+def _read_references(node: Node | None, ctx: _Ctx, meta: _Meta) -> None:
+    for rnode in _list(node, ctx, "references") or []:
+        r = _mapping(rnode, ctx, "reference", REFERENCE_KEYS)
+        if r is None:
+            continue
+        rid = _text(r.get("id"), ctx, "reference id")
+        title = _text(r.get("title"), ctx, "reference title")
+        publisher = _text(r.get("publisher"), ctx, "reference publisher")
+        url = _read_url(r.get("url"), ctx, "reference url")
+        if rid is None or title is None or publisher is None or url is None:
+            continue
+        if rid in meta.references:
+            ctx.error(r["id"], f"duplicate reference id '{rid}'")
+            continue
+        meta.references[rid] = Reference(rid, title, publisher, url)
+
+
+def _reference_id(node: Node | None, ctx: _Ctx, meta: _Meta, what: str) -> str | None:
+    rid = _text(node, ctx, what)
+    if rid is not None and rid not in meta.references:
+        ctx.error(node, f"{what} '{rid}' is not one of the bank's references{_suggest(rid, meta.references)}")
+        return None
+    return rid
+
+
+def _read_safety_notes(node: Node | None, ctx: _Ctx, meta: _Meta) -> None:
+    notes = []
+    for nnode in _list(node, ctx, "safety notes") or []:
+        n = _mapping(nnode, ctx, "safety note", SAFETY_NOTE_KEYS)
+        if n is None:
+            continue
+        text = _text(n.get("text"), ctx, "safety note text")
+        rid = _reference_id(n.get("reference"), ctx, meta, "safety note reference")
+        if text is not None and rid is not None:
+            notes.append(SafetyNote(text, rid))
+    meta.safety_notes = tuple(notes)
 
 
 def _read_meta(node: Node, ctx: _Ctx) -> _Meta:
@@ -511,33 +577,53 @@ def _read_meta(node: Node, ctx: _Ctx) -> _Meta:
                     continue
                 seen[sid] = s["id"]
                 sections.append(Section(sid, stitle))
+                meta.sites.section_titles[sid] = ctx.loc(s["title"])
             if "sections" in a and not sections and not any(p.severity == "error" for p in ctx.problems):
                 ctx.error(a["sections"], "the article needs at least one section")
+            text_path, sha256 = _read_article_text_keys(a, ctx, meta)
+            meta.sites.article = ctx.loc(m["article"])
             meta.article = Article(
                 title=_text(a.get("title"), ctx, "article title") or "",
                 sections=tuple(sections),
                 url=_read_url(a.get("url"), ctx),
+                text_path=text_path,
+                sha256=sha256,
             )
+    if "references" in m:
+        _read_references(m["references"], ctx, meta)
     section_ids = {s.id for s in sections}
     for fnode in _list(m.get("facts"), ctx, "facts") or []:
         f = _mapping(fnode, ctx, "fact", FACT_KEYS)
         if f is None:
             continue
         fid = _text(f.get("id"), ctx, "fact id")
-        fsection = _text(f.get("section"), ctx, "fact section")
+        origin = [k for k in FACT_ORIGIN_KEYS if k in f]
+        if len(origin) != 1:
+            ctx.error(
+                fnode,
+                "a fact comes either from an article 'section' or from a named 'reference': give one"
+                + (", not both" if origin else ""),
+            )
+            continue
+        fsection = _text(f.get("section"), ctx, "fact section") if "section" in f else None
+        freference = (
+            _reference_id(f.get("reference"), ctx, meta, "fact reference") if "reference" in f else None
+        )
         ftext = _text(f.get("text"), ctx, "fact text")
         omitted = _text(f.get("omitted"), ctx, "omitted reason") if "omitted" in f else None
-        if fid is None or fsection is None or ftext is None:
+        if fid is None or (fsection is None and freference is None) or ftext is None:
             continue
         if fid in meta.facts:
             ctx.error(f["id"], f"duplicate fact id '{fid}'")
             continue
-        if section_ids and fsection not in section_ids:
+        if fsection is not None and section_ids and fsection not in section_ids:
             ctx.error(
                 f["section"],
                 f"fact section '{fsection}' is not a section of the article{_suggest(fsection, section_ids)}",
             )
-        meta.facts[fid] = Fact(fid, fsection, ftext, omitted)
+        meta.facts[fid] = Fact(fid, fsection, ftext, omitted, freference)
+    if "safety_notes" in m:
+        _read_safety_notes(m["safety_notes"], ctx, meta)
     return meta
 
 
@@ -594,6 +680,7 @@ def _read_question(node: Node, ctx: _Ctx, meta: _Meta | None) -> Question | None
             except ValueError:
                 ctx.error(m["difficulty"], f"difficulty must be easy, medium or hard, not '{dvalue}'")
     hint = _text(m.get("hint"), ctx, "hint") if "hint" in m else None
+    evidence = _read_evidence(m["evidence"], ctx) if "evidence" in m else ()
     if qtype is None:
         return None
     prompt_key = {QuestionType.CLOZE: "text", QuestionType.FLASHCARD: "front"}.get(qtype, "prompt")
@@ -634,9 +721,35 @@ def _read_question(node: Node, ctx: _Ctx, meta: _Meta | None) -> Question | None
         tags=tuple(tags),
         difficulty=difficulty,
         hint=hint,
+        evidence=evidence,
         location=ctx.loc(node),
         **fields,  # type: ignore[arg-type]
     )
+
+
+def _read_evidence(node: Node, ctx: _Ctx) -> tuple[str, ...]:
+    quotes = _texts(node, ctx, "evidence")
+    if quotes is None:
+        return ()
+    if not quotes and not node.value:
+        ctx.error(node, "evidence must hold at least one quote (or leave the key out)")
+    for qnode, quote in quotes:
+        n = word_count(quote)
+        if n > QUOTE_MAX_WORDS:
+            ctx.error(
+                qnode,
+                f"quote has {n} words: keep each quote to at most {QUOTE_MAX_WORDS} words "
+                "(the sentences that support the answer)",
+            )
+    return tuple(q for _, q in quotes)
+
+
+def _quote_locations(node: Node, ctx: _Ctx) -> tuple[Location, ...]:
+    """Where each quote of a question's `evidence` is written."""
+    for knode, vnode in node.value:
+        if isinstance(knode, ScalarNode) and knode.value == "evidence" and isinstance(vnode, SequenceNode):
+            return tuple(ctx.loc(item) for item in vnode.value)
+    return ()
 
 
 def _read_source(node: Node | None, ctx: _Ctx, meta: _Meta | None) -> Source | None:
@@ -811,8 +924,11 @@ class Report:
         return [p for p in self.problems if p.severity == "warning"]
 
 
-def check_banks(paths: Sequence[Path] | None = None) -> Report:
-    """Read and validate banks; never raises for bad content (only UsageError for missing paths)."""
+def check_banks(paths: Sequence[Path] | None = None, *, article: Path | None = None) -> Report:
+    """Read and validate banks; never raises for bad content (only UsageError for missing paths).
+
+    Quotes are checked against the article text each bank records (`article.text`), or `article`.
+    """
     problems: list[Problem] = []
     banks: list[Bank] = []
     seen_questions: dict[str, Location] = {}
@@ -825,7 +941,7 @@ def check_banks(paths: Sequence[Path] | None = None) -> Report:
     try:
         for files in find_bank_files(paths):
             nfiles += len(files)
-            bank = _load_one(files, problems, seen_questions, seen_banks)
+            bank = _load_one(files, problems, seen_questions, seen_banks, article)
             if bank is not None:
                 banks.append(bank)
     finally:
@@ -834,9 +950,11 @@ def check_banks(paths: Sequence[Path] | None = None) -> Report:
     return Report(banks, sorted(problems), nfiles)
 
 
-def load_banks(paths: Sequence[Path] | None = None, *, strict: bool = False) -> list[Bank]:
+def load_banks(
+    paths: Sequence[Path] | None = None, *, strict: bool = False, article: Path | None = None
+) -> list[Bank]:
     """Load banks, raising BankError with every problem when any error (or warning, if strict)."""
-    report = check_banks(paths)
+    report = check_banks(paths, article=article)
     if report.errors or (strict and report.warnings):
         raise BankError(report.problems)
     return report.banks
@@ -847,11 +965,13 @@ def _load_one(
     problems: list[Problem],
     seen_questions: dict[str, Location],
     seen_banks: dict[str, Location],
+    article: Path | None = None,
 ) -> Bank | None:
     before = len([p for p in problems if p.severity == "error"])
     parsed: list[tuple[_Ctx, dict[str, Node]]] = []
     meta: _Meta | None = None
     meta_ctx: _Ctx | None = None
+    meta_path = files[0]
     for path in files:
         ctx = _Ctx(display_path(path), problems)
         root = parse_file(path, ctx.path, problems)
@@ -869,7 +989,7 @@ def _load_one(
                     top["bank"], f"a second 'bank:' mapping in one bank (the first is in {meta_ctx.path})"
                 )
             else:
-                meta, meta_ctx = _read_meta(top["bank"], ctx), ctx
+                meta, meta_ctx, meta_path = _read_meta(top["bank"], ctx), ctx, path
         parsed.append((ctx, top))
     if meta is None:
         if parsed:
@@ -894,13 +1014,15 @@ def _load_one(
                 continue
             seen_questions[q.id] = q.location
             questions.append(q)
+            if q.evidence:
+                meta.sites.quotes[q.id] = _quote_locations(qnode, ctx)
     if (
         len([p for p in problems if p.severity == "error"]) > before
         or meta.article is None
         or meta.id is None
     ):
         return None
-    return Bank(
+    bank = Bank(
         id=meta.id,
         title=meta.title,
         deck=meta.deck,
@@ -911,6 +1033,10 @@ def _load_one(
         questions=tuple(questions),
         summary=meta.summary,
         paper=meta.paper,
+        references=tuple(meta.references.values()),
+        safety_notes=meta.safety_notes,
         root=files[0].parent,
         files=tuple(display_path(f) for f in files),
     )
+    problems.extend(check_evidence(bank, meta.sites, meta_path.parent, article))
+    return bank

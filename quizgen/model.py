@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 
 
@@ -62,9 +63,14 @@ class Section:
 
 @dataclass(frozen=True)
 class Article:
+    """The article: `text_path` is where its plain text is kept (relative to bank.yaml), `sha256`
+    the digest of that text when its quotes were last checked."""
+
     title: str
     sections: tuple[Section, ...]
     url: str | None = None
+    text_path: str | None = None
+    sha256: str | None = None
 
     def section(self, section_id: str) -> Section:
         for section in self.sections:
@@ -74,13 +80,33 @@ class Article:
 
 
 @dataclass(frozen=True)
-class Fact:
-    """One checkable claim of the article, paraphrased; `omitted` holds the reason it is not taught."""
+class Reference:
+    """A named public source beyond the article (prescribing information, MedlinePlus, ...)."""
 
     id: str
-    section: str
+    title: str
+    publisher: str
+    url: str
+
+
+@dataclass(frozen=True)
+class SafetyNote:
+    """A short correction or warning from a named reference, shown after the questions."""
+
+    text: str
+    reference: str
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One checkable claim, paraphrased: from an article `section`, or (to correct or complete the
+    article) from a named `reference` instead. `omitted` holds the reason it is not taught."""
+
+    id: str
+    section: str | None
     text: str
     omitted: str | None = None
+    reference: str | None = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +173,7 @@ class Question:
     accepted: tuple[str, ...] = ()
     back: str | None = None
     hint: str | None = None
+    evidence: tuple[str, ...] = ()  # short quotes from the article that support the answer
     location: Location = field(default=Location("<memory>"), compare=False)
 
     @property
@@ -191,6 +218,8 @@ class Bank:
     questions: tuple[Question, ...]
     summary: tuple[str, ...] = ()
     paper: str | None = None  # "letter" or "a4": the bank's default paper for printing
+    references: tuple[Reference, ...] = ()
+    safety_notes: tuple[SafetyNote, ...] = ()
     root: Path | None = field(default=None, compare=False)
     files: tuple[str, ...] = field(default=(), compare=False)
 
@@ -202,11 +231,23 @@ class Bank:
         """How many Anki cards the bank's questions make."""
         return sum(q.card_count() for q in self.questions)
 
+    @cached_property
+    def _facts_by_id(self) -> dict[str, Fact]:
+        return {f.id: f for f in self.facts}
+
     def fact(self, fact_id: str) -> Fact:
-        for f in self.facts:
-            if f.id == fact_id:
-                return f
-        raise KeyError(fact_id)
+        return self._facts_by_id[fact_id]
+
+    def reference(self, reference_id: str) -> Reference:
+        for r in self.references:
+            if r.id == reference_id:
+                return r
+        raise KeyError(reference_id)
+
+    def references_of(self, question: Question) -> tuple[Reference, ...]:
+        """The references the question's facts come from, in the order it cites them."""
+        ids = [self.fact(f).reference for f in question.source.facts]
+        return tuple(self.reference(i) for i in dict.fromkeys(i for i in ids if i is not None))
 
     def section_title(self, section_id: str) -> str:
         return self.article.section(section_id).title

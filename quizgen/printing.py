@@ -25,6 +25,7 @@ from typing import Any, Literal
 import typst
 
 from quizgen.errors import BuildError, UsageError
+from quizgen.evidence import NOT_FROM_ARTICLE, SAFETY_NOTES_HEADING, evidence_lines
 from quizgen.model import (
     CLOZE_RE,
     Bank,
@@ -201,6 +202,7 @@ def _key_data(number: int, p: Picked) -> dict[str, Any]:
         "also": _also_accepted(q),
         "explanation": q.explanation,
         "section": p.bank.section_title(q.source.section),
+        "evidence": [{"label": e.label, "body": e.body} for e in evidence_lines(p.bank, q)],
     }
 
 
@@ -220,6 +222,22 @@ def _about(bank: Bank) -> dict[str, Any]:
     }
 
 
+def _safety_notes(banks: Sequence[Bank]) -> dict[str, Any]:
+    """The banks' safety notes, each with the reference it comes from (printed after the questions)."""
+    notes = []
+    for bank in banks:
+        for note in bank.safety_notes:
+            r = bank.reference(note.reference)
+            notes.append(
+                {
+                    "text": note.text,
+                    "source": f"From {r.title}, {r.publisher} ({NOT_FROM_ARTICLE}):",
+                    "url": r.url,
+                }
+            )
+    return {"heading": SAFETY_NOTES_HEADING, "notes": notes}
+
+
 def _common(picked: Sequence[Picked], options: PrintOptions, kind: str) -> dict[str, Any]:
     banks = _banks_used(picked)
     title = " / ".join(b.title for b in banks)
@@ -234,6 +252,7 @@ def _common(picked: Sequence[Picked], options: PrintOptions, kind: str) -> dict[
         "credit": " ".join(credits),
         "disclaimer": " ".join(disclaimers),
         "about": [_about(b) for b in banks],
+        "safety": _safety_notes(banks),
     }
 
 
@@ -728,6 +747,19 @@ def _html_footer(data: dict[str, Any]) -> list[str]:
     ]
 
 
+def _html_safety_notes(data: dict[str, Any]) -> list[str]:
+    """The safety notes under their own heading, each with its reference (not from the article)."""
+    safety = data["safety"]
+    if not safety["notes"]:
+        return []
+    out = [f'<section class="safety"><h2>{_esc(safety["heading"])}</h2>', "<ul>"]
+    for n in safety["notes"]:
+        link = f'<a href="{_esc(n["url"])}">{_esc(n["url"])}</a>'
+        out.append(f'<li><p>{_esc(n["text"])}</p><p class="meta">{_esc(n["source"])} {link}</p></li>')
+    out += ["</ul>", "</section>"]
+    return out
+
+
 def _html_question(q: dict[str, Any]) -> str:
     parts = ["<li>"]
     if q["type"] == "cloze":
@@ -780,6 +812,7 @@ def render_handout_html(banks: Sequence[Bank], options: PrintOptions) -> str:
     body.append('<ol class="questions">')
     body.extend(_html_question(q) for q in data["questions"])
     body.append("</ol>")
+    body.extend(_html_safety_notes(data))
     body.extend(_html_footer(data))
     return _html_page(data["title"], options.large_print, body)
 
@@ -797,7 +830,12 @@ def render_answer_key_html(banks: Sequence[Bank], options: PrintOptions) -> str:
             body.append(f"<p>{_esc(e['also'])}</p>")
         body.append(f"<p><strong>Why:</strong> {_esc(e['explanation'])}</p>")
         body.append(f"<p><strong>Section:</strong> {_esc(e['section'])}</p>")
+        body.extend(
+            f'<p class="evidence"><strong>{_esc(ev["label"])}</strong> {_esc(ev["body"])}</p>'
+            for ev in e["evidence"]
+        )
         body.append("</li>")
     body.append("</ol>")
+    body.extend(_html_safety_notes(data))
     body.extend(_html_footer(data))
     return _html_page(f"Answer key: {data['title']}", options.large_print, body)

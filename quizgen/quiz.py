@@ -20,6 +20,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from quizgen.answers import Response, Result, Verdict, grade, letter, match_text, parse_truth
+from quizgen.evidence import evidence_lines
 from quizgen.model import CLOZE_RE, Bank, Question, QuestionType, cloze_blanked
 from quizgen.progress import (
     Grade,
@@ -468,6 +469,8 @@ class QuizSession:
         elif q.type is not QuestionType.FLASHCARD:
             self.io.say(f"Answer: {q.answer_text()}")
         self.io.say(f"Why: {q.explanation}")
+        for line in evidence_lines(item.bank, q):
+            self.io.say(line.plain)
         self.io.say(item.bank.source_line(q), "dim")
         self.io.say()
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from quizgen.evidence import NOT_FROM_ARTICLE, ArticleText, section_evidence
 from quizgen.model import Bank, Fact, Question
 
 
@@ -57,7 +58,50 @@ def coverage_percent(banks: Sequence[Bank]) -> float:
     return 100.0 if not rows else 100.0 * sum(r.covered for r in rows) / len(rows)
 
 
-def coverage_report(banks: Sequence[Bank]) -> str:
+def _fact_line(r: FactCoverage) -> str:
+    if r.fact.omitted is not None:
+        return f"  {r.fact.id:<14} omitted: {r.fact.omitted}"
+    if r.questions:
+        return f"  {r.fact.id:<14} {', '.join(q.id for q in r.questions)}"
+    return f"  {r.fact.id:<14} NOT COVERED: {r.fact.text}"
+
+
+def _evidence_lines(bank: Bank, rows: Sequence[FactCoverage], article: ArticleText | None) -> list[str]:
+    """Per section, the share of its sentences some question quotes; what has no evidence."""
+    out = [""]
+    if article is None:
+        quoted = sum(1 for q in bank.questions if q.evidence)
+        out.append(
+            f"Evidence: {quoted} of {len(bank.questions)} questions quote the article; "
+            "quotes not checked (no article text: article.text or --article FILE)"
+        )
+    else:
+        out.append("Evidence: sentences of each section quoted by some question")
+        width = max(len(s.title) for s in bank.article.sections)
+        for row in section_evidence(bank, article):
+            pct = 100.0 * row.quoted / row.sentences if row.sentences else 0.0
+            out.append(
+                f"  {row.section.title:<{width}}  {row.quoted:>3} of {row.sentences:>3} sentences "
+                f"({pct:3.0f}%), {row.questions_with_evidence} question(s) with quotes"
+            )
+    bare_sections = [
+        s.title for s in bank.article.sections if not any(q.evidence for q in bank.questions_in(s.id))
+    ]
+    out.append("Sections with no evidence: " + (", ".join(bare_sections) or "none"))
+    bare_facts = [
+        r.fact.id
+        for r in rows
+        if r.fact.reference is None and r.fact.omitted is None and not any(q.evidence for q in r.questions)
+    ]
+    out.append("Facts with no evidence: " + (", ".join(bare_facts) or "none"))
+    return out
+
+
+def coverage_report(banks: Sequence[Bank], articles: Mapping[str, ArticleText] | None = None) -> str:
+    """Each fact with the questions that cite it; reference facts apart; the evidence per section.
+
+    `articles` maps bank ids to their article text (for the share of sentences quoted).
+    """
     out: list[str] = []
     for bank in banks:
         rows = fact_coverage(bank)
@@ -67,13 +111,13 @@ def coverage_report(banks: Sequence[Bank]) -> str:
             if not srows:
                 continue
             out.append(f"\n{section.title}")
-            for r in srows:
-                if r.fact.omitted is not None:
-                    out.append(f"  {r.fact.id:<14} omitted: {r.fact.omitted}")
-                elif r.questions:
-                    out.append(f"  {r.fact.id:<14} {', '.join(q.id for q in r.questions)}")
-                else:
-                    out.append(f"  {r.fact.id:<14} NOT COVERED: {r.fact.text}")
+            out.extend(_fact_line(r) for r in srows)
+        for ref in bank.references:
+            rrows = [r for r in rows if r.fact.reference == ref.id]
+            if rrows:
+                out.append(f"\nReference ({NOT_FROM_ARTICLE}): {ref.title}, {ref.publisher}")
+                out.extend(_fact_line(r) for r in rrows)
+        out.extend(_evidence_lines(bank, rows, (articles or {}).get(bank.id)))
         uncovered = [r for r in rows if not r.covered]
         omitted = [r for r in rows if r.fact.omitted is not None]
         tested = len(rows) - len(uncovered) - len(omitted)

@@ -24,7 +24,13 @@ from typing import Any
 
 from quizgen import __version__
 from quizgen.errors import UsageError
-from quizgen.export import article_record, facts_record, question_record
+from quizgen.export import (
+    article_record,
+    facts_record,
+    question_record,
+    references_record,
+    safety_notes_record,
+)
 from quizgen.model import Bank
 
 MANIFEST_NAME = ".quizgen-epoch.json"
@@ -53,6 +59,10 @@ def _bank_meta(bank: Bank) -> dict[str, Any]:
         "credit": bank.credit,
         "disclaimer": bank.disclaimer,
         "article": article_record(bank),
+        # a card's back names the references its facts come from
+        "references": references_record(bank),
+        "fact_references": {f.id: f.reference for f in bank.facts if f.reference is not None},
+        "safety_notes": safety_notes_record(bank),
     }
 
 

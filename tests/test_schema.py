@@ -14,7 +14,17 @@ from jsonschema import Draft202012Validator
 
 from quizgen import bankformat, export, loader
 from quizgen.loader import load_banks
-from quizgen.model import Article, Bank, Fact, Question, QuestionType, Section, Source
+from quizgen.model import (
+    Article,
+    Bank,
+    Fact,
+    Question,
+    QuestionType,
+    Reference,
+    SafetyNote,
+    Section,
+    Source,
+)
 
 SCHEMA = json.loads((Path(loader.__file__).parent / "schema" / "bank.schema.json").read_text())
 VALIDATOR = Draft202012Validator(SCHEMA)
@@ -84,6 +94,8 @@ TABLES_AND_MODELS: list[tuple[str, bankformat.KeyTable, type]] = [
     ("section", bankformat.SECTION_KEYS, Section),
     ("fact", bankformat.FACT_KEYS, Fact),
     ("source", bankformat.SOURCE_KEYS, Source),
+    ("reference", bankformat.REFERENCE_KEYS, Reference),
+    ("safety note", bankformat.SAFETY_NOTE_KEYS, SafetyNote),
 ]
 # model fields that no key of the format sets
 NOT_FROM_KEYS = {Bank: {"questions", "root", "files"}, Question: {"location"}}
@@ -137,6 +149,9 @@ def test_every_key_reaches_the_export() -> None:
     assert set(record["article"]) == set(bankformat.ARTICLE_KEYS)
     assert all(set(s) == set(bankformat.SECTION_KEYS) for s in record["article"]["sections"])
     assert all(set(f) == set(bankformat.FACT_KEYS) for f in record["facts"])
+    assert record["references"] and record["safety_notes"]
+    assert all(set(r) == set(bankformat.REFERENCE_KEYS) for r in record["references"])
+    assert all(set(n) == set(bankformat.SAFETY_NOTE_KEYS) for n in record["safety_notes"])
     for q in record["questions"]:
         keys = bankformat.question_keys(QuestionType(q["type"]))
         # every record has an answer (for cloze, the deletions of its text)
@@ -150,8 +165,14 @@ def test_readme_documents_every_key() -> None:
     questions = readme.split("### Questions", 1)[1].split("### A complete example", 1)[0]
     for k in bankformat.BANK_KEYS:
         assert f"| `{k}` |" in metadata, f"README: add `{k}` to the metadata table"
-    quoted = set(re.findall(r"[a-z_]+", " ".join(re.findall(r"`([^`]*)`", metadata))))
-    for table in (bankformat.ARTICLE_KEYS, bankformat.SECTION_KEYS, bankformat.FACT_KEYS):
+    quoted = set(re.findall(r"[a-z_0-9]+", " ".join(re.findall(r"`([^`]*)`", metadata))))
+    for table in (
+        bankformat.ARTICLE_KEYS,
+        bankformat.SECTION_KEYS,
+        bankformat.FACT_KEYS,
+        bankformat.REFERENCE_KEYS,
+        bankformat.SAFETY_NOTE_KEYS,
+    ):
         for k in table:
             assert k in quoted, f"README: describe `{k}` in the metadata table"
     quoted = set(re.findall(r"[a-z_]+", " ".join(re.findall(r"`([^`]*)`", questions))))
