@@ -392,7 +392,6 @@ def test_quotes_and_references_are_escaped_in_html_and_terminal(tmp_path: Path) 
     assert "\x1b" not in for_terminal(evidence_lines(bank, bank.questions[0])[0].plain)
 
 
-
 # --------------------------------------------------------------------------- the real article
 
 
