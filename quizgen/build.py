@@ -15,11 +15,14 @@ import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from quizgen import __version__
+from quizgen.fsutil import remove_stale_temporaries, write_all_atomic
 from quizgen.model import Bank
 from quizgen.printing import Paper, PrintOptions
+from quizgen.timestamps import Epochs, banks_fingerprint, epoch_manifest_path, plan_epochs
 
 MANIFEST = "manifest.json"
 PAPER_NAMES = {"letter": "US letter", "a4": "A4"}
@@ -39,26 +42,6 @@ class Output:
 
 def _pdf_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page\b", pdf))
-
-
-# Every output of a bank: the end of its file name (after the bank id), what it is for, and how
-# it is made (an entry of `_PDFS`, or "apkg", "html", "json").
-OUTPUTS: tuple[tuple[str, str, str], ...] = (
-    (".apkg", "Anki deck: open it with Anki (File > Import), AnkiDroid or AnkiMobile", "apkg"),
-    ("-quiz.pdf", "printable quiz to hand out", "quiz"),
-    ("-answer-key.pdf", "answer key for the quiz, with explanations (for the facilitator)", "key"),
-    ("-quiz-large-print.pdf", "the same quiz in large print (18 pt, sans-serif)", "quiz-large"),
-    ("-answer-key-large-print.pdf", "answer key for the large-print quiz", "key-large"),
-    ("-flashcards.pdf", "cut-out flashcards: print double-sided, flip on the long edge, cut", "cards"),
-    ("-flashcards-fold.pdf", "cut-out flashcards for printers without duplex: fold each card", "fold"),
-    ("-handout.html", "the quiz as a web page (a browser can print it or read it aloud)", "html"),
-    (".json", "the bank as JSON, for other tools", "json"),
-)
-
-
-def planned_outputs(banks: Sequence[Bank]) -> list[tuple[str, str]]:
-    """(file name, purpose) of every output, in build order."""
-    return [(f"{bank.id}{suffix}", purpose) for bank in banks for suffix, purpose, _ in OUTPUTS]
 
 
 PdfKind = Literal["quiz", "key", "cards", "fold"]
@@ -94,10 +77,118 @@ def render_pdf(
     return pool.submit(_typeset, kind, list(banks), options).result()
 
 
+class RenderContext:
+    """What every renderer of the table may use: the build's epochs, and a PDF worker pool
+    started on first use (a build without PDFs never starts one)."""
+
+    def __init__(self, epochs: Epochs, paper_for: Callable[[Bank], Paper] | None = None) -> None:
+        self.epochs = epochs
+        self._paper_for = paper_for
+        self._pool: ProcessPoolExecutor | None = None
+
+    def paper(self, banks: Sequence[Bank]) -> Paper:
+        """The paper to print `banks` on (default: the first bank's own `paper:`, else letter)."""
+        if self._paper_for is not None:
+            return self._paper_for(banks[0])
+        return "a4" if banks[0].paper == "a4" else "letter"
+
+    def print_options(self, large_print: bool = False, banks: Sequence[Bank] = ()) -> PrintOptions:
+        paper: Paper = self.paper(banks) if banks else "letter"
+        return PrintOptions(timestamp=self.epochs.build, large_print=large_print, paper=paper)
+
+    def pdf(self, kind: PdfKind, banks: Sequence[Bank], options: PrintOptions) -> bytes:
+        if self._pool is None:
+            self._pool = pdf_worker_pool()
+        return render_pdf(self._pool, kind, banks, options)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+
+# A renderer: the bytes (or text) of one output of `banks`, and a short detail ("12 pages").
+Renderer = Callable[[Sequence[Bank], RenderContext], tuple[bytes | str, str]]
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
+def _questions(banks: Sequence[Bank]) -> str:
+    return _count(sum(len(b.questions) for b in banks), "question")
+
+
+def _apkg(banks: Sequence[Bank], ctx: RenderContext) -> tuple[bytes | str, str]:
+    from quizgen.anki import render_apkg
+
+    data = render_apkg(banks, ctx.epochs.build, note_times=dict(ctx.epochs.questions))
+    notes, cards = sum(len(b.questions) for b in banks), sum(b.card_count() for b in banks)
+    return data, f"{notes} notes, {cards} cards"
+
+
+def _pdf(kind: PdfKind, large_print: bool = False) -> Renderer:
+    def render(banks: Sequence[Bank], ctx: RenderContext) -> tuple[bytes | str, str]:
+        options = ctx.print_options(large_print, banks)
+        data = ctx.pdf(kind, banks, options)
+        return data, f"{_count(_pdf_pages(data), 'page')}, {PAPER_NAMES[options.paper]}"
+
+    return render
+
+
+def _handout(banks: Sequence[Bank], ctx: RenderContext) -> tuple[bytes | str, str]:
+    from quizgen.printing import render_handout_html
+
+    return render_handout_html(banks, ctx.print_options(banks=banks)), _questions(banks)
+
+
+def _json(banks: Sequence[Bank], ctx: RenderContext) -> tuple[bytes | str, str]:
+    from quizgen.export import export_json
+
+    return export_json(banks), _questions(banks)
+
+
+@dataclass(frozen=True)
+class OutputKind:
+    """One row of the build: the end of the file name (after the bank id), what the file is
+    for, and how it is rendered."""
+
+    suffix: str
+    purpose: str
+    render: Renderer
+
+
+# Every output of a bank, in build order: a new output is one more row.
+OUTPUTS: tuple[OutputKind, ...] = (
+    OutputKind(".apkg", "Anki deck: open it with Anki (File > Import), AnkiDroid or AnkiMobile", _apkg),
+    OutputKind("-quiz.pdf", "printable quiz to hand out", _pdf("quiz")),
+    OutputKind(
+        "-answer-key.pdf", "answer key for the quiz, with explanations (for the facilitator)", _pdf("key")
+    ),
+    OutputKind(
+        "-quiz-large-print.pdf", "the same quiz in large print (18 pt, sans-serif)", _pdf("quiz", True)
+    ),
+    OutputKind("-answer-key-large-print.pdf", "answer key for the large-print quiz", _pdf("key", True)),
+    OutputKind(
+        "-flashcards.pdf", "cut-out flashcards: print double-sided, flip on the long edge, cut", _pdf("cards")
+    ),
+    OutputKind(
+        "-flashcards-fold.pdf", "cut-out flashcards for printers without duplex: fold each card", _pdf("fold")
+    ),
+    OutputKind("-handout.html", "the quiz as a web page (a browser can print it or read it aloud)", _handout),
+    OutputKind(".json", "the bank as JSON, for other tools", _json),
+)
+ANKI = OUTPUTS[0]
+
+
+def planned_outputs(banks: Sequence[Bank]) -> list[tuple[str, str]]:
+    """(file name, purpose) of every output, in build order."""
+    return [(f"{bank.id}{kind.suffix}", kind.purpose) for bank in banks for kind in OUTPUTS]
+
+
 def render_outputs(
     banks: Sequence[Bank],
-    epoch: int,
-    note_times: dict[str, int] | None = None,
+    epochs: Epochs,
     on_output: Callable[[str], None] | None = None,
     paper_for: Callable[[Bank], Paper] | None = None,
 ) -> list[Output]:
@@ -105,46 +196,77 @@ def render_outputs(
 
     `paper_for` chooses each bank's paper (default: the bank's own `paper:`, else letter).
     """
-    from quizgen.anki import render_apkg
-    from quizgen.export import export_json
-    from quizgen.printing import render_handout_html
-
     outputs: list[Output] = []
-    with pdf_worker_pool() as pool:
+    ctx = RenderContext(epochs, paper_for)
+    try:
         for bank in banks:
-            paper: Paper = paper_for(bank) if paper_for else ("a4" if bank.paper == "a4" else "letter")
-            normal = PrintOptions(timestamp=epoch, paper=paper)
-            large = PrintOptions(timestamp=epoch, large_print=True, paper=paper)
-            pdfs: dict[str, tuple[PdfKind, PrintOptions]] = {
-                "quiz": ("quiz", normal),
-                "key": ("key", normal),
-                "quiz-large": ("quiz", large),
-                "key-large": ("key", large),
-                "cards": ("cards", normal),
-                "fold": ("fold", normal),
-            }
-            one = [bank]
-            questions = f"{len(bank.questions)} question{'s' * (len(bank.questions) != 1)}"
-            for suffix, purpose, how in OUTPUTS:
-                data: bytes | str
-                if how == "apkg":
-                    data = render_apkg(one, epoch, note_times=note_times)
-                    detail = f"{len(bank.questions)} notes, {bank.card_count()} cards"
-                elif how == "html":
-                    data, detail = render_handout_html(one, normal), questions
-                elif how == "json":
-                    data, detail = export_json(one), questions
-                else:
-                    kind, options = pdfs[how]
-                    data = render_pdf(pool, kind, one, options)
-                    pages = _pdf_pages(data)
-                    detail = f"{pages} page{'s' * (pages != 1)}, {PAPER_NAMES[paper]}"
+            for kind in OUTPUTS:
+                data, detail = kind.render([bank], ctx)
                 payload = data.encode("utf-8") if isinstance(data, str) else data
-                name = f"{bank.id}{suffix}"
-                outputs.append(Output(bank.id, name, purpose, payload, detail))
+                name = f"{bank.id}{kind.suffix}"
+                outputs.append(Output(bank.id, name, kind.purpose, payload, detail))
                 if on_output is not None:
                     on_output(name)
+    finally:
+        ctx.close()
     return outputs
+
+
+def write_with_epochs(
+    banks: Sequence[Bank], epoch_manifest: Path, render: Callable[[Epochs], dict[Path, bytes | str]]
+) -> Epochs:
+    """The sequence every building command follows: plan the times, render, add the time
+    manifest, write every file at once (nothing is written when rendering fails)."""
+    epochs, manifest_text = plan_epochs(banks, epoch_manifest)
+    files = render(epochs)
+    if manifest_text is not None:  # remembered only once the outputs are written with it
+        files[epoch_manifest] = manifest_text
+    write_all_atomic(files)
+    return epochs
+
+
+def build_deck(banks: Sequence[Bank], output: Path) -> Output:
+    """`quizgen anki`: one deck of all `banks` in `output`, its times remembered beside it."""
+    rendered: list[Output] = []
+
+    def render(epochs: Epochs) -> dict[Path, bytes | str]:
+        ctx = RenderContext(epochs)
+        data, detail = ANKI.render(banks, ctx)
+        payload = data.encode("utf-8") if isinstance(data, str) else data
+        rendered.append(Output("", output.name, ANKI.purpose, payload, detail))
+        return {output: payload}
+
+    write_with_epochs(banks, epoch_manifest_path(output), render)
+    return rendered[0]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    outputs: list[Output]
+    epoch: int
+
+
+def build_all(
+    banks: Sequence[Bank],
+    out_dir: Path,
+    on_output: Callable[[str], None] | None = None,
+    paper_for: Callable[[Bank], Paper] | None = None,
+) -> BuildResult:
+    """`quizgen build`: every output of every bank in `out_dir`, with the manifest and README."""
+    epoch_manifest = epoch_manifest_path(out_dir / MANIFEST)
+    names = [name for name, _ in planned_outputs(banks)]
+    remove_stale_temporaries(out_dir, [*names, MANIFEST, "README.md", epoch_manifest.name])
+    outputs: list[Output] = []
+
+    def render(epochs: Epochs) -> dict[Path, bytes | str]:
+        outputs.extend(render_outputs(banks, epochs, on_output, paper_for))
+        files: dict[Path, bytes | str] = {out_dir / o.name: o.data for o in outputs}
+        files[out_dir / MANIFEST] = manifest_json(outputs, epochs.build, banks_fingerprint(banks))
+        files[out_dir / "README.md"] = readme_md(banks, outputs)
+        return files
+
+    epochs = write_with_epochs(banks, epoch_manifest, render)
+    return BuildResult(outputs, epochs.build)
 
 
 def manifest_json(outputs: Sequence[Output], epoch: int, fingerprint: str) -> str:

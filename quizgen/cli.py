@@ -247,20 +247,10 @@ def anki(paths: tuple[Path, ...], output: Path) -> None:
     Honours SOURCE_DATE_EPOCH; otherwise the notes' times move forward only when
     their questions change (remembered in .quizgen-epoch.json beside FILE).
     """
-    from quizgen.anki import render_apkg
-    from quizgen.fsutil import write_all_atomic
-    from quizgen.timestamps import epoch_manifest_path, plan_epochs
+    from quizgen.build import build_deck
 
-    banks = _load(paths)
-    manifest = epoch_manifest_path(output)
-    epochs, manifest_text = plan_epochs(banks, manifest)
-    files: dict[Path, bytes | str] = {output: render_apkg(banks, epochs.build, note_times=epochs.questions)}
-    if manifest_text is not None:  # remembered only once the deck is written with it
-        files[manifest] = manifest_text
-    write_all_atomic(files)
-    notes = sum(len(b.questions) for b in banks)
-    cards = sum(b.card_count() for b in banks)
-    _echo(f"Wrote {output} ({notes} notes, {cards} cards)", err=True)
+    deck = build_deck(_load(paths), output)
+    _echo(f"Wrote {output} ({deck.detail})", err=True)
 
 
 # -- the terminal quiz (quizgen.quiz); imports nothing heavy -----------------------------------
@@ -375,34 +365,19 @@ def build(paths: tuple[Path, ...], out_dir: Path, quiet: bool, paper: str | None
     changes. Files are written all at once at the end: a failed build changes nothing.
     """
 
-    from quizgen.build import MANIFEST, manifest_json, planned_outputs, readme_md, render_outputs
-    from quizgen.fsutil import remove_stale_temporaries, write_all_atomic
-    from quizgen.timestamps import banks_fingerprint, epoch_manifest_path, plan_epochs
+    from quizgen.build import build_all, planned_outputs
 
     banks = _load(paths)
-    epoch_manifest = epoch_manifest_path(out_dir / MANIFEST)
-    names = [name for name, _ in planned_outputs(banks)]
-    remove_stale_temporaries(out_dir, [*names, MANIFEST, "README.md", epoch_manifest.name])
-    epochs, epoch_manifest_text = plan_epochs(banks, epoch_manifest)
-    steps = len(names)
     show_bar = not quiet and sys.stderr.isatty()
+    steps = len(planned_outputs(banks))
     with click.progressbar(length=steps, label="Building", file=sys.stderr, hidden=not show_bar) as bar:
-        outputs = render_outputs(
-            banks,
-            epochs.build,
-            dict(epochs.questions),
-            on_output=lambda _: bar.update(1),
-            paper_for=lambda bank: _paper([bank], paper),
+        result = build_all(
+            banks, out_dir, on_output=lambda _: bar.update(1), paper_for=lambda bank: _paper([bank], paper)
         )
-    files: dict[Path, bytes | str] = {out_dir / o.name: o.data for o in outputs}
-    files[out_dir / MANIFEST] = manifest_json(outputs, epochs.build, banks_fingerprint(banks))
-    files[out_dir / "README.md"] = readme_md(banks, outputs)
-    if epoch_manifest_text is not None:
-        files[epoch_manifest] = epoch_manifest_text
-    write_all_atomic(files)
     if not quiet:
+        outputs = result.outputs
         width = max((len(o.name) for o in outputs), default=0)
-        _echo(f"Wrote {len(outputs)} files to {out_dir} (SOURCE_DATE_EPOCH={epochs.build}):")
+        _echo(f"Wrote {len(outputs)} files to {out_dir} (SOURCE_DATE_EPOCH={result.epoch}):")
         for o in outputs:
             _echo(f"  {o.name:<{width}}  {_size(len(o.data)):>8}  {o.detail}")
 

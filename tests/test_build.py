@@ -221,3 +221,27 @@ def test_output_readme_escapes_bank_text_for_markdown() -> None:
     )
     assert "<b>" not in readme and "*\\_x\\_ &lt;b&gt;y&lt;/b&gt;*" in readme
     assert "\\# not a heading - nor a list" in readme
+
+
+def test_a_new_output_is_one_more_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import quizgen.build
+    from quizgen.build import OutputKind
+
+    def words(banks: Any, ctx: Any) -> tuple[str, str]:
+        return f"{banks[0].id} at {ctx.epochs.build}\n", "1 line"
+
+    row = OutputKind("-words.txt", "a test output", words)
+    monkeypatch.setattr(quizgen.build, "OUTPUTS", (*quizgen.build.OUTPUTS[-1:], row))
+    out = tmp_path / "out"
+    text = _build(out, str(EXAMPLE), env={"SOURCE_DATE_EPOCH": "1700000000"})
+    assert (out / "example-words.txt").read_text() == "example at 1700000000\n"
+    assert "example-words.txt" in text and "1 line" in text
+    assert "example-words.txt" in json.loads((out / MANIFEST).read_text())["files"]
+    assert "| `example-words.txt` | a test output | 1 line |" in (out / "README.md").read_text()
+    assert (out / ".quizgen-epoch.json").is_file()
+
+
+def test_the_cli_leaves_the_build_sequence_to_the_library() -> None:
+    cli = (REPO / "quizgen" / "cli.py").read_text(encoding="utf-8")
+    for step in ("plan_epochs", "write_all_atomic", "render_apkg", "manifest_json"):
+        assert step not in cli, step
