@@ -319,7 +319,7 @@ def source_html(bank: Bank, question: Question) -> str:
     parts = [f"From {title}, section “{section}”"]
     for line in evidence_lines(bank, question):
         if line.reference is None:
-            text = f'<span class="label">{_esc(line.label)}</span> “{_esc(line.text)}”'
+            text = f'<span class="label">{_esc(line.label)}</span> {_esc(line.text)}'
         else:
             text = reference_html(line.reference)
         parts.append(f'<div class="evidence">{text}</div>')

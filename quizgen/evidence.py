@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from quizgen.model import Bank, Question, Reference, Section
@@ -249,39 +249,39 @@ def section_evidence(bank: Bank, article: ArticleText) -> list[SectionEvidence]:
 
 @dataclass(frozen=True)
 class EvidenceLine:
-    """One line of evidence as outputs show it: a quote from the article, or a named reference."""
+    """One line of evidence as outputs show it: a quote from the article, or a named reference.
 
-    label: str  # "The article says:" or "From"
-    text: str  # the quote, or the reference's title
+    Shown as `label text marker: url`, the label and the marker in bold where the format has bold:
+    `The article says: “...”`, or `From <title>, <publisher> (not from the article): <url>`.
+    """
+
+    label: str  # "The article says:" for a quote, "" for a reference
+    text: str  # the quoted words in quote marks, or `From <title>, <publisher>`
+    marker: str = ""  # "(not from the article)" for a reference
     reference: Reference | None = None
 
     @property
-    def body(self) -> str:
-        """The line after its label: `“quote”`, or `Title, Publisher (not from the article): URL`."""
-        if self.reference is None:
-            return f"\u201c{self.text}\u201d"
-        return reference_text(self.reference)
+    def url(self) -> str | None:
+        return self.reference.url if self.reference else None
 
     @property
     def plain(self) -> str:
-        """The line as plain text (terminal, print)."""
-        return f"{self.label} {self.body}"
+        """The line as plain text (terminal, tests)."""
+        line = " ".join(part for part in (self.label, self.text, self.marker) if part)
+        return f"{line}: {self.url}" if self.url else line
 
 
-def reference_text(reference: Reference) -> str:
-    """`<title>, <publisher> (not from the article): <url>`."""
-    return f"{reference.title}, {reference.publisher} ({NOT_FROM_ARTICLE}): {reference.url}"
+def reference_line(reference: Reference) -> EvidenceLine:
+    """`From <title>, <publisher> (not from the article)`, with the reference's URL."""
+    return EvidenceLine(
+        "", f"From {reference.title}, {reference.publisher}", f"({NOT_FROM_ARTICLE})", reference
+    )
 
 
 def evidence_lines(bank: Bank, question: Question) -> list[EvidenceLine]:
     """The question's first quote, then each reference its facts come from."""
     lines: list[EvidenceLine] = []
     if question.evidence:
-        lines.append(EvidenceLine(ARTICLE_SAYS, question.evidence[0]))
-    lines.extend(EvidenceLine("From", r.title, r) for r in bank.references_of(question))
+        lines.append(EvidenceLine(ARTICLE_SAYS, f"\u201c{question.evidence[0]}\u201d"))
+    lines.extend(reference_line(r) for r in bank.references_of(question))
     return lines
-
-
-def references_used(bank: Bank, ids: Iterable[str]) -> list[Reference]:
-    by_id = {r.id: r for r in bank.references}
-    return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]

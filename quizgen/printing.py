@@ -202,7 +202,10 @@ def _key_data(number: int, p: Picked) -> dict[str, Any]:
         "also": _also_accepted(q),
         "explanation": q.explanation,
         "section": p.bank.section_title(q.source.section),
-        "evidence": [{"label": e.label, "body": e.body} for e in evidence_lines(p.bank, q)],
+        "evidence": [
+            {"label": e.label, "text": e.text, "marker": e.marker, "url": e.url}
+            for e in evidence_lines(p.bank, q)
+        ],
     }
 
 
@@ -747,6 +750,18 @@ def _html_footer(data: dict[str, Any]) -> list[str]:
     ]
 
 
+def _html_evidence(ev: dict[str, Any]) -> str:
+    """`<b>The article says:</b> “...”`, or `From Title, Publisher <b>(not from the article)</b>: URL`."""
+    parts = [f"<strong>{_esc(ev['label'])}</strong>"] if ev["label"] else []
+    parts.append(_esc(ev["text"]))
+    if ev["marker"]:
+        parts.append(f"<strong>{_esc(ev['marker'])}</strong>")
+    line = " ".join(parts)
+    if ev["url"]:
+        line += f': <a href="{_esc(ev["url"])}">{_esc(ev["url"])}</a>'
+    return f'<p class="evidence">{line}</p>'
+
+
 def _html_safety_notes(data: dict[str, Any]) -> list[str]:
     """The safety notes under their own heading, each with its reference (not from the article)."""
     safety = data["safety"]
@@ -830,10 +845,7 @@ def render_answer_key_html(banks: Sequence[Bank], options: PrintOptions) -> str:
             body.append(f"<p>{_esc(e['also'])}</p>")
         body.append(f"<p><strong>Why:</strong> {_esc(e['explanation'])}</p>")
         body.append(f"<p><strong>Section:</strong> {_esc(e['section'])}</p>")
-        body.extend(
-            f'<p class="evidence"><strong>{_esc(ev["label"])}</strong> {_esc(ev["body"])}</p>'
-            for ev in e["evidence"]
-        )
+        body.extend(_html_evidence(ev) for ev in e["evidence"])
         body.append("</li>")
     body.append("</ol>")
     body.extend(_html_safety_notes(data))
