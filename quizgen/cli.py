@@ -261,9 +261,9 @@ NO_COLOR = click.option("--no-color", is_flag=True, help="No colour (also when N
 
 def _progress_store() -> Any:
     """The user's progress store; its warnings (a damaged file, say) go to stderr."""
-    from quizgen.progress import ProgressStore
+    from quizgen.progress import open_default_store
 
-    return ProgressStore.open_default(warn=lambda m: _echo(f"Warning: {m}", err=True))
+    return open_default_store(warn=lambda m: _echo(f"Warning: {m}", err=True))
 
 
 def _quiz_io_and_store(no_color: bool) -> tuple[Any, Any]:

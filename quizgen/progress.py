@@ -7,14 +7,16 @@ two days, then longer) and the same answers always give the same dates.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from quizgen.errors import UsageError, WriteError
 from quizgen.fsutil import write_atomic
@@ -89,21 +91,72 @@ def schedule(record: Record | None, grade: Grade, when: datetime) -> Record:
     return Record(dict(card.to_dict()), seen, right, grade is not Grade.AGAIN)
 
 
-class ProgressStore:
+class ProgressStore(Protocol):
+    """Where quiz progress is kept, per (bank id, question id). The quiz, review, progress and the
+    tests use only this interface, so a store can be swapped (the JSON file today, SQLite next).
+
+    Changes made outside `transaction()` are kept at once; inside one, all together when it ends
+    (and none of them when it ends with an exception). The quiz makes one transaction per answer.
+    A store never raises for a damaged or unwritable file: it warns and goes on.
+    """
+
+    @property
+    def location(self) -> str:
+        """Where the progress is kept, as shown to the user."""
+        ...
+
+    def get(self, key: Key) -> Record | None:
+        """One question's record, None when it was never answered."""
+        ...
+
+    def put(self, key: Key, record: Record | None) -> None:
+        """Set (or with None, forget) one question's record."""
+        ...
+
+    def last_missed(self) -> list[Key]:
+        """The questions missed (or skipped) in the last quiz, in the order they were asked."""
+        ...
+
+    def set_last_missed(self, keys: Iterable[Key]) -> None: ...
+
+    def reset(self, bank_ids: Iterable[str]) -> int:
+        """Forget every record (and last miss) of these banks; returns how many records went."""
+        ...
+
+    def due(self, when: datetime) -> list[Key]:
+        """Every question due for review at `when`, the longest overdue first."""
+        ...
+
+    def is_empty(self) -> bool:
+        """True when no question has a record."""
+        ...
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """Group changes into one write."""
+        ...
+
+
+def open_default_store(warn: Callable[[str], None] | None = None) -> ProgressStore:
+    """The user's progress store, in `data_dir()`."""
+    return JsonProgressStore(data_dir() / FILE_NAME, warn)
+
+
+class JsonProgressStore:
     """The progress file: loaded once, saved after every change. Never raises on a bad file."""
 
     def __init__(self, path: Path, warn: Callable[[str], None] | None = None) -> None:
         self.path = path
         self._warn = warn or (lambda message: None)
-        self.records: dict[Key, Record] = {}
-        self.last_missed: list[Key] = []
+        self._records: dict[Key, Record] = {}
+        self._last_missed: list[Key] = []
         self._save_failed = False
         self._read_only = False  # set when the file on disk could not be read or moved aside
+        self._depth = 0  # open transactions
         self._load()
 
-    @classmethod
-    def open_default(cls, warn: Callable[[str], None] | None = None) -> ProgressStore:
-        return cls(data_dir() / FILE_NAME, warn)
+    @property
+    def location(self) -> str:
+        return str(self.path)
 
     def _load(self) -> None:
         try:
@@ -121,7 +174,7 @@ class ProgressStore:
         except (ValueError, KeyError, TypeError) as e:
             self._move_aside(f"{type(e).__name__}: {e}")
             return
-        self.records, self.last_missed = records, missed
+        self._records, self._last_missed = records, missed
 
     def _move_aside(self, reason: str) -> None:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
@@ -139,17 +192,17 @@ class ProgressStore:
             f"progress file {self.path} is damaged ({reason}); moved it to {aside.name} and started afresh"
         )
 
-    def save(self) -> None:
+    def _save(self) -> None:
         """Write the file atomically; a failure is reported once and the quiz goes on."""
         if self._read_only:
             return
         data = {
             "version": FORMAT_VERSION,
             "cards": {
-                bank: {qid: _record_json(r) for (b, qid), r in sorted(self.records.items()) if b == bank}
-                for bank in sorted({b for b, _ in self.records})
+                bank: {qid: _record_json(r) for (b, qid), r in sorted(self._records.items()) if b == bank}
+                for bank in sorted({b for b, _ in self._records})
             },
-            "last_missed": [list(k) for k in self.last_missed],
+            "last_missed": [list(k) for k in self._last_missed],
         }
         try:
             write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True) + "\n")
@@ -158,36 +211,55 @@ class ProgressStore:
                 self._warn(f"could not save progress: {e}")
             self._save_failed = True
 
+    def _changed(self) -> None:
+        if self._depth == 0:
+            self._save()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        before = (dict(self._records), list(self._last_missed))
+        self._depth += 1
+        try:
+            yield
+        except BaseException:
+            self._records, self._last_missed = before
+            raise
+        finally:
+            self._depth -= 1
+        self._changed()
+
     def get(self, key: Key) -> Record | None:
-        return self.records.get(key)
+        return self._records.get(key)
 
-    def put(self, key: Key, record: Record | None, *, save: bool = True) -> None:
-        """Set (or with None, forget) one question's record, and save unless told not to."""
+    def put(self, key: Key, record: Record | None) -> None:
         if record is None:
-            self.records.pop(key, None)
+            self._records.pop(key, None)
         else:
-            self.records[key] = record
-        if save:
-            self.save()
+            self._records[key] = record
+        self._changed()
 
-    def set_last_missed(self, keys: Iterable[Key], *, save: bool = True) -> None:
-        self.last_missed = list(keys)
-        if save:
-            self.save()
+    def last_missed(self) -> list[Key]:
+        return list(self._last_missed)
+
+    def set_last_missed(self, keys: Iterable[Key]) -> None:
+        self._last_missed = list(keys)
+        self._changed()
 
     def reset(self, bank_ids: Iterable[str]) -> int:
-        """Forget every record of these banks; returns how many were forgotten."""
         ids = set(bank_ids)
-        gone = [k for k in self.records if k[0] in ids]
+        gone = [k for k in self._records if k[0] in ids]
         for k in gone:
-            del self.records[k]
-        self.last_missed = [k for k in self.last_missed if k[0] not in ids]
-        self.save()
+            del self._records[k]
+        self._last_missed = [k for k in self._last_missed if k[0] not in ids]
+        self._changed()
         return len(gone)
 
-    def is_due(self, key: Key, when: datetime) -> bool:
-        record = self.records.get(key)
-        return record is not None and record.due <= when
+    def due(self, when: datetime) -> list[Key]:
+        due = [(r.due, k) for k, r in self._records.items() if r.due <= when]
+        return [k for _, k in sorted(due, key=lambda pair: pair[0])]
+
+    def is_empty(self) -> bool:
+        return not self._records
 
 
 def _record_json(record: Record) -> dict[str, Any]:

@@ -273,9 +273,10 @@ class QuizSession:
         self._history.append((index, answered, before))
         if self.store is None:
             return
-        if answered.grade is not None:
-            self.store.put(answered.key, schedule(before, answered.grade, self.clock()), save=False)
-        self._save()
+        with self.store.transaction():  # one write per answer
+            if answered.grade is not None:
+                self.store.put(answered.key, schedule(before, answered.grade, self.clock()))
+            self._remember_missed()
 
     def _undo(self, index: int) -> int:
         if not self._history:
@@ -283,21 +284,18 @@ class QuizSession:
             return index
         previous, answered, before = self._history.pop()
         if self.store is not None:
-            if answered.grade is not None:
-                self.store.put(answered.key, before, save=False)
-            self._save()
+            with self.store.transaction():
+                if answered.grade is not None:
+                    self.store.put(answered.key, before)
+                self._remember_missed()
         self.io.say(f"Undone: your answer to question {previous + 1}. Here it is again.")
         self.io.say()
         return previous
 
-    def _save(self) -> None:
-        """Write the progress file once per answer (or undo), with the missed list when kept."""
-        if self.store is None:
-            return
-        if self.remember_missed:
-            missed = (a.key for _, a, _ in self._history if a.outcome is not Outcome.RIGHT)
-            self.store.set_last_missed(missed, save=False)
-        self.store.save()
+    def _remember_missed(self) -> None:
+        """Keep this session's missed questions as the last quiz's, when this session counts."""
+        if self.store is not None and self.remember_missed:
+            self.store.set_last_missed(a.key for _, a, _ in self._history if a.outcome is not Outcome.RIGHT)
 
     # -- reading a line -----------------------------------------------------------------------
 
@@ -525,8 +523,8 @@ def run_quiz(
         if result.status is not Status.FINISHED:
             io.say()  # the prompt that was cut short has no line end
         summarise(result, io)
-        if store is not None and result.answers and store.path:
-            io.say(f"Progress saved in {store.path}.", "dim")
+        if store is not None and result.answers and store.location:
+            io.say(f"Progress saved in {store.location}.", "dim")
         if result.status is not Status.FINISHED or not result.missed or not offer_retry:
             return result.status
         try:
@@ -544,13 +542,14 @@ def run_quiz(
 def missed_last_time(items: Sequence[Picked], store: ProgressStore) -> list[Picked]:
     """The questions missed in the last quiz, in the order they were asked."""
     by_key = {(p.bank.id, p.question.id): p for p in items}
-    return [by_key[k] for k in store.last_missed if k in by_key]
+    return [by_key[k] for k in store.last_missed() if k in by_key]
 
 
 def due_now(items: Sequence[Picked], store: ProgressStore, when: datetime) -> list[Picked]:
     """Questions whose review is due, the longest overdue first."""
-    due = [p for p in items if store.is_due((p.bank.id, p.question.id), when)]
-    return sorted(due, key=lambda p: store.records[(p.bank.id, p.question.id)].due)
+    due_at = {k: r.due for k in store.due(when) if (r := store.get(k)) is not None}
+    due = [p for p in items if (p.bank.id, p.question.id) in due_at]
+    return sorted(due, key=lambda p: due_at[(p.bank.id, p.question.id)])  # equal times: in item order
 
 
 def describe_when(moment: datetime, when: datetime) -> str:
@@ -616,7 +615,7 @@ def start_review(
     if upcoming is not None:
         moment, n = upcoming
         io.say(f"Next due: {n} question(s) {describe_when(moment, now())}.")
-    elif not store.records:
+    elif store.is_empty():
         io.say("No progress yet: run `quizgen quiz` first.")
     return Status.FINISHED
 
@@ -647,5 +646,5 @@ def progress_table(banks: Sequence[Bank], store: ProgressStore) -> str:
     upcoming = next_due(banks, store, when)
     if upcoming is not None:
         lines.append(f"Next due: {upcoming[1]} question(s) {describe_when(upcoming[0], when)}.")
-    lines.append(f"Progress file: {store.path}")
+    lines.append(f"Progress file: {store.location}")
     return "\n".join(lines) + "\n"

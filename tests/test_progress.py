@@ -1,8 +1,12 @@
-"""The progress store: FSRS scheduling, atomic saves, the data directory, damaged files."""
+"""The progress store: FSRS scheduling, the store interface (run against every store), and the JSON
+file's own cases (atomic saves, damaged and unwritable files)."""
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,10 +14,13 @@ import pytest
 
 from quizgen.errors import UsageError, WriteError
 from quizgen.loader import load_banks
+from quizgen.model import QuestionType
 from quizgen.progress import (
     FILE_NAME,
     Grade,
+    JsonProgressStore,
     ProgressStore,
+    Record,
     data_dir,
     next_due,
     now,
@@ -23,6 +30,18 @@ from quizgen.progress import (
 
 EXAMPLE = Path(__file__).parent / "banks" / "valid" / "example"
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+
+# Every store behind the ProgressStore interface: a factory that opens the store kept in a folder
+# (opening it again reads back what was kept). A new store is one more entry.
+OpenStore = Callable[[Path], ProgressStore]
+STORES: dict[str, OpenStore] = {
+    "json": lambda folder: JsonProgressStore(folder / FILE_NAME),
+}
+
+
+@pytest.fixture(params=sorted(STORES))
+def open_store(request: pytest.FixtureRequest) -> OpenStore:
+    return STORES[request.param]
 
 
 def test_now_override_is_read_as_utc(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -59,20 +78,77 @@ def test_schedule_grades_in_whole_days() -> None:
     assert (again.seen, again.right) == (2, 2)
 
 
-def test_save_and_load_round_trip(tmp_path: Path) -> None:
+def test_put_get_and_reopen(open_store: OpenStore, tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    assert store.is_empty() and store.get(("example", "ex-001")) is None
+    record = schedule(None, Grade.GOOD, T0)
+    store.put(("example", "ex-001"), record)
+    store.set_last_missed([("example", "ex-002")])
+    assert store.get(("example", "ex-001")) == record
+    again = open_store(tmp_path)
+    assert again.get(("example", "ex-001")) == record
+    assert again.last_missed() == [("example", "ex-002")]
+    assert not again.is_empty()
+    assert again.location
+    again.put(("example", "ex-001"), None)
+    assert open_store(tmp_path).get(("example", "ex-001")) is None
+
+
+def test_due_on_a_date_longest_overdue_first(open_store: OpenStore, tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    store.put(("example", "ex-001"), schedule(None, Grade.GOOD, T0))  # due in 2 days
+    store.put(("example", "ex-002"), schedule(None, Grade.AGAIN, T0))  # due tomorrow
+    assert store.due(T0) == []
+    assert store.due(T0 + timedelta(days=1)) == [("example", "ex-002")]
+    assert open_store(tmp_path).due(T0 + timedelta(days=9)) == [("example", "ex-002"), ("example", "ex-001")]
+
+
+def test_a_transaction_keeps_its_changes_together(open_store: OpenStore, tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    with store.transaction():
+        store.put(("example", "ex-001"), schedule(None, Grade.GOOD, T0))
+        store.set_last_missed([("example", "ex-001")])
+        assert open_store(tmp_path).get(("example", "ex-001")) is None  # not kept yet
+    again = open_store(tmp_path)
+    assert again.get(("example", "ex-001")) is not None
+    assert again.last_missed() == [("example", "ex-001")]
+
+
+def test_a_failed_transaction_changes_nothing(open_store: OpenStore, tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    kept = schedule(None, Grade.GOOD, T0)
+    store.put(("example", "ex-001"), kept)
+    with pytest.raises(KeyboardInterrupt), store.transaction():
+        store.put(("example", "ex-001"), schedule(kept, Grade.AGAIN, T0))
+        store.set_last_missed([("example", "ex-001")])
+        raise KeyboardInterrupt
+    for s in (store, open_store(tmp_path)):
+        assert s.get(("example", "ex-001")) == kept
+        assert s.last_missed() == []
+
+
+def test_reset_forgets_only_the_named_banks(open_store: OpenStore, tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    store.put(("example", "ex-001"), schedule(None, Grade.GOOD, T0))
+    store.put(("other", "o-1"), schedule(None, Grade.GOOD, T0))
+    store.set_last_missed([("example", "ex-001"), ("other", "o-1")])
+    assert store.reset(["example"]) == 1
+    again = open_store(tmp_path)
+    assert again.get(("example", "ex-001")) is None
+    assert again.get(("other", "o-1")) is not None
+    assert again.last_missed() == [("other", "o-1")]
+
+
+def test_json_file_format_and_no_temporaries(tmp_path: Path) -> None:
     path = tmp_path / FILE_NAME
-    store = ProgressStore(path)
+    store = JsonProgressStore(path)
     store.put(("example", "ex-001"), schedule(None, Grade.GOOD, T0))
     store.set_last_missed([("example", "ex-002")])
     data = json.loads(path.read_text())
     assert data["version"] == 1
     assert set(data["cards"]["example"]) == {"ex-001"}
-    again = ProgressStore(path)
-    assert again.records == store.records
-    assert again.last_missed == [("example", "ex-002")]
-    assert again.is_due(("example", "ex-001"), T0 + timedelta(days=2))
-    assert not again.is_due(("example", "ex-001"), T0 + timedelta(days=1))
-    assert not again.is_due(("example", "never-seen"), T0 + timedelta(days=99))
+    assert data["last_missed"] == [["example", "ex-002"]]
+    assert store.location == str(path)
     # no temporary files are left behind
     assert sorted(p.name for p in tmp_path.iterdir()) == [FILE_NAME]
 
@@ -91,15 +167,16 @@ def test_damaged_file_is_moved_aside_with_a_warning(tmp_path: Path, content: byt
     path = tmp_path / FILE_NAME
     path.write_bytes(content)
     warnings: list[str] = []
-    store = ProgressStore(path, warnings.append)
-    assert store.records == {}
+    store = JsonProgressStore(path, warnings.append)
+    assert store.is_empty()
     assert len(warnings) == 1
     assert "damaged" in warnings[0]
     aside = [p for p in tmp_path.iterdir() if p.name.startswith(f"{FILE_NAME}.corrupt-")]
     assert len(aside) == 1
     assert aside[0].read_bytes() == content
-    store.put(("example", "ex-001"), schedule(None, Grade.GOOD, T0))
-    assert ProgressStore(path).records == store.records
+    record = schedule(None, Grade.GOOD, T0)
+    store.put(("example", "ex-001"), record)
+    assert JsonProgressStore(path).get(("example", "ex-001")) == record
 
 
 def test_unwritable_folder_warns_once_and_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -110,13 +187,13 @@ def test_unwritable_folder_warns_once_and_goes_on(tmp_path: Path, monkeypatch: p
 
     monkeypatch.setattr(quizgen.progress, "write_atomic", refuse)
     warnings: list[str] = []
-    store = ProgressStore(tmp_path / FILE_NAME, warnings.append)
+    store = JsonProgressStore(tmp_path / FILE_NAME, warnings.append)
     store.put(("example", "ex-001"), schedule(None, Grade.GOOD, T0))
     store.put(("example", "ex-002"), schedule(None, Grade.GOOD, T0))
     assert warnings == [
         f"could not save progress: cannot write {tmp_path / FILE_NAME}: Read-only file system"
     ]
-    assert ("example", "ex-002") in store.records
+    assert store.get(("example", "ex-002")) is not None
 
 
 def test_a_progress_file_that_cannot_be_read_is_never_overwritten(tmp_path: Path) -> None:
@@ -124,27 +201,16 @@ def test_a_progress_file_that_cannot_be_read_is_never_overwritten(tmp_path: Path
     unreadable.mkdir()  # reading it fails with an OSError
     (unreadable / "keep").write_text("someone's data")
     warnings: list[str] = []
-    store = ProgressStore(unreadable, warnings.append)
+    store = JsonProgressStore(unreadable, warnings.append)
     store.put(("example", "ex-001"), schedule(None, Grade.GOOD, T0))
     assert len(warnings) == 1 and "progress will not be saved" in warnings[0]
     assert (unreadable / "keep").read_text() == "someone's data"
-    assert ("example", "ex-001") in store.records
+    assert store.get(("example", "ex-001")) is not None
 
 
-def test_reset_forgets_only_the_named_banks(tmp_path: Path) -> None:
-    store = ProgressStore(tmp_path / FILE_NAME)
-    store.put(("example", "ex-001"), schedule(None, Grade.GOOD, T0))
-    store.put(("other", "o-1"), schedule(None, Grade.GOOD, T0))
-    store.set_last_missed([("example", "ex-001"), ("other", "o-1")])
-    assert store.reset(["example"]) == 1
-    again = ProgressStore(tmp_path / FILE_NAME)
-    assert set(again.records) == {("other", "o-1")}
-    assert again.last_missed == [("other", "o-1")]
-
-
-def test_section_progress_and_next_due(tmp_path: Path) -> None:
+def test_section_progress_and_next_due(open_store: OpenStore, tmp_path: Path) -> None:
     (example_bank,) = load_banks([EXAMPLE])
-    store = ProgressStore(tmp_path / FILE_NAME)
+    store = open_store(tmp_path)
     store.put(("example", "ex-001"), schedule(None, Grade.GOOD, T0))  # intro, due in 2 days
     store.put(("example", "ex-004"), schedule(None, Grade.AGAIN, T0))  # habits, due tomorrow
     rows = {
@@ -157,29 +223,110 @@ def test_section_progress_and_next_due(tmp_path: Path) -> None:
     assert next_due([example_bank], store, T0 + timedelta(days=5)) is None
 
 
-def test_a_question_answered_wrong_last_is_not_learned(tmp_path: Path) -> None:
+def test_a_question_answered_wrong_last_is_not_learned(open_store: OpenStore, tmp_path: Path) -> None:
     (example_bank,) = load_banks([EXAMPLE])
-    store = ProgressStore(tmp_path / FILE_NAME)
+    store = open_store(tmp_path)
     right_then_wrong = schedule(schedule(None, Grade.GOOD, T0), Grade.AGAIN, T0 + timedelta(days=2))
     store.put(("example", "ex-001"), right_then_wrong)  # intro: due a day after the miss
     store.put(("example", "ex-002"), schedule(None, Grade.GOOD, T0 + timedelta(days=2)))
     when = T0 + timedelta(days=2, hours=1)
     (intro,) = [r for r in section_progress([example_bank], store, when) if r.section_id == "intro"]
     assert (intro.learned, intro.missed, intro.due, intro.new) == (1, 1, 0, 1)
-    # and so after the file is read back
-    again = ProgressStore(tmp_path / FILE_NAME)
+    # and so after the store is opened again
+    again = open_store(tmp_path)
     (intro,) = [r for r in section_progress([example_bank], again, when) if r.section_id == "intro"]
     assert (intro.learned, intro.missed) == (1, 1)
 
 
 def test_old_progress_files_count_only_never_missed_questions_as_learned(tmp_path: Path) -> None:
-    store = ProgressStore(tmp_path / FILE_NAME)
+    store = JsonProgressStore(tmp_path / FILE_NAME)
     store.put(("example", "ex-001"), schedule(schedule(None, Grade.GOOD, T0), Grade.AGAIN, T0))
     store.put(("example", "ex-002"), schedule(None, Grade.GOOD, T0))
     data = json.loads((tmp_path / FILE_NAME).read_text())
     for card in data["cards"]["example"].values():
         del card["last_right"]  # as written before the key existed
     (tmp_path / FILE_NAME).write_text(json.dumps(data))
-    old = ProgressStore(tmp_path / FILE_NAME)
-    assert old.records[("example", "ex-001")].last_right is False
-    assert old.records[("example", "ex-002")].last_right is True
+    old = JsonProgressStore(tmp_path / FILE_NAME)
+    assert old.get(("example", "ex-001")) == dataclasses.replace(
+        schedule(schedule(None, Grade.GOOD, T0), Grade.AGAIN, T0), last_right=False
+    )
+    assert (r := old.get(("example", "ex-002"))) is not None and r.last_right is True
+
+
+class _CountingStore:
+    """A store that counts transactions and writes outside them, around a real store."""
+
+    def __init__(self, inner: ProgressStore) -> None:
+        self.inner = inner
+        self.transactions = 0
+        self.open = 0
+        self.bare_writes = 0
+
+    @property
+    def location(self) -> str:
+        return self.inner.location
+
+    def get(self, key: tuple[str, str]) -> Record | None:
+        return self.inner.get(key)
+
+    def put(self, key: tuple[str, str], record: Record | None) -> None:
+        self.bare_writes += self.open == 0
+        self.inner.put(key, record)
+
+    def last_missed(self) -> list[tuple[str, str]]:
+        return self.inner.last_missed()
+
+    def set_last_missed(self, keys: Iterable[tuple[str, str]]) -> None:
+        self.bare_writes += self.open == 0
+        self.inner.set_last_missed(keys)
+
+    def reset(self, bank_ids: Iterable[str]) -> int:
+        return self.inner.reset(bank_ids)
+
+    def due(self, when: datetime) -> list[tuple[str, str]]:
+        return self.inner.due(when)
+
+    def is_empty(self) -> bool:
+        return self.inner.is_empty()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.transactions += 1
+        self.open += 1
+        try:
+            with self.inner.transaction():
+                yield
+        finally:
+            self.open -= 1
+
+
+class _Lines:
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+
+    def ask(self, prompt: str) -> str:
+        if not self.lines:
+            raise EOFError
+        return self.lines.pop(0)
+
+    def say(self, text: str = "", style: str | None = None) -> None:
+        pass
+
+
+def test_the_quiz_makes_one_transaction_per_answer(open_store: OpenStore, tmp_path: Path) -> None:
+    from quizgen.quiz import run_quiz
+    from quizgen.select import Picked
+
+    (bank,) = load_banks([EXAMPLE])
+    tf = [Picked(bank, q) for q in bank.questions if q.type is QuestionType.TRUE_FALSE]
+    flash = [Picked(bank, q) for q in bank.questions if q.type is QuestionType.FLASHCARD]
+    spy = _CountingStore(open_store(tmp_path))
+    # true/false right, undo it (at the flashcard), answer it wrong, then the flashcard: three
+    # answers and one undo
+    lines = _Lines(["t", "", "u", "f", "", "y"])
+    run_quiz([*tf, *flash], lines, spy, clock=lambda: T0, offer_retry=False)
+    assert spy.transactions == 4
+    assert spy.bare_writes == 0
+    again = open_store(tmp_path)
+    assert all(again.get(("example", p.question.id)) is not None for p in [*tf, *flash])
+    assert again.last_missed() == [("example", tf[0].question.id)]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +12,7 @@ from click.testing import CliRunner, Result
 from quizgen.cli import main
 from quizgen.loader import load_banks
 from quizgen.model import Question, QuestionType
+from quizgen.progress import ProgressStore, Record, open_default_store
 from quizgen.quiz import colour_wanted, numbered_blanks
 
 EXAMPLE = Path(__file__).parent / "banks" / "valid" / "example"
@@ -76,16 +76,19 @@ def quiz(args: list[str], lines: list[str]) -> Result:
     return CliRunner().invoke(main, ["quiz", str(EXAMPLE), *args], input="\n".join(lines) + "\n")
 
 
-def progress_file(data_dir: Path) -> dict[str, object]:
-    data = json.loads((data_dir / "progress.json").read_text())
-    assert isinstance(data, dict)
-    return data
+def store() -> ProgressStore:
+    """The user's progress store (in the test's data folder), read through its interface."""
+    return open_default_store()
 
 
-def cards(data_dir: Path) -> dict[str, dict[str, object]]:
-    found = progress_file(data_dir)["cards"]
-    assert isinstance(found, dict)
-    return dict(found.get("example", {}))
+def last_missed(data_dir: Path) -> list[tuple[str, str]]:
+    return store().last_missed()
+
+
+def cards(data_dir: Path) -> dict[str, Record]:
+    """The example bank's records, by question id."""
+    s = store()
+    return {q.id: r for q in questions() if (r := s.get(("example", q.id))) is not None}
 
 
 def test_all_right_scores_full_marks(data_dir: Path) -> None:
@@ -102,8 +105,8 @@ def test_all_right_scores_full_marks(data_dir: Path) -> None:
     assert "Retry" not in result.output
     saved = cards(data_dir)
     assert set(saved) == {q.id for q in qs}
-    assert all(c["right"] == 1 for c in saved.values())
-    assert progress_file(data_dir)["last_missed"] == []
+    assert all(c.right == 1 for c in saved.values())
+    assert last_missed(data_dir) == []
 
 
 def test_all_wrong_scores_zero_and_lists_the_answers(data_dir: Path) -> None:
@@ -120,7 +123,7 @@ def test_all_wrong_scores_zero_and_lists_the_answers(data_dir: Path) -> None:
         assert shown in missed
         assert f"Answer: {q.answer_text()}" in missed
     assert f"Retry the {n} missed question(s) now? (y/n): n" in result.output
-    assert progress_file(data_dir)["last_missed"] == [["example", q.id] for q in qs]
+    assert last_missed(data_dir) == [("example", q.id) for q in qs]
 
 
 def test_feedback_has_answer_explanation_and_section(data_dir: Path) -> None:
@@ -209,7 +212,7 @@ def test_undo_goes_back_and_restores_progress(data_dir: Path) -> None:
     assert result.output.count("Question 1 of") == 2
     assert f"Score: {len(qs)}/{len(qs)}" in result.output
     first = cards(data_dir)[qs[0].id]
-    assert (first["seen"], first["right"]) == (1, 1)  # the undone wrong answer left no trace
+    assert (first.seen, first.right) == (1, 1)  # the undone wrong answer left no trace
 
 
 def test_undo_with_nothing_to_undo(data_dir: Path) -> None:
@@ -226,7 +229,7 @@ def test_skip_counts_as_missed_and_is_not_scheduled(data_dir: Path) -> None:
     assert f"Score: {len(qs) - 1}/{len(qs)}" in result.output
     assert "(skipped)" in result.output
     assert qs[0].id not in cards(data_dir)
-    assert progress_file(data_dir)["last_missed"] == [["example", qs[0].id]]
+    assert last_missed(data_dir) == [("example", qs[0].id)]
 
 
 def test_hint_removes_a_wrong_option_and_grades_hard(data_dir: Path) -> None:
@@ -237,9 +240,8 @@ def test_hint_removes_a_wrong_option_and_grades_hard(data_dir: Path) -> None:
     for hint in hints:
         assert hint.split("it is not ")[1] not in result.output.split(hint)[1].split("Your answer")[0]
     assert "✓ Correct" in result.output
-    card = cards(data_dir)["ex-001"]["card"]
-    assert isinstance(card, dict)
-    assert card["due"].startswith("2025-03-02")  # a hinted answer comes back sooner
+    card = cards(data_dir)["ex-001"].card
+    assert str(card["due"]).startswith("2025-03-02")  # a hinted answer comes back sooner
 
 
 def test_hint_for_typed_answers_shows_first_letter(data_dir: Path) -> None:
@@ -309,7 +311,7 @@ def test_retry_now_asks_only_the_missed(data_dir: Path) -> None:
     retry = result.output.split("now? (y/n): y")[1]
     assert "Question 1 of 1" in retry
     assert "Score: 1/1" in retry
-    assert progress_file(data_dir)["last_missed"] == []
+    assert last_missed(data_dir) == []
 
 
 def test_retry_missed_option(data_dir: Path) -> None:

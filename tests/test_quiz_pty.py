@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
-import json
 import os
 import sys
 from pathlib import Path
 
 import pexpect  # type: ignore[import-untyped]
 import pytest
+
+from quizgen.progress import open_default_store
 
 EXAMPLE = str(Path(__file__).parent / "banks" / "valid" / "example")
 DAY0 = "2025-03-01T09:00:00+00:00"
@@ -36,7 +37,9 @@ def finish(child: pexpect.spawn) -> int:
     return int(child.exitstatus)
 
 
-def test_ctrl_c_saves_and_review_skips_what_was_right(tmp_path: Path) -> None:
+def test_ctrl_c_saves_and_review_skips_what_was_right(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     child = spawn(["quiz", EXAMPLE, "--no-shuffle"], tmp_path, DAY0)
     child.expect("Question 1 of 6")
     child.expect("Your answers: ")
@@ -62,9 +65,11 @@ def test_ctrl_c_saves_and_review_skips_what_was_right(tmp_path: Path) -> None:
     child.expect("Progress saved in")
     assert finish(child) == 130
 
-    saved = json.loads((tmp_path / "progress.json").read_text())
-    assert sorted(saved["cards"]["example"]) == ["ex-004", "ex-005", "ex-006"]
-    assert saved["last_missed"] == [["example", "ex-004"]]
+    monkeypatch.setenv("QUIZGEN_DATA_DIR", str(tmp_path))
+    saved = open_default_store()
+    ids = [f"ex-00{i}" for i in range(1, 7)]
+    assert [q for q in ids if saved.get(("example", q)) is not None] == ["ex-004", "ex-005", "ex-006"]
+    assert saved.last_missed() == [("example", "ex-004")]
 
     review = spawn(["review", EXAMPLE], tmp_path, DAY1)
     review.logfile_read = log = io.StringIO()
