@@ -218,9 +218,23 @@ class SectionEvidence:
     questions_with_evidence: int
 
 
+# A piece of a web page's text that ends without a full stop and has few words is a heading, a
+# menu or a link ("Comments (0)", "Leave a Reply"), not a sentence of the article.
+_PROSE_END_RE = re.compile(r"[.!?][\"')\]\u201d\u2019]*$")
+PROSE_MIN_WORDS = 8
+
+
+def is_sentence(text: str) -> bool:
+    """Whether a piece of the article counts as a sentence for coverage: it ends with a full stop
+    (or ! or ?), or has 8 words or more, and is not a teaser cut off with "..."."""
+    if text.endswith(("...", "\u2026")):
+        return False
+    return bool(_PROSE_END_RE.search(text)) or word_count(text) >= PROSE_MIN_WORDS
+
+
 def section_evidence(bank: Bank, article: ArticleText) -> list[SectionEvidence]:
     """Per article section: its sentences, how many some question's quote covers, and how many of
-    its questions carry evidence."""
+    its questions carry evidence. Headings and menu lines are not counted as sentences."""
     covered: set[tuple[int, int]] = set()
     for q in bank.questions:
         for quote in q.evidence:
@@ -232,7 +246,15 @@ def section_evidence(bank: Bank, article: ArticleText) -> list[SectionEvidence]:
     rows = []
     for section in bank.article.sections:
         found = article.section(section.id)
-        sentences = found.sentences if found else ()
+        sentences = (
+            [
+                span
+                for span, text in zip(found.sentences, found.sentence_texts, strict=True)
+                if is_sentence(text)
+            ]
+            if found
+            else []
+        )
         rows.append(
             SectionEvidence(
                 section,

@@ -23,6 +23,7 @@ from quizgen.evidence import (
     SAFETY_NOTES_HEADING,
     check_quote,
     evidence_lines,
+    is_sentence,
     normalise_quote,
     read_article_text,
 )
@@ -185,6 +186,22 @@ def test_sections_are_found_by_their_title_lines() -> None:
     # a quote never spans two sections, and it matches whole words only
     assert not check_quote(article, "Children need more. Caffeine taken", "intro").found
     assert not check_quote(article, "hildren need more", "intro").found
+
+
+@pytest.mark.parametrize(
+    ("text", "counted"),
+    [
+        ("Children need more.", True),
+        ("Is this a good idea?", True),
+        ("Calcineurin inhibitors are under investigation for people with lupus nephritis", True),
+        ("Comments (0)", False),
+        ("Leave a Reply", False),
+        ("Previous Article Next Article", False),
+        ("Medical compliance, or the proper use of prescribed therapies, is important to...", False),
+    ],
+)
+def test_headings_menus_and_teasers_are_not_counted_as_sentences(text: str, counted: bool) -> None:
+    assert is_sentence(text) is counted
 
 
 def test_quote_limit_is_thirty_words() -> None:
