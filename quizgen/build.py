@@ -19,7 +19,14 @@ from pathlib import Path
 from typing import Literal
 
 from quizgen import __version__
-from quizgen.fsutil import remove_stale_temporaries, write_all_atomic
+from quizgen.errors import BuildError, UsageError
+from quizgen.fsutil import (
+    JOURNAL,
+    is_special,
+    recover_interrupted,
+    refuse_overwriting_inputs,
+    write_all_atomic,
+)
 from quizgen.model import Bank
 from quizgen.printing import Paper, PrintOptions
 from quizgen.timestamps import Epochs, banks_fingerprint, epoch_manifest_path, plan_epochs
@@ -186,6 +193,57 @@ def planned_outputs(banks: Sequence[Bank]) -> list[tuple[str, str]]:
     return [(f"{bank.id}{kind.suffix}", kind.purpose) for bank in banks for kind in OUTPUTS]
 
 
+def folder_file_names(banks: Sequence[Bank], epoch_manifest: str) -> list[str]:
+    """Every file a build writes into its folder; BuildError when two would share a name."""
+    owners: dict[str, str] = {}
+    for own in (MANIFEST, "README.md", epoch_manifest, JOURNAL):
+        owners[own.casefold()] = f"the build's own {own}"
+    names: list[str] = []
+    for bank in banks:
+        for kind in OUTPUTS:
+            name = f"{bank.id}{kind.suffix}"
+            other = owners.setdefault(name.casefold(), f"bank '{bank.id}'")
+            if other != f"bank '{bank.id}'":
+                raise BuildError(
+                    f"bank '{bank.id}' would write {name}, which is also {other}; give the bank another id"
+                )
+            names.append(name)
+    return [*names, MANIFEST, "README.md", epoch_manifest]
+
+
+def check_build_folder(folder: Path) -> None:
+    """UsageError unless `folder` is missing, empty, or holds the manifest of an earlier build:
+    a build replaces files by name, so it writes only where every file is its own."""
+    if not folder.exists():
+        return
+    if not folder.is_dir():
+        raise UsageError(f"{folder} is not a folder")
+    if not any(folder.iterdir()):
+        return
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        if isinstance(manifest, dict) and "quizgen" in manifest and isinstance(manifest.get("files"), dict):
+            return
+    except (OSError, ValueError):
+        pass
+    raise UsageError(
+        f"{folder} holds files that quizgen did not make (it has no {MANIFEST} of a quizgen build); "
+        "build into an empty or new folder, or one an earlier build made"
+    )
+
+
+def _prepare_folder(
+    folder: Path, names: Sequence[str], inputs: Sequence[Path], say: Callable[[str], None] | None
+) -> None:
+    """Before anything renders: no output over an input, and a write into `folder` that was
+    killed is finished (or its temporaries removed) first, and said."""
+    refuse_overwriting_inputs([folder / n for n in names], inputs)
+    if folder.is_dir():
+        message = recover_interrupted(folder, names)
+        if message is not None and say is not None:
+            say(message)
+
+
 def render_outputs(
     banks: Sequence[Bank],
     epochs: Epochs,
@@ -213,21 +271,38 @@ def render_outputs(
 
 
 def write_with_epochs(
-    banks: Sequence[Bank], epoch_manifest: Path, render: Callable[[Epochs], dict[Path, bytes | str]]
+    banks: Sequence[Bank],
+    epoch_manifest: Path,
+    render: Callable[[Epochs], dict[Path, bytes | str]],
+    remember: bool = True,
 ) -> Epochs:
     """The sequence every building command follows: plan the times, render, add the time
-    manifest, write every file at once (nothing is written when rendering fails)."""
+    manifest (unless told not to `remember`), write every file at once (nothing is written
+    when rendering fails)."""
     epochs, manifest_text = plan_epochs(banks, epoch_manifest)
     files = render(epochs)
-    if manifest_text is not None:  # remembered only once the outputs are written with it
+    if manifest_text is not None and remember:  # remembered only once the outputs are written
         files[epoch_manifest] = manifest_text
     write_all_atomic(files)
     return epochs
 
 
-def build_deck(banks: Sequence[Bank], output: Path) -> Output:
-    """`quizgen anki`: one deck of all `banks` in `output`, its times remembered beside it."""
+def build_deck(
+    banks: Sequence[Bank],
+    output: Path,
+    inputs: Sequence[Path] = (),
+    say: Callable[[str], None] | None = None,
+) -> Output:
+    """`quizgen anki`: one deck of all `banks` in `output`, its times remembered beside it
+    (not beside a device or FIFO, which is written in place). `inputs` are the bank files,
+    never written over; `say` hears of an interrupted write finished first."""
     rendered: list[Output] = []
+    epoch_manifest = epoch_manifest_path(output)
+    special = is_special(output)
+    if special:
+        refuse_overwriting_inputs([output], inputs)
+    else:
+        _prepare_folder(output.parent, [output.name, epoch_manifest.name], inputs, say)
 
     def render(epochs: Epochs) -> dict[Path, bytes | str]:
         ctx = RenderContext(epochs)
@@ -236,7 +311,7 @@ def build_deck(banks: Sequence[Bank], output: Path) -> Output:
         rendered.append(Output("", output.name, ANKI.purpose, payload, detail))
         return {output: payload}
 
-    write_with_epochs(banks, epoch_manifest_path(output), render)
+    write_with_epochs(banks, epoch_manifest, render, remember=not special)
     return rendered[0]
 
 
@@ -251,11 +326,18 @@ def build_all(
     out_dir: Path,
     on_output: Callable[[str], None] | None = None,
     paper_for: Callable[[Bank], Paper] | None = None,
+    inputs: Sequence[Path] = (),
+    say: Callable[[str], None] | None = None,
 ) -> BuildResult:
-    """`quizgen build`: every output of every bank in `out_dir`, with the manifest and README."""
+    """`quizgen build`: every output of every bank in `out_dir`, with the manifest and README.
+
+    `out_dir` must be missing, empty or an earlier build's; no output may be one of `inputs`
+    (the bank files); `say` hears of an interrupted write that is finished first.
+    """
     epoch_manifest = epoch_manifest_path(out_dir / MANIFEST)
-    names = [name for name, _ in planned_outputs(banks)]
-    remove_stale_temporaries(out_dir, [*names, MANIFEST, "README.md", epoch_manifest.name])
+    names = folder_file_names(banks, epoch_manifest.name)  # refuses two outputs of one name
+    _prepare_folder(out_dir, names, inputs, say)
+    check_build_folder(out_dir)
     outputs: list[Output] = []
 
     def render(epochs: Epochs) -> dict[Path, bytes | str]:

@@ -63,6 +63,8 @@ class _PathType(click.Path):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         from pathlib import Path
 
+        if isinstance(value, str | bytes) and not value:
+            self.fail("must not be empty (give a file or folder name)", param, ctx)
         return Path(os.fsdecode(super().convert(value, param, ctx)))
 
 
@@ -70,8 +72,36 @@ PATHS = click.argument("paths", nargs=-1, type=_PathType(exists=True), metavar="
 
 
 def _output_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """The required `-o/--output FILE` option of commands that write one file."""
-    return click.option("-o", "--output", type=_PathType(dir_okay=False), required=True, help=help_text)
+    """The required `-o/--output FILE` option of commands that write one file (`-` is standard
+    output, for text formats)."""
+    return click.option(
+        "-o", "--output", type=_PathType(dir_okay=False, allow_dash=True), required=True, help=help_text
+    )
+
+
+def _is_stdout(path: Path | None) -> bool:
+    return path is not None and str(path) == "-"
+
+
+def _refuse_binary_to_stdout(path: Path, what: str) -> None:
+    if _is_stdout(path):
+        from quizgen.errors import UsageError
+
+        raise UsageError(f"{what} is binary: give a file name with -o, not standard output (-)")
+
+
+def _input_files(paths: Sequence[Path]) -> list[Path]:
+    """Every bank file the command reads."""
+    from quizgen.loader import find_bank_files
+
+    return [f for group in find_bank_files(list(paths) or None) for f in group]
+
+
+def _refuse_overwriting_inputs(paths: Sequence[Path], *outputs: Path) -> None:
+    """Refuse, before anything is rendered, an output that is one of the bank files read."""
+    from quizgen.fsutil import refuse_overwriting_inputs
+
+    refuse_overwriting_inputs([o for o in outputs if not _is_stdout(o)], _input_files(paths))
 
 
 def _load(paths: Sequence[Path]) -> list[Bank]:
@@ -117,6 +147,10 @@ def _selection(
 
 
 def _write(path: Path, data: bytes | str) -> None:
+    """Write one output: `-` is standard output; a device or FIFO is written in place."""
+    if _is_stdout(path):
+        click.echo(data, nl=False)  # data, not a message: text formats escape their own content
+        return
     from quizgen.fsutil import write_atomic
 
     write_atomic(path, data)
@@ -196,6 +230,7 @@ def stats(paths: tuple[Path, ...]) -> None:
     "--fail-under",
     type=click.FloatRange(0, 100),
     default=None,
+    callback=lambda ctx, param, value: _finite(value),
     help="Exit 1 when fewer than this percent of facts are tested or omitted with a reason.",
 )
 @ARTICLE
@@ -225,13 +260,18 @@ def coverage(paths: tuple[Path, ...], fail_under: float | None, article: Path | 
 @click.option(
     "--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True, help="Export format."
 )
-@click.option("-o", "--output", type=_PathType(dir_okay=False), help="Write to FILE instead of stdout.")
+@click.option(
+    "-o", "--output", type=_PathType(dir_okay=False, allow_dash=True), help="Write to FILE instead of stdout."
+)
 def export(paths: tuple[Path, ...], fmt: str, output: Path | None) -> None:
     """Export the validated banks as JSON (shape described in the README)."""
     from quizgen.export import export_json
 
-    text = export_json(_load(paths))
-    if output is None:
+    banks = _load(paths)
+    if output is not None:
+        _refuse_overwriting_inputs(paths, output)
+    text = export_json(banks)
+    if output is None or _is_stdout(output):
         click.echo(text, nl=False)  # data, not a message: JSON escapes every control character
     else:
         _write(output, text)
@@ -249,8 +289,20 @@ def anki(paths: tuple[Path, ...], output: Path) -> None:
     """
     from quizgen.build import build_deck
 
-    deck = build_deck(_load(paths), output)
+    _refuse_binary_to_stdout(output, "An Anki deck")
+    banks = _load(paths)
+    deck = build_deck(banks, output, inputs=_input_files(paths), say=_say_recovered)
     _echo(f"Wrote {output} ({deck.detail})", err=True)
+
+
+def _finite(value: float | None) -> float | None:
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a number from 0 to 100")
+    return value
+
+
+def _say_recovered(message: str) -> None:
+    _echo(f"Note: {message}", err=True)
 
 
 # -- the terminal quiz (quizgen.quiz); imports nothing heavy -----------------------------------
@@ -372,7 +424,12 @@ def build(paths: tuple[Path, ...], out_dir: Path, quiet: bool, paper: str | None
     steps = len(planned_outputs(banks))
     with click.progressbar(length=steps, label="Building", file=sys.stderr, hidden=not show_bar) as bar:
         result = build_all(
-            banks, out_dir, on_output=lambda _: bar.update(1), paper_for=lambda bank: _paper([bank], paper)
+            banks,
+            out_dir,
+            on_output=lambda _: bar.update(1),
+            paper_for=lambda bank: _paper([bank], paper),
+            inputs=_input_files(paths),
+            say=_say_recovered,
         )
     if not quiet:
         outputs = result.outputs
@@ -451,9 +508,14 @@ def print_(
     from quizgen.errors import UsageError
     from quizgen.timestamps import source_date_epoch
 
+    from quizgen.fsutil import is_special
+
     fmt = fmt or ("html" if output.suffix.lower() in _PRINT_SUFFIXES["html"] else "pdf")
     flashcards = flashcards or fold
-    if output.suffix.lower() not in _PRINT_SUFFIXES[fmt]:
+    if fmt == "pdf" or flashcards:
+        _refuse_binary_to_stdout(output, "A PDF")
+    named = not (_is_stdout(output) or is_special(output))  # a file name says what it holds
+    if named and output.suffix.lower() not in _PRINT_SUFFIXES[fmt]:
         endings = " or ".join(_PRINT_SUFFIXES[fmt])
         other = "html" if fmt == "pdf" else "pdf"
         raise UsageError(
@@ -467,6 +529,7 @@ def print_(
         )
     epoch = source_date_epoch()
     banks = _load(paths)
+    _refuse_overwriting_inputs(paths, output)
     options = printing.PrintOptions(
         paper=_paper(banks, paper),
         large_print=large_print,
@@ -487,4 +550,5 @@ def print_(
     _write(output, data)
     what = "flashcards" if flashcards else "answer key" if answer_key else "quiz"
     n = len(printing.pick_questions(banks, options))
-    _echo(f"Wrote {output} ({what}, {n} question{'s' * (n != 1)})", err=True)
+    if not _is_stdout(output):
+        _echo(f"Wrote {output} ({what}, {n} question{'s' * (n != 1)})", err=True)

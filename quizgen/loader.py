@@ -6,6 +6,7 @@ refused without running anything, and every value keeps the line and column it c
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import gc
 import os
@@ -105,6 +106,11 @@ class _Loader(_BASE_LOADER):  # type: ignore[misc]
 YAML_LOADER: type = _Loader
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_BANK_BYTES = 64 * 1024 * 1024  # all the files of one bank together
+# Far above any real card, far below what the PDF engine can lay out in reasonable time and memory.
+MAX_TEXT_CHARS = 5_000
+MAX_BANK_ID_CHARS = 64  # bank ids name output files: `<id>-answer-key-large-print.pdf` must fit
+MAX_CLOZE_NUMBER = 65_535  # Anki keeps a card's number in 16 bits
 MAX_DEPTH = 200
 MAX_OPTIONS = len(OPTION_LETTERS)  # lettered A to Z on paper, in Anki and in the terminal
 BANK_FILE_NAMES = ("bank.yaml", "bank.yml")
@@ -139,6 +145,9 @@ class _BankFiles:
 
 
 def _yaml_files(folder: Path) -> list[Path]:
+    for p in folder.iterdir():
+        if p.suffix in YAML_SUFFIXES and p.is_symlink() and not p.exists():
+            raise UsageError(f"{display_path(p)} is a broken link (to {os.readlink(p)}): fix it or remove it")
     return sorted(
         p
         for p in folder.iterdir()
@@ -410,6 +419,9 @@ def _text(node: Node | None, ctx: _Ctx, what: str, *, empty_ok: bool = False) ->
     if not value and not empty_ok:
         ctx.error(node, f"{what} must not be empty")
         return None
+    if len(value) > MAX_TEXT_CHARS:
+        ctx.error(node, f"{what} is {len(value):,} characters long; the limit is {MAX_TEXT_CHARS:,}")
+        return None
     if not value.isascii() or not value.isprintable():
         bad = control_character(value)
         if bad is not None:
@@ -541,9 +553,15 @@ def _read_meta(node: Node, ctx: _Ctx) -> _Meta:
     bank_id = _text(m.get("id"), ctx, "bank id")
     if bank_id is not None and not BANK_ID_RE.match(bank_id):
         ctx.error(m["id"], f"bank id '{bank_id}' may hold only lowercase letters, digits and '-'")
+    elif bank_id is not None and len(bank_id) > MAX_BANK_ID_CHARS:
+        ctx.error(m["id"], f"bank id is {len(bank_id)} characters long; the limit is {MAX_BANK_ID_CHARS}")
     meta.id = bank_id
     meta.title = _text(m.get("title"), ctx, "bank title") or ""
     meta.deck = _text(m.get("deck"), ctx, "deck name") or ""
+    if meta.deck and any(not part.strip() for part in meta.deck.split("::")):
+        ctx.error(
+            m["deck"], f"deck name '{meta.deck}' has an empty part between '::' (Anki would name it 'blank')"
+        )
     meta.credit = _text(m.get("credit"), ctx, "credit") or ""
     meta.disclaimer = _text(m.get("disclaimer"), ctx, "disclaimer") or ""
     if "summary" in m:
@@ -876,7 +894,17 @@ def _check_cloze(node: Node, text: str, ctx: _Ctx) -> bool:
         return False
     ok = True
     for d in deletions:
-        if int(d.group(1)) < 1:
+        digits = d.group(1)
+        if len(digits) > len(str(MAX_CLOZE_NUMBER)) or int(digits) > MAX_CLOZE_NUMBER:
+            shown = digits if len(digits) <= 12 else f"{digits[:12]}..."
+            ctx.error(
+                node,
+                f"cloze deletion number c{shown} is too large (Anki numbers cards from c1 to "
+                f"c{MAX_CLOZE_NUMBER})",
+            )
+            ok = False
+            continue
+        if int(digits) < 1:
             ctx.error(node, f"cloze deletion '{d.group(0)}': numbers start at c1")
             ok = False
         if not d.group(2).strip() or "{{" in d.group(2) or "}}" in (d.group(3) or ""):
@@ -972,8 +1000,19 @@ def _load_one(
     meta: _Meta | None = None
     meta_ctx: _Ctx | None = None
     meta_path = files[0]
+    total = 0
     for path in files:
         ctx = _Ctx(display_path(path), problems)
+        with contextlib.suppress(OSError):
+            size = path.stat().st_size
+            total += size if size <= MAX_FILE_BYTES else 0  # a file over its own limit says so
+        if total > MAX_BANK_BYTES:
+            ctx.error(
+                None,
+                f"the bank's files come to more than {MAX_BANK_BYTES // 2**20} MiB together, the limit "
+                "for one bank: split it into banks",
+            )
+            break
         root = parse_file(path, ctx.path, problems)
         if root is None:
             continue

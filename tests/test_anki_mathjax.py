@@ -81,19 +81,27 @@ MathJax.startup.promise
         encoding="utf-8",
     )
     dom = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files",
-         f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=15000", "--dump-dom",
-         page.as_uri()],
-        capture_output=True, text=True, timeout=120,
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--allow-file-access-from-files",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--virtual-time-budget=15000",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     ).stdout
     assert 'data-typeset="done"' in dom, dom[-2000:]
     return [html.unescape(h) for h in re.findall(r'href="([^"]*)"', dom)], dom
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium (Debian package chromium)")
-def test_bank_text_is_never_typeset_as_mathjax(
-    anki_mathjax: Path, col: Collection, tmp_path: Path
-) -> None:
+def test_bank_text_is_never_typeset_as_mathjax(anki_mathjax: Path, col: Collection, tmp_path: Path) -> None:
     bank = load_banks([EXAMPLE])[0]
     questions = tuple(
         q.__class__(**{**q.__dict__, "prompt": f"{q.prompt} {EVIL}"}) if q.id in ("ex-001", "ex-005") else q

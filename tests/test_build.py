@@ -162,14 +162,16 @@ def test_typesetting_errors_come_back_from_the_worker(tmp_path: Path) -> None:
             render_pdf(pool, "quiz", [dataclasses.replace(bank, questions=())], PrintOptions(timestamp=1))
 
 
-def test_stale_temporaries_of_a_killed_build_are_removed(tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    out.mkdir()
+def test_stale_temporaries_of_a_killed_build_are_removed(
+    previous_build: tuple[Path, dict[str, bytes]],
+) -> None:
+    out, _ = previous_build
     (out / ".example.apkg.abc123.tmp").write_bytes(b"half a file")
     (out / ".manifest.json.x1.tmp").write_bytes(b"half a file")
     (out / ".notes-of-someone-else.tmp").write_bytes(b"not ours")
-    _build(out, str(EXAMPLE))
+    text = _build(out, str(EXAMPLE))
     assert [p.name for p in out.glob(".*.tmp")] == [".notes-of-someone-else.tmp"]
+    assert "removed 2 temporary files of an interrupted write" in text
 
 
 def test_output_readme_lists_each_banks_own_files(tmp_path: Path) -> None:

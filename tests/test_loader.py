@@ -301,3 +301,18 @@ def test_yaml_hints_name_the_expected_columns() -> None:
     assert hint(child, 4, 9) is None  # deeper under "source:" is allowed
     assert hint("a: b\n\tc: d\n", 2, 1) == "YAML does not allow tabs; indent with spaces"
     assert hint('q:\n  - prompt: "Note: quoted" x: y\n', 2, 30) is None
+
+
+def test_a_bank_larger_than_the_limit_is_a_located_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cap on a bank's files together (issue 16, point 13), shown with a small limit."""
+    for f in EXAMPLE.iterdir():
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    sizes = sorted(f.stat().st_size for f in tmp_path.iterdir())
+    monkeypatch.setattr(loader, "MAX_BANK_BYTES", sum(sizes) - 1)
+    report = loader.check_banks([tmp_path])
+    assert not report.banks
+    (problem,) = report.errors
+    assert problem.location.path.endswith("intro.yaml")  # the last file, in name order
+    assert "more than" in problem.message and "split it into banks" in problem.message
