@@ -506,9 +506,8 @@ def print_(
     """
     from quizgen import printing
     from quizgen.errors import UsageError
-    from quizgen.timestamps import source_date_epoch
-
     from quizgen.fsutil import is_special
+    from quizgen.timestamps import source_date_epoch
 
     fmt = fmt or ("html" if output.suffix.lower() in _PRINT_SUFFIXES["html"] else "pdf")
     flashcards = flashcards or fold
