@@ -241,6 +241,13 @@ def _safety_notes(banks: Sequence[Bank]) -> dict[str, Any]:
     return {"heading": SAFETY_NOTES_HEADING, "notes": notes}
 
 
+def short_disclaimer(disclaimer: str) -> str:
+    """The first sentence of a disclaimer (up to a full stop, ! or ? before a capital letter): its
+    short form for large-print footers and cut-out cards."""
+    match = re.match(r"(.+?[.!?])\s+(?=[A-Z])", disclaimer.strip())
+    return match.group(1) if match else disclaimer.strip()
+
+
 def _common(picked: Sequence[Picked], options: PrintOptions, kind: str) -> dict[str, Any]:
     banks = _banks_used(picked)
     title = " / ".join(b.title for b in banks)
@@ -254,6 +261,7 @@ def _common(picked: Sequence[Picked], options: PrintOptions, kind: str) -> dict[
         "large": options.large_print,
         "credit": " ".join(credits),
         "disclaimer": " ".join(disclaimers),
+        "short_disclaimer": " ".join(short_disclaimer(d) for d in disclaimers),
         "about": [_about(b) for b in banks],
         "safety": _safety_notes(banks),
     }
@@ -530,6 +538,7 @@ def _surely_fits(
         parts.append((face["back"], bold, 0.0))
         if note and face["explanation"]:
             parts.append((face["explanation"], regular, 0.0))
+        parts.append((face["back_note"], regular, 0.0))
     lines = 0
     for text, font, hang in parts:
         n = _line_count(text, font, width, hang)
@@ -567,7 +576,9 @@ def _card_faces(number: int, p: Picked) -> dict[str, Any]:
             else [f"{option_letter(i)}. {o}" for i, o in enumerate(q.options)]
         ),
         "back": back or "",
-        "explanation": q.explanation if q.type is not QuestionType.FLASHCARD else "",
+        "explanation": q.explanation,
+        # once cut out, a card still says where it comes from and that it is not medical advice
+        "back_note": f"{p.bank.title} \u2014 {short_disclaimer(p.bank.disclaimer)}",
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from quizgen.printing import (
     render_flashcards,
     render_handout_html,
     render_quiz,
+    short_disclaimer,
 )
 from quizgen.select import Selection
 
@@ -111,6 +113,34 @@ def test_every_page_has_footer_with_page_x_of_y(shipped: list[Bank]) -> None:
         assert norm(shipped[0].credit) in flat
 
 
+@pytest.mark.parametrize("render", [render_quiz, render_answer_key], ids=["quiz", "key"])
+def test_large_print_footer_is_one_line_and_the_credit_opens_and_closes(
+    shipped: list[Bank], render: Callable[[list[Bank], PrintOptions], bytes]
+) -> None:
+    bank = shipped[0]
+    pages = page_texts(render(shipped, PrintOptions(large_print=True, timestamp=EPOCH)))
+    short = short_disclaimer(bank.disclaimer)
+    assert short == "Educational material, not medical advice."
+    for i, text in enumerate(pages, start=1):
+        last = norm(text.strip().split("\n")[-1])
+        assert last == f"{short} Page {i} of {len(pages)}", last
+        assert (norm(bank.credit) in norm(text)) is (i in (1, len(pages))), i
+    assert norm(bank.disclaimer) in norm(pages[0]) and norm(bank.disclaimer) in norm(pages[-1])
+
+
+def test_large_print_keeps_the_summary_box_on_one_page(shipped: list[Bank]) -> None:
+    pdf = render_quiz(shipped, PrintOptions(large_print=True, timestamp=EPOCH))
+    pages = [norm(t) for t in page_texts(pdf)]
+    (page,) = [p for p in pages if "About this quiz" in p]
+    assert all(norm(point) in page for point in shipped[0].summary)
+
+
+def test_short_disclaimer_is_the_first_sentence() -> None:
+    assert short_disclaimer("Not advice. Ask your team.") == "Not advice."
+    assert short_disclaimer("For learning only") == "For learning only"
+    assert short_disclaimer("See p. 3 of the leaflet. Then ask.") == "See p. 3 of the leaflet."
+
+
 def _body_lines(text: str, header: str) -> list[str]:
     lines = [norm(line) for line in text.split("\n") if norm(line)]
     assert lines[0] == header
@@ -124,8 +154,8 @@ def test_no_question_is_split_across_pages(shipped: list[Bank], large: bool) -> 
     header = shipped[0].title
     for text in pages[1:]:
         first = _body_lines(text, header)[0]
-        # A page starts with a question, a heading, or (large print) the about box running on.
-        assert re.match(r"^(\d+\. |Questions$|Instructions$|• )", first), first
+        # A page starts with a question, a heading, or (large print) the about box, kept whole.
+        assert re.match(r"^(\d+\. |Questions$|Instructions$|About this quiz$)", first), first
         assert not re.match(r"^[A-Z]\. ", first)
     flat_pages = [norm(t) for t in pages]
     for n, p in enumerate(pick_questions(shipped, options), start=1):
@@ -355,6 +385,11 @@ def test_cards_have_question_front_and_answer_back(example: list[Bank]) -> None:
         assert norm(prompt_text(p.question)) in fronts
     assert "Card 1: answer" in backs and "About seven hours a night." in backs
     assert "Caffeine late in the day can keep you awake." in backs  # cloze shown filled in
+    flashcard = next(q for q in example[0].questions if q.type is QuestionType.FLASHCARD)
+    assert norm(flashcard.explanation) in backs  # a flashcard's back shows its explanation too
+    # each card, once cut out, names its quiz and says it is not medical advice
+    note = "Example: Sleep and Health \u2014 Educational material, not medical advice."
+    assert backs.count(note) == len(pick_questions(example, options))
 
 
 def test_fold_layout_puts_front_and_back_side_by_side(example: list[Bank]) -> None:
