@@ -20,7 +20,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from quizgen.answers import Response, Result, Verdict, grade, letter, match_text, parse_truth
-from quizgen.evidence import evidence_lines
+from quizgen.evidence import ARTICLE_SAYS, evidence_lines
 from quizgen.model import CLOZE_RE, Bank, Question, QuestionType, cloze_blanked
 from quizgen.progress import (
     Grade,
@@ -69,8 +69,10 @@ _STYLES: dict[str, dict[str, object]] = {
 
 # What a continued line hangs under: an option letter, a mark, or a label such as "Why:".
 _HANG_RE = re.compile(
-    r"^\s*(?:(?:[a-z]\)|[%s]|Why:|Answer:|Hint:|Taken as:|Wrongly chosen:|You missed:|Missed:)\s+)?"
+    r"^\s*(?:(?:[a-z]\)|[%s]|Why:|Answer:|Hint:|Taken as:|Wrongly chosen:|You missed:|Missed:|"
     % (MARK_RIGHT + MARK_WRONG + MARK_SKIP)
+    + re.escape(ARTICLE_SAYS)
+    + r")\s+)?"
 )
 
 

@@ -421,3 +421,11 @@ def test_shipped_bank_quotes_match_the_article(in_repo: Path) -> None:
     ]
     assert quote_problems == []
     assert not report.errors
+
+
+def test_a_long_quote_in_the_terminal_hangs_under_its_label() -> None:
+    from quizgen.quiz import wrap_for_terminal
+
+    lines = wrap_for_terminal("The article says: \u201c" + "word " * 30 + "\u201d", 60).splitlines()
+    assert len(lines) > 1
+    assert all(line.startswith(" " * len("The article says: ")) for line in lines[1:])
