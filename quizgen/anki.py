@@ -446,6 +446,41 @@ class _TimedNote(genanki.Note):  # type: ignore[misc]
         super().write_to_db(cursor, when, deck_id, id_gen)
 
 
+@dataclass(frozen=True)
+class NoteContent:
+    """What Anki receives for one question: its note type, field values and tags."""
+
+    spec: _ModelSpec
+    fields: list[str]
+    tags: list[str]
+
+
+def note_content(bank: Bank, question: Question) -> NoteContent:
+    """The note a question becomes (options in `option_order`), as the deck carries it."""
+    shown = in_option_order(bank, question, None)
+    return NoteContent(_SPEC_FOR_TYPE[question.type], anki_fields(bank, shown), note_tags(bank, question))
+
+
+def _note_type_record(spec: _ModelSpec) -> list[object]:
+    return [spec.model_id, spec.name, list(spec.fields), [list(t) for t in spec.templates], CSS, spec.cloze]
+
+
+def note_fingerprints(banks: Sequence[Bank]) -> dict[str, str]:
+    """Per question id, a hash of its note as Anki receives it: the note type (fields, templates,
+    CSS), the field values and the tags. A note's time moves forward when, and only when, this
+    changes, because Anki updates a note on import only when the incoming one is newer."""
+    types = {
+        spec.model_id: json.dumps(_note_type_record(spec), ensure_ascii=False) for spec in MODEL_SPECS
+    }
+    prints: dict[str, str] = {}
+    for bank in banks:
+        for question in bank.questions:
+            note = note_content(bank, question)
+            text = json.dumps([types[note.spec.model_id], note.fields, note.tags], ensure_ascii=False)
+            prints[question.id] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return prints
+
+
 def build_decks(
     banks: Sequence[Bank], note_times: Mapping[str, float] | None = None
 ) -> list[genanki.Deck]:
@@ -466,13 +501,13 @@ def build_decks(
                 continue
             deck = genanki.Deck(deck_id(bank, section.id), deck_name(bank, section.id))
             for question in questions:
-                model = models[_SPEC_FOR_TYPE[question.type].model_id]
+                note = note_content(bank, question)
                 deck.add_note(
                     _TimedNote(
                         times.get(question.id),
-                        model=model,
-                        fields=anki_fields(bank, in_option_order(bank, question, None)),
-                        tags=note_tags(bank, question),
+                        model=models[note.spec.model_id],
+                        fields=note.fields,
+                        tags=note.tags,
                         guid=note_guid(bank, question),
                     )
                 )

@@ -6,8 +6,9 @@ and treats an unchanged note with a newer time as an update too. So every output
 - a build epoch: `SOURCE_DATE_EPOCH` when set (reproducible builds; remembered as below), else the
   epoch remembered in `<out folder>/.quizgen-epoch.json` while the banks' fingerprint is unchanged,
   else `max(now, previous + 1)`;
-- per question, the epoch at which that question (or the bank metadata its card shows) last
-  changed, so a rebuild after one edit updates exactly one note in a learner's collection.
+- per question, the epoch at which its Anki note (the fields and note type the deck carries) last
+  changed, so a rebuild after one edit updates exactly one note in a learner's collection, and a
+  change that reaches the cards only through rendering (a label, an option order) updates them too.
 """
 
 from __future__ import annotations
@@ -116,16 +117,27 @@ def _int_or(value: Any, default: int) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else default
 
 
-def plan_epochs(banks: Sequence[Bank], manifest_path: Path) -> tuple[Epochs, str | None]:
+def plan_epochs(
+    banks: Sequence[Bank], manifest_path: Path, note_prints: Mapping[str, str] | None = None
+) -> tuple[Epochs, str | None]:
     """The epochs for a build from `banks`, and the new text of the epoch manifest at
-    `manifest_path` (None when it is unchanged). Reads the manifest; writes nothing."""
+    `manifest_path` (None when it is unchanged). Reads the manifest; writes nothing.
+
+    A question's epoch moves when its Anki note changes: `note_prints` are the notes'
+    fingerprints (default: `anki.note_fingerprints`, from the fields and note type the deck
+    carries). The build's epoch moves when the banks' content or any note changes.
+    """
     fixed = source_date_epoch()
-    prints = question_fingerprints(banks)
+    if note_prints is None:
+        from quizgen.anki import note_fingerprints
+
+        note_prints = note_fingerprints(banks)
+    prints = dict(note_prints)
     old = _read_manifest(manifest_path)
     old_questions = old.get("questions")
     if not isinstance(old_questions, dict):
         old_questions = {}
-    fingerprint = banks_fingerprint(banks, prints)
+    fingerprint = _digest([banks_fingerprint(banks), sorted(prints.items())])
     questions: dict[str, int] = {}
     if fixed is not None:
         # Remembered too, so that a later build without SOURCE_DATE_EPOCH of the same banks

@@ -368,6 +368,40 @@ def test_command_rebuild_updates_only_the_edited_note(
     assert "keep a person awake?" in log.updated[0].fields[0]
 
 
+def test_a_change_only_in_rendered_fields_updates_the_notes(
+    col: Collection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bank stays the same; only what the cards show changes (here the option order, as a
+    shuffle or a translated label would): the rebuilt notes are newer, so Anki updates them."""
+    import quizgen.select
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    out = tmp_path / "out" / "deck.apkg"
+    runner = CliRunner()
+
+    def build() -> bytes:
+        result = runner.invoke(main, ["anki", str(EXAMPLE), "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        return out.read_bytes()
+
+    assert len(import_apkg(col, build(), tmp_path, "v1.apkg").new) == 6
+    written = quizgen.select.option_order
+
+    def reversed_order(seed: object, bank_id: str, question_id: str, count: int) -> tuple[int, ...]:
+        return tuple(reversed(written(None, bank_id, question_id, count)))
+
+    monkeypatch.setattr(quizgen.select, "option_order", reversed_order)
+    log = import_apkg(col, build(), tmp_path, "v2.apkg")
+    choice_ids = {q.id for q in _example()[0].questions if q.options}
+    assert (len(log.new), len(log.conflicting)) == (0, 0)
+    assert {n.fields[-1] for n in log.updated} == choice_ids  # the Question ID field
+    (bank,) = _example()
+    for q in bank.questions:
+        if q.options:
+            note = col.get_note(note_id_for(col, bank, q))
+            assert note["Options"].index(q.options[-1]) < note["Options"].index(q.options[0])
+
+
 def test_command_is_reproducible_under_source_date_epoch(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
