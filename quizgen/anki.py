@@ -92,7 +92,9 @@ ul.options li.correct { border: 2px solid #1a7f37; }
   padding-top: 0.5em;
   border-top: 1px solid #d0d0d0;
 }
-.cloze { font-weight: 700; color: #0b4f9c; }
+/* Cloze: the sentence in normal weight, the revealed words bold and underlined as well as coloured. */
+.prompt.cloze-text { font-weight: 400; }
+.cloze { font-weight: 700; text-decoration: underline; text-underline-offset: 0.15em; color: #0b4f9c; }
 #typeans { font-size: 1em; width: 100%; box-sizing: border-box; }
 a { color: #0b4f9c; }
 hr#answer { border: 0; border-top: 1px solid #d0d0d0; margin: 1em 0; }
@@ -199,9 +201,9 @@ CLOZE_MODEL = _ModelSpec(
         (
             "Cloze",
             '<div class="qz">\n<div class="kind">Fill in the blank</div>\n'
-            '<div class="prompt">{{cloze:Text}}</div>\n</div>',
+            '<div class="prompt cloze-text">{{cloze:Text}}</div>\n</div>',
             '<div class="qz">\n<div class="kind">Fill in the blank</div>\n'
-            '<div class="prompt">{{cloze:Text}}</div>\n<hr id="answer">\n'
+            '<div class="prompt cloze-text">{{cloze:Text}}</div>\n<hr id="answer">\n'
             + _BACK_FOOTER
             + "\n</div>",
         ),

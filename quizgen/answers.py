@@ -13,10 +13,11 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from quizgen.model import OPTION_LETTERS, Question, QuestionType, option_letter
+from quizgen.model import OPTION_LETTERS, Bank, Question, QuestionType, cloze_blanked, option_letter
 
 _NON_WORD = re.compile(r"[^\w]+")
 _DIGITS = re.compile(r"\d+")
@@ -30,6 +31,8 @@ FALSE_WORDS = frozenset(RULES["false_words"])
 _TYPO_ALLOWANCE: list[tuple[int | None, int]] = [
     (row.get("max_letters"), row["typos"]) for row in RULES["typo_allowance"]
 ]
+PLURAL_ENDINGS: tuple[str, ...] = tuple(RULES["plural_endings"])
+UNITS = frozenset(RULES["units"])
 
 
 def normalise(text: str) -> str:
@@ -77,24 +80,88 @@ class TextMatch:
     exact: bool
 
 
-def match_text(typed: str, accepted: Sequence[str]) -> TextMatch | None:
-    """Match a typed answer against the accepted ones: exact after normalising, else a near miss.
+@cache
+def _general_words() -> Any:
+    """The general word list (see `word_list` in the rules file), loaded on first use."""
+    from spellchecker import SpellChecker
 
-    A near miss must keep every number as written: "200 mg" is never a typo of "100 mg".
+    return SpellChecker(language=RULES["word_list"]["language"], distance=1)
+
+
+def is_general_word(word: str) -> bool:
+    """A word of the general word list (normalised form)."""
+    return bool(word) and word in _general_words()
+
+
+def words_of(*texts: str) -> frozenset[str]:
+    """The normalised words of some texts: what a bank or an article counts as its own words."""
+    return frozenset(w for t in texts for w in normalise(t).split())
+
+
+def _singular(word: str) -> str:
+    for ending in sorted(PLURAL_ENDINGS, key=len, reverse=True):
+        if word.endswith(ending) and len(word) > len(ending) + 1:
+            return word[: -len(ending)]
+    return word
+
+
+def _same_word(a: str, b: str) -> bool:
+    """The same word, give or take a plural ending ("cell" and "cells")."""
+    return a == b or _singular(a) == b or a == _singular(b) or _singular(a) == _singular(b)
+
+
+def _units(words: Sequence[str]) -> list[str]:
+    return [_singular(w) if w not in UNITS else w for w in words if w in UNITS or _singular(w) in UNITS]
+
+
+def is_real_different_word(word: str, answer_words: Sequence[str], known_words: frozenset[str]) -> bool:
+    """A typed word that means something else: a real word (of the bank, its article or the general
+    word list) that is not one of the answer's own words."""
+    if any(_same_word(word, w) for w in answer_words):
+        return False
+    return word in known_words or _singular(word) in known_words or is_general_word(word)
+
+
+def _near_miss(got: str, want: str, known_words: frozenset[str]) -> int | None:
+    """The edit distance when `got` may stand for `want` as a typo, else None (both normalised)."""
+    if _DIGITS.findall(want) != _DIGITS.findall(got):
+        return None  # "200 mg" is never a typo of "100 mg"
+    got_words, want_words = got.split(), want.split()
+    if _units(got_words) != _units(want_words):
+        return None  # nor "100 mcg" of "100 mg"
+    tight_got, tight_want = got.replace(" ", ""), want.replace(" ", "")
+    if tight_got[:1] != tight_want[:1]:
+        return None  # "B cells" is not a typo of "T cells", nor "cyclosporin" of "voclosporin"
+    distance = edit_distance(tight_got, tight_want)
+    if distance > typo_allowance(want):
+        return None
+    if any(is_real_different_word(w, want_words, known_words) for w in got_words):
+        return None  # "hypotension" is a word of its own, not a typo of "hypertension"
+    return distance
+
+
+def match_text(
+    typed: str, accepted: Sequence[str], known_words: frozenset[str] = frozenset()
+) -> TextMatch | None:
+    """Match a typed answer against the accepted ones: exact after normalising (spaces, hyphens,
+    case and accents do not count), else a near miss.
+
+    A near miss keeps the answer's first letter, its numbers and its units, is within the typo
+    allowance, and types no word that is a real, different word: not a word of `known_words` (the
+    bank's and its article's words) nor of the general word list, unless it is one of the
+    answer's own words (give or take a plural ending).
     """
     got = normalise(typed)
     if not got:
         return None
     for answer in accepted:
-        if normalise(answer) == got:
+        want = normalise(answer)
+        if want == got or want.replace(" ", "") == got.replace(" ", ""):
             return TextMatch(answer, exact=True)
     best: tuple[int, str] | None = None
     for answer in accepted:
-        want = normalise(answer)
-        if _DIGITS.findall(want) != _DIGITS.findall(got):
-            continue
-        distance = edit_distance(got, want)
-        if distance <= typo_allowance(want) and (best is None or distance < best[0]):
+        distance = _near_miss(got, normalise(answer), known_words)
+        if distance is not None and (best is None or distance < best[0]):
             best = (distance, answer)
     return TextMatch(best[1], exact=False) if best else None
 
@@ -121,26 +188,30 @@ class Choice:
     near: tuple[int, ...] = ()
 
 
-def _option_by_text(typed: str, options: Sequence[str]) -> Choice | None:
-    found = match_text(typed, options)
+def _option_by_text(typed: str, options: Sequence[str], known_words: frozenset[str]) -> Choice | None:
+    found = match_text(typed, options, known_words)
     if found is None:
         return None
     index = list(options).index(found.accepted)
     return Choice((index,), () if found.exact else (index,))
 
 
-def parse_choice(typed: str, options: Sequence[str]) -> Choice | None:
+def parse_choice(
+    typed: str, options: Sequence[str], known_words: frozenset[str] = frozenset()
+) -> Choice | None:
     """One option, by letter (`b`), number (`2`) or its text; None when it names none."""
     token = typed.strip().casefold().rstrip(").")
     index = _token_index(token, len(options))
     if index is not None:
         return Choice((index,))
-    return _option_by_text(typed, options)
+    return _option_by_text(typed, options, known_words)
 
 
-def parse_choices(typed: str, options: Sequence[str]) -> Choice | None:
+def parse_choices(
+    typed: str, options: Sequence[str], known_words: frozenset[str] = frozenset()
+) -> Choice | None:
     """Several options: `a c`, `a,c`, `1 3`, or option texts separated by commas."""
-    whole = _option_by_text(typed, options)
+    whole = _option_by_text(typed, options, known_words)
     if whole is not None:
         return whole
     tokens = [t.rstrip(").") for t in _CHOICE_SPLIT.split(typed.strip().casefold()) if t]
@@ -153,7 +224,7 @@ def parse_choices(typed: str, options: Sequence[str]) -> Choice | None:
     near: set[int] = set()
     parts = [p for p in re.split(r"[,;]", typed) if p.strip()]
     for part in parts:
-        one = parse_choice(part, options)
+        one = parse_choice(part, options, known_words)
         if one is None:
             return None
         picked.update(one.indices)
@@ -197,6 +268,8 @@ class Response:
 
     typed: str | Sequence[str]
     hinted: bool = False
+    #: words of the question's bank and article (see `words_of`): a typo never turns into one
+    known_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -216,6 +289,25 @@ class Result:
     @property
     def correct(self) -> bool:
         return self.verdict is Verdict.GOOD or self.verdict is Verdict.HARD
+
+
+def question_words(question: Question) -> frozenset[str]:
+    """The words of one question's own text: its prompt, options, answers and explanation."""
+    prompt = cloze_blanked(question.prompt, reveal=True)
+    return words_of(prompt, question.explanation, *question.options, *question.accepted, question.back or "")
+
+
+def bank_words(bank: Bank, article_text: str | None = None) -> frozenset[str]:
+    """Every word of a bank (its questions, options, answers, facts and titles) and, where the
+    article's text is at hand, of the article: a typo never turns into one of them."""
+    texts = [bank.title, bank.article.title, *bank.summary, *(f.text for f in bank.facts)]
+    texts += [s.title for s in bank.article.sections]
+    for q in bank.questions:
+        texts += [cloze_blanked(q.prompt, reveal=True), q.explanation, *q.options, *q.accepted]
+        texts += [q.back or "", q.hint or ""]
+    if article_text:
+        texts.append(article_text)
+    return words_of(*texts)
 
 
 def _judged(right: bool, near: bool, hinted: bool, **found: Any) -> Result:
@@ -239,7 +331,8 @@ def grade(question: Question, response: Response) -> Result:
         deletions = question.deletions
         if len(typed) != len(deletions):
             raise ValueError(f"a cloze with {len(deletions)} blanks needs {len(deletions)} answers")
-        found = [match_text(line, [d.answer]) for line, d in zip(typed, deletions, strict=True)]
+        known = response.known_words | question_words(question)
+        found = [match_text(line, [d.answer], known) for line, d in zip(typed, deletions, strict=True)]
         return _judged(
             all(f is not None for f in found),
             any(f is not None and not f.exact for f in found),
@@ -249,13 +342,15 @@ def grade(question: Question, response: Response) -> Result:
     line = _one_line(response)
     if t is QuestionType.MULTIPLE_CHOICE or t is QuestionType.MULTIPLE_SELECT:
         many = t is QuestionType.MULTIPLE_SELECT
-        choice = parse_choices(line, question.options) if many else parse_choice(line, question.options)
+        known = response.known_words | question_words(question)
+        parse = parse_choices if many else parse_choice
+        choice = parse(line, question.options, known)
         if choice is None:
             return Result(Verdict.UNCLEAR)
         right = set(choice.indices) == set(question.correct)
         return _judged(right, bool(choice.near), response.hinted, chosen=choice.indices)
     if t is QuestionType.SHORT_ANSWER:
-        match = match_text(line, question.accepted)
+        match = match_text(line, question.accepted, response.known_words | question_words(question))
         spelled = (match.accepted,) if match else (None,)
         return _judged(match is not None, bool(match and not match.exact), response.hinted, spelled=spelled)
     truth = parse_truth(line)

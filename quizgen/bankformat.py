@@ -128,7 +128,14 @@ BANK_KEYS: KeyTable = {
     "deck": Key(True, _described(TEXT, "Anki deck name; '::' makes a subdeck.")),
     "credit": Key(True, TEXT),
     "disclaimer": Key(True, TEXT),
-    "summary": Key(False, _described(TEXTS, "Main points in plain language, for the handout cover.")),
+    "summary": Key(
+        False,
+        _described(
+            TEXTS,
+            "Main points in plain language, printed after the questions in the answer key and the "
+            "handout (never before them on the quiz).",
+        ),
+    ),
     "article": Key(True, object_schema(ARTICLE_KEYS)),
     "facts": Key(True, {"type": "array", "items": _fact_schema()}),
     "references": Key(
@@ -151,6 +158,15 @@ BANK_KEYS: KeyTable = {
             "type": "string",
             "enum": ["letter", "a4"],
             "description": "Default paper of the printed PDFs: letter or a4 (quizgen.toml and --paper win).",
+        },
+    ),
+    "meeting_quiz_count": Key(
+        False,
+        {
+            "type": "integer",
+            "minimum": 1,
+            "description": "Questions in the short quiz for one meeting that `quizgen build` writes "
+            "(default 12; `quizgen build --meeting-count` overrides it).",
         },
     ),
 }
@@ -193,6 +209,15 @@ COMMON_QUESTION_KEYS: KeyTable = {
             "description": "Quotes (at most 30 words each) from the article that support the answer.",
         },
     ),
+    "related": Key(
+        False,
+        {
+            "type": "array",
+            "items": {"type": "string", "pattern": QUESTION_ID_PATTERN},
+            "description": "Ids of questions of this bank that the author marks as related: printed "
+            "quizzes and terminal sessions keep them apart, as they do questions that share a fact.",
+        },
+    ),
 }
 _OPTIONS = Key(
     True,
@@ -200,12 +225,22 @@ _OPTIONS = Key(
     export="choices",
 )
 _PROMPT = Key(True, TEXT)
+_KEEP_ORDER = Key(
+    False,
+    {
+        "type": "boolean",
+        "description": "Show the options in the written order, never shuffled: for options with a "
+        "natural order (numbers, scales, 'never / sometimes / always'). Without it every output "
+        "shows the options in one order shuffled from the bank id and the question id.",
+    },
+)
 _NONEMPTY_TEXTS: Mapping[str, Any] = {"type": "array", "minItems": 1, "items": TEXT}
 TYPE_KEYS: Mapping[QuestionType, KeyTable] = {
     QuestionType.MULTIPLE_CHOICE: {
         "prompt": _PROMPT,
         "options": _OPTIONS,
         "answer": Key(True, _described(TEXT, "The text of the one correct option."), field="correct"),
+        "keep_order": _KEEP_ORDER,
     },
     QuestionType.MULTIPLE_SELECT: {
         "prompt": _PROMPT,
@@ -216,6 +251,7 @@ TYPE_KEYS: Mapping[QuestionType, KeyTable] = {
             field="correct",
             export="answer",
         ),
+        "keep_order": _KEEP_ORDER,
     },
     QuestionType.TRUE_FALSE: {
         "prompt": _PROMPT,

@@ -28,7 +28,8 @@ from quizgen.fsutil import (
     write_all_atomic,
 )
 from quizgen.model import Bank
-from quizgen.printing import Paper, PrintOptions
+from quizgen.printing import Paper, PrintOptions, pick_questions
+from quizgen.select import Selection
 from quizgen.timestamps import Epochs, banks_fingerprint, epoch_manifest_path, plan_epochs
 
 MANIFEST = "manifest.json"
@@ -88,9 +89,15 @@ class RenderContext:
     """What every renderer of the table may use: the build's epochs, and a PDF worker pool
     started on first use (a build without PDFs never starts one)."""
 
-    def __init__(self, epochs: Epochs, paper_for: Callable[[Bank], Paper] | None = None) -> None:
+    def __init__(
+        self,
+        epochs: Epochs,
+        paper_for: Callable[[Bank], Paper] | None = None,
+        meeting_count: int | None = None,
+    ) -> None:
         self.epochs = epochs
         self._paper_for = paper_for
+        self.meeting_count = meeting_count  # None: each bank's meeting_quiz_count, else 12
         self._pool: ProcessPoolExecutor | None = None
 
     def paper(self, banks: Sequence[Bank]) -> Paper:
@@ -99,9 +106,17 @@ class RenderContext:
             return self._paper_for(banks[0])
         return "a4" if banks[0].paper == "a4" else "letter"
 
-    def print_options(self, large_print: bool = False, banks: Sequence[Bank] = ()) -> PrintOptions:
+    def print_options(
+        self, large_print: bool = False, banks: Sequence[Bank] = (), meeting: bool = False
+    ) -> PrintOptions:
         paper: Paper = self.paper(banks) if banks else "letter"
-        return PrintOptions(timestamp=self.epochs.build, large_print=large_print, paper=paper)
+        return PrintOptions(
+            timestamp=self.epochs.build,
+            large_print=large_print,
+            paper=paper,
+            meeting=meeting,
+            selection=Selection(count=self.meeting_count if meeting else None),
+        )
 
     def pdf(self, kind: PdfKind, banks: Sequence[Bank], options: PrintOptions) -> bytes:
         if self._pool is None:
@@ -139,6 +154,16 @@ def _pdf(kind: PdfKind, large_print: bool = False) -> Renderer:
         options = ctx.print_options(large_print, banks)
         data = ctx.pdf(kind, banks, options)
         return data, f"{_count(_pdf_pages(data), 'page')}, {PAPER_NAMES[options.paper]}"
+
+    return render
+
+
+def _meeting_pdf(kind: PdfKind) -> Renderer:
+    def render(banks: Sequence[Bank], ctx: RenderContext) -> tuple[bytes | str, str]:
+        options = ctx.print_options(banks=banks, meeting=True)
+        data = ctx.pdf(kind, banks, options)
+        questions = _count(len(pick_questions(banks, options)), "question")
+        return data, f"{questions}, {_count(_pdf_pages(data), 'page')}, {PAPER_NAMES[options.paper]}"
 
     return render
 
@@ -181,6 +206,17 @@ OUTPUTS: tuple[OutputKind, ...] = (
     ),
     OutputKind(
         "-flashcards-fold.pdf", "cut-out flashcards for printers without duplex: fold each card", _pdf("fold")
+    ),
+    OutputKind(
+        "-meeting-quiz.pdf",
+        "a short quiz for one support-group meeting: one question per fact, from every section, "
+        "on two pages",
+        _meeting_pdf("quiz"),
+    ),
+    OutputKind(
+        "-meeting-answer-key.pdf",
+        "answer key for the meeting quiz (for the facilitator)",
+        _meeting_pdf("key"),
     ),
     OutputKind("-handout.html", "the quiz as a web page (a browser can print it or read it aloud)", _handout),
     OutputKind(".json", "the bank as JSON, for other tools", _json),
@@ -249,13 +285,15 @@ def render_outputs(
     epochs: Epochs,
     on_output: Callable[[str], None] | None = None,
     paper_for: Callable[[Bank], Paper] | None = None,
+    meeting_count: int | None = None,
 ) -> list[Output]:
     """Render every output of every bank in memory (no file is written).
 
-    `paper_for` chooses each bank's paper (default: the bank's own `paper:`, else letter).
+    `paper_for` chooses each bank's paper (default: the bank's own `paper:`, else letter);
+    `meeting_count` the length of the meeting quiz (default: each bank's own, else 12).
     """
     outputs: list[Output] = []
-    ctx = RenderContext(epochs, paper_for)
+    ctx = RenderContext(epochs, paper_for, meeting_count)
     try:
         for bank in banks:
             for kind in OUTPUTS:
@@ -328,6 +366,7 @@ def build_all(
     paper_for: Callable[[Bank], Paper] | None = None,
     inputs: Sequence[Path] = (),
     say: Callable[[str], None] | None = None,
+    meeting_count: int | None = None,
 ) -> BuildResult:
     """`quizgen build`: every output of every bank in `out_dir`, with the manifest and README.
 
@@ -341,7 +380,7 @@ def build_all(
     outputs: list[Output] = []
 
     def render(epochs: Epochs) -> dict[Path, bytes | str]:
-        outputs.extend(render_outputs(banks, epochs, on_output, paper_for))
+        outputs.extend(render_outputs(banks, epochs, on_output, paper_for, meeting_count))
         files: dict[Path, bytes | str] = {out_dir / o.name: o.data for o in outputs}
         files[out_dir / MANIFEST] = manifest_json(outputs, epochs.build, banks_fingerprint(banks))
         files[out_dir / "README.md"] = readme_md(banks, outputs)

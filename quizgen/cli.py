@@ -336,7 +336,11 @@ def _exit_for(status: Any) -> None:
 @PATHS
 @_filter_options("Ask")
 @click.option("--seed", help="Same seed: same questions, same order, same option order.")
-@click.option("--no-shuffle", is_flag=True, help="Keep the bank's order of questions and options.")
+@click.option(
+    "--no-shuffle",
+    is_flag=True,
+    help="Keep the bank's order of questions (related ones still apart) and the written order of options.",
+)
 @click.option("--retry-missed", is_flag=True, help="Ask only the questions missed last time.")
 @NO_COLOR
 def quiz(
@@ -407,11 +411,19 @@ def progress(paths: tuple[Path, ...], reset: bool, yes: bool) -> None:
     show_default=True,
     help="Folder to write into.",
 )
+@click.option(
+    "--meeting-count",
+    type=click.IntRange(min=1),
+    help="Questions in the short quiz for one meeting (default: the bank's meeting_quiz_count, or 12).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @PAPER
-def build(paths: tuple[Path, ...], out_dir: Path, quiet: bool, paper: str | None) -> None:
+def build(
+    paths: tuple[Path, ...], out_dir: Path, meeting_count: int | None, quiet: bool, paper: str | None
+) -> None:
     """Build every output of every bank: Anki deck, quiz, answer key, large print,
-    flashcards, HTML handout and JSON export, plus a manifest and a README.
+    flashcards, a short quiz for one meeting with its key, HTML handout and JSON export,
+    plus a manifest and a README.
 
     Honours SOURCE_DATE_EPOCH; without it the build time moves forward only when a bank
     changes. Files are written all at once at the end: a failed build changes nothing.
@@ -430,6 +442,7 @@ def build(paths: tuple[Path, ...], out_dir: Path, quiet: bool, paper: str | None
             paper_for=lambda bank: _paper([bank], paper),
             inputs=_input_files(paths),
             say=_say_recovered,
+            meeting_count=meeting_count,
         )
     if not quiet:
         outputs = result.outputs
@@ -478,6 +491,12 @@ _PRINT_SUFFIXES = {"pdf": (".pdf",), "html": (".html", ".htm")}
     callback=_offset_mm,
     help="Move the flashcard backs right,down by X,Y mm to undo a printer's shift.",
 )
+@click.option(
+    "--meeting",
+    is_flag=True,
+    help="The short quiz for one meeting: one question per fact, from every section "
+    "(--count questions, default the bank's meeting_quiz_count or 12).",
+)
 @click.option("--form", help="Form letter (A, B, ...): its own order of questions and options.")
 @click.option("--seed", help="Seed for choosing and ordering questions (default: bank order).")
 @_filter_options("Print")
@@ -491,6 +510,7 @@ def print_(
     flashcards: bool,
     fold: bool,
     back_offset_mm: tuple[float, float],
+    meeting: bool,
     form: str | None,
     seed: str | None,
     count: int | None,
@@ -536,6 +556,7 @@ def print_(
         seed=seed,
         selection=_selection(count, tags, sections, types),
         back_offset_mm=back_offset_mm,
+        meeting=meeting,
         timestamp=epoch,
     )
     data: bytes | str

@@ -41,6 +41,10 @@ def question_record(q: Question) -> dict[str, Any]:
     if q.hint:
         record["hint"] = q.hint
     record["evidence"] = list(q.evidence)
+    if q.options:  # choices are in the bank's order here; the other outputs shuffle them unless kept
+        record["keep_order"] = q.keep_order
+    if q.related:
+        record["related"] = list(q.related)
     return record
 
 
@@ -78,6 +82,7 @@ def bank_record(bank: Bank) -> dict[str, Any]:
         "disclaimer": bank.disclaimer,
         "summary": list(bank.summary),
         "paper": bank.paper,
+        "meeting_quiz_count": bank.meeting_quiz_count,
         "article": article_record(bank),
         "facts": facts_record(bank),
         "references": references_record(bank),

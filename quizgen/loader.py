@@ -43,6 +43,7 @@ from quizgen.bankformat import (
 )
 from quizgen.errors import BankError, Problem, UsageError
 from quizgen.evidence import QUOTE_MAX_WORDS, word_count
+from quizgen.lint import lint_bank
 from quizgen.model import (
     CLOZE_RE,
     OPTION_LETTERS,
@@ -449,6 +450,25 @@ def _list(node: Node | None, ctx: _Ctx, what: str) -> list[Node] | None:
     return list(node.value)
 
 
+def _bool(node: Node, ctx: _Ctx, what: str) -> bool | None:
+    if isinstance(node, ScalarNode) and node.tag == _CORE + "bool":
+        return str(node.value).lower() in ("true", "yes", "on", "y")
+    ctx.error(node, f"{what} must be true or false, not {_kind(node)}")
+    return None
+
+
+def _positive_int(node: Node, ctx: _Ctx, what: str) -> int | None:
+    if isinstance(node, ScalarNode) and node.tag == _CORE + "int":
+        try:
+            value = int(str(node.value).replace("_", ""), 0)
+        except ValueError:
+            value = 0
+        if value >= 1:
+            return value
+    ctx.error(node, f"{what} must be a whole number of at least 1")
+    return None
+
+
 def _texts(node: Node | None, ctx: _Ctx, what: str) -> list[tuple[Node, str]] | None:
     items = _list(node, ctx, what)
     if items is None:
@@ -475,6 +495,7 @@ class _Meta:
     disclaimer: str = ""
     summary: tuple[str, ...] = ()
     paper: str | None = None
+    meeting_quiz_count: int | None = None
     article: Article | None = None
     facts: dict[str, Fact] = field(default_factory=dict)
     references: dict[str, Reference] = field(default_factory=dict)
@@ -572,6 +593,8 @@ def _read_meta(node: Node, ctx: _Ctx) -> _Meta:
             ctx.error(m["paper"], f"paper must be one of {', '.join(PAPERS)}, not '{paper}'")
         elif paper is not None:
             meta.paper = paper
+    if "meeting_quiz_count" in m:
+        meta.meeting_quiz_count = _positive_int(m["meeting_quiz_count"], ctx, "meeting_quiz_count")
     sections: list[Section] = []
     if "article" in m:
         a = _mapping(m["article"], ctx, "article", ARTICLE_KEYS)
@@ -699,6 +722,13 @@ def _read_question(node: Node, ctx: _Ctx, meta: _Meta | None) -> Question | None
                 ctx.error(m["difficulty"], f"difficulty must be easy, medium or hard, not '{dvalue}'")
     hint = _text(m.get("hint"), ctx, "hint") if "hint" in m else None
     evidence = _read_evidence(m["evidence"], ctx) if "evidence" in m else ()
+    related: list[str] = []
+    for rnode, rid in _texts(m.get("related"), ctx, "related") or []:
+        if rid == qid:
+            ctx.error(rnode, f"question '{rid}' lists itself as related")
+        else:
+            related.append(rid)
+    keep_order = bool(_bool(m["keep_order"], ctx, "keep_order")) if "keep_order" in m else False
     if qtype is None:
         return None
     prompt_key = {QuestionType.CLOZE: "text", QuestionType.FLASHCARD: "front"}.get(qtype, "prompt")
@@ -740,6 +770,8 @@ def _read_question(node: Node, ctx: _Ctx, meta: _Meta | None) -> Question | None
         difficulty=difficulty,
         hint=hint,
         evidence=evidence,
+        keep_order=keep_order,
+        related=tuple(dict.fromkeys(related)),
         location=ctx.loc(node),
         **fields,  # type: ignore[arg-type]
     )
@@ -972,6 +1004,7 @@ def check_banks(paths: Sequence[Path] | None = None, *, article: Path | None = N
             bank = _load_one(files, problems, seen_questions, seen_banks, article)
             if bank is not None:
                 banks.append(bank)
+                problems.extend(lint_bank(bank))
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -1055,6 +1088,17 @@ def _load_one(
             questions.append(q)
             if q.evidence:
                 meta.sites.quotes[q.id] = _quote_locations(qnode, ctx)
+    ids = {q.id for q in questions}
+    for q in questions:
+        for rid in q.related:
+            if rid not in ids:
+                problems.append(
+                    Problem(
+                        q.location,
+                        f"question '{q.id}': related question '{rid}' is not a question of this bank"
+                        f"{_suggest(rid, ids)}",
+                    )
+                )
     if (
         len([p for p in problems if p.severity == "error"]) > before
         or meta.article is None
@@ -1074,6 +1118,7 @@ def _load_one(
         paper=meta.paper,
         references=tuple(meta.references.values()),
         safety_notes=meta.safety_notes,
+        meeting_quiz_count=meta.meeting_quiz_count,
         root=files[0].parent,
         files=tuple(display_path(f) for f in files),
     )

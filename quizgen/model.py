@@ -174,6 +174,8 @@ class Question:
     back: str | None = None
     hint: str | None = None
     evidence: tuple[str, ...] = ()  # short quotes from the article that support the answer
+    keep_order: bool = False  # options have a natural order: never shuffled
+    related: tuple[str, ...] = ()  # ids of questions the author marks as related (spaced apart)
     location: Location = field(default=Location("<memory>"), compare=False)
 
     @property
@@ -220,6 +222,7 @@ class Bank:
     paper: str | None = None  # "letter" or "a4": the bank's default paper for printing
     references: tuple[Reference, ...] = ()
     safety_notes: tuple[SafetyNote, ...] = ()
+    meeting_quiz_count: int | None = None  # questions in the short quiz for one meeting
     root: Path | None = field(default=None, compare=False)
     files: tuple[str, ...] = field(default=(), compare=False)
 

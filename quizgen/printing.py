@@ -26,6 +26,7 @@ import typst
 
 from quizgen.errors import BuildError, UsageError
 from quizgen.evidence import NOT_FROM_ARTICLE, SAFETY_NOTES_HEADING, evidence_lines
+from quizgen.meeting import meeting_picks
 from quizgen.model import (
     CLOZE_RE,
     Bank,
@@ -35,7 +36,7 @@ from quizgen.model import (
     cloze_deletions,
     option_letter,
 )
-from quizgen.select import Picked, Selection, ordered_options, select_questions
+from quizgen.select import Picked, Selection, ordered_options, select_questions, spaced
 
 Paper = Literal["letter", "a4"]
 
@@ -64,6 +65,9 @@ INSTRUCTIONS = (
 )
 
 
+MEETING_SUBTITLE = "A short quiz for one meeting: {count} questions"
+
+
 @dataclass(frozen=True)
 class PrintOptions:
     """How to print. `seed` decides the choice and order of questions; None keeps bank order.
@@ -73,6 +77,8 @@ class PrintOptions:
     shuffled again by `seed` and the form letter, so each form has its own order and key.
     `timestamp` (Unix seconds, as SOURCE_DATE_EPOCH) fixes the PDF dates; None means now.
     `back_offset_mm` moves the backs of duplex flashcards right and down, to undo a printer's shift.
+    `meeting` prints the short quiz for one meeting (quizgen.meeting) instead: `selection.count`
+    questions, else the bank's `meeting_quiz_count`, else 12; the other filters do not apply.
     """
 
     paper: Paper = "letter"
@@ -82,6 +88,7 @@ class PrintOptions:
     selection: Selection = field(default_factory=Selection)
     back_offset_mm: tuple[float, float] = (0.0, 0.0)
     timestamp: int | None = None
+    meeting: bool = False
 
     def __post_init__(self) -> None:
         if self.paper not in PAPER_MM:
@@ -95,14 +102,17 @@ class PrintOptions:
 
 def pick_questions(banks: Sequence[Bank], options: PrintOptions) -> list[Picked]:
     """The questions to print, in print order, with options in print order."""
-    selection = replace(options.selection, seed=options.seed, shuffle=options.seed is not None)
-    picked = select_questions(banks, selection)
+    if options.meeting:
+        picked = meeting_picks(banks, options.selection.count)
+    else:
+        selection = replace(options.selection, seed=options.seed, shuffle=options.seed is not None)
+        picked = select_questions(banks, selection)
     if options.form is None:
-        return [ordered_options(p, None) for p in picked]
+        return spaced([ordered_options(p, None) for p in picked])
     form_seed = f"{options.seed}:form:{options.form}"
     picked = list(picked)
     random.Random(form_seed).shuffle(picked)
-    return [ordered_options(p, form_seed) for p in picked]
+    return spaced([ordered_options(p, form_seed) for p in picked])
 
 
 # --- what a question looks like on paper (plain data, shared by PDF and HTML) ------------------
@@ -256,6 +266,7 @@ def _common(picked: Sequence[Picked], options: PrintOptions, kind: str) -> dict[
     return {
         "kind": kind,
         "title": title,
+        "subtitle": MEETING_SUBTITLE.format(count=len(picked)) if options.meeting else None,
         "form": options.form,
         "paper": _TYPST_PAPER[options.paper],
         "large": options.large_print,
@@ -494,6 +505,15 @@ def _font_bound(name: str) -> _FontBound:
     return _FontBound(width, cap / units)
 
 
+@cache
+def _font_bound_widest() -> _FontBound:
+    """Per character the wider of the regular and bold faces (for text that mixes them)."""
+    regular = _font_bound("SourceSansPro-Regular.ttf")
+    bold = _font_bound("SourceSansPro-Bold.ttf")
+    width = {c: max(w, bold.width.get(c, w)) for c, w in regular.width.items() if c in bold.width}
+    return _FontBound(width, max(regular.cap_height, bold.cap_height))
+
+
 def _line_count(text: str, font: _FontBound, width: float, hang: float = 0.0) -> int | None:
     """At most how many lines `text` takes at `width` em (later lines `hang` em narrower); None: unsure."""
     if not text or text != text.strip(" ") or "  " in text:
@@ -535,7 +555,8 @@ def _surely_fits(
         parts.append((face["front"], regular, 0.0))
         parts += [(o, regular, CARD_HANG_EM) for o in face["options"]]
     else:
-        parts.append((face["back"], bold, 0.0))
+        # a cloze back mixes regular text and bold words: bound every letter by the wider face
+        parts.append((face["back"], _font_bound_widest() if face["revealed"] else bold, 0.0))
         if note and face["explanation"]:
             parts.append((face["explanation"], regular, 0.0))
         parts.append((face["back_note"], regular, 0.0))
@@ -565,8 +586,10 @@ def _card_faces(number: int, p: Picked) -> dict[str, Any]:
     q = p.question
     front_text = prompt_text(q)
     back = q.back if q.type is QuestionType.FLASHCARD else answer_text(q)
+    revealed: list[dict[str, Any]] = []
     if q.type is QuestionType.CLOZE:
         back = cloze_blanked(q.prompt, reveal=True)
+        revealed = _revealed_segments(q.prompt)
     return {
         "number": number,
         "front": front_text,
@@ -579,7 +602,23 @@ def _card_faces(number: int, p: Picked) -> dict[str, Any]:
         "explanation": q.explanation,
         # once cut out, a card still says where it comes from and that it is not medical advice
         "back_note": f"{p.bank.title} \u2014 {short_disclaimer(p.bank.disclaimer)}",
+        # a cloze back: the sentence in normal weight, the revealed words bold and underlined
+        "revealed": revealed,
     }
+
+
+def _revealed_segments(text: str) -> list[dict[str, Any]]:
+    """A cloze text as pieces, each marked as a revealed answer or not."""
+    segments: list[dict[str, Any]] = []
+    pos = 0
+    for m in CLOZE_RE.finditer(text):
+        if m.start() > pos:
+            segments.append({"text": text[pos : m.start()], "answer": False})
+        segments.append({"text": m.group(2), "answer": True})
+        pos = m.end()
+    if pos < len(text):
+        segments.append({"text": text[pos:], "answer": False})
+    return segments
 
 
 def cards_data(banks: Sequence[Bank], options: PrintOptions, fold: bool = False) -> dict[str, Any]:
@@ -747,6 +786,8 @@ def _html_page(title: str, large: bool, body: list[str]) -> str:
 
 def _html_header(data: dict[str, Any], heading: str) -> list[str]:
     out = [f"<h1>{_esc(heading)}</h1>"]
+    if data["subtitle"]:
+        out.append(f'<p class="meta"><strong>{_esc(data["subtitle"])}</strong></p>')
     if data["form"]:
         out.append(f'<p class="meta"><strong>Form {_esc(data["form"])}</strong></p>')
     return out
@@ -783,6 +824,22 @@ def _html_safety_notes(data: dict[str, Any]) -> list[str]:
         link = f'<a href="{_esc(n["url"])}">{_esc(n["url"])}</a>'
         out.append(f'<li><p>{_esc(n["text"])}</p><p class="meta">{_esc(n["source"])} {link}</p></li>')
     out += ["</ul>", "</section>"]
+    return out
+
+
+def _html_main_points(data: dict[str, Any]) -> list[str]:
+    """The banks' main points, for after the questions (before them they would give answers away)."""
+    out: list[str] = []
+    for about in data["about"]:
+        if about["summary"]:
+            out.append('<section class="main-points">')
+            out.append("<h2>The main points</h2>")
+            if len(data["about"]) > 1:
+                out.append(f"<p><strong>{_esc(about['article'])}</strong></p>")
+            out.append("<ul>")
+            out.extend(f"<li>{_esc(s)}</li>" for s in about["summary"])
+            out.append("</ul>")
+            out.append("</section>")
     return out
 
 
@@ -828,16 +885,13 @@ def render_handout_html(banks: Sequence[Bank], options: PrintOptions) -> str:
         if about["url"]:
             source += f' (<a href="{_esc(about["url"])}">{_esc(about["url"])}</a>)'
         body.append(f"<p>These questions come from the article {source}.</p>")
-        if about["summary"]:
-            body.append("<p>The main points:</p><ul>")
-            body.extend(f"<li>{_esc(s)}</li>" for s in about["summary"])
-            body.append("</ul>")
     body.append(f"<p><strong>{_esc(data['disclaimer'])}</strong></p>")
     body.append("</section>")
     body.append(f"<p>{_esc(data['instructions'])}</p>")
     body.append('<ol class="questions">')
     body.extend(_html_question(q) for q in data["questions"])
     body.append("</ol>")
+    body.extend(_html_main_points(data))
     body.extend(_html_safety_notes(data))
     body.extend(_html_footer(data))
     return _html_page(data["title"], options.large_print, body)
@@ -859,6 +913,7 @@ def render_answer_key_html(banks: Sequence[Bank], options: PrintOptions) -> str:
         body.extend(_html_evidence(ev) for ev in e["evidence"])
         body.append("</li>")
     body.append("</ol>")
+    body.extend(_html_main_points(data))
     body.extend(_html_safety_notes(data))
     body.extend(_html_footer(data))
     return _html_page(f"Answer key: {data['title']}", options.large_print, body)

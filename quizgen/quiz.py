@@ -19,7 +19,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from quizgen.answers import Response, Result, Verdict, grade, letter, match_text, parse_truth
+from quizgen.answers import Response, Result, Verdict, bank_words, grade, letter, match_text, parse_truth
 from quizgen.evidence import ARTICLE_SAYS, evidence_lines
 from quizgen.model import CLOZE_RE, Bank, Question, QuestionType, cloze_blanked
 from quizgen.progress import (
@@ -33,7 +33,7 @@ from quizgen.progress import (
     section_progress,
 )
 from quizgen.safetext import for_terminal
-from quizgen.select import Picked, Selection, ordered_options, select_questions
+from quizgen.select import Picked, Selection, ordered_options, select_questions, spaced
 
 MARK_RIGHT = "✓"
 MARK_WRONG = "✗"
@@ -199,10 +199,22 @@ class _Quit(Exception):
 
 
 def prepare(picked: Sequence[Picked], seed: int | str | None, shuffle: bool) -> list[Picked]:
-    """Each question with its options in `option_order` for `seed` (written order without shuffle)."""
+    """Related questions kept apart, each question's options in `option_order` for `seed`
+    (written order without shuffle)."""
     if not shuffle:
-        return list(picked)
-    return [ordered_options(p, seed) for p in picked]
+        return spaced(picked)
+    return spaced([ordered_options(p, seed) for p in picked])
+
+
+def article_text(bank: Bank) -> str | None:
+    """The article's plain text where the bank names it (`article.text`) and it can be read."""
+    path = bank.article.text_path
+    if path is None or bank.root is None:
+        return None
+    try:
+        return (bank.root / path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def numbered_blanks(text: str) -> str:
@@ -245,6 +257,8 @@ class QuizSession:
         self._history: list[tuple[int, Answered, Record | None]] = []
         self._hint_used = False
         self._how_to_answer = ""
+        self._known: frozenset[str] = frozenset()
+        self._bank_words: dict[str, frozenset[str]] = {}
 
     # -- the loop ---------------------------------------------------------------------------
 
@@ -329,6 +343,7 @@ class QuizSession:
     def _ask(self, index: int) -> Answered:
         item = self.items[index]
         q = item.question
+        self._known = self._words_of(item.bank)
         self._hint_used = False
         self.io.say(f"Question {index + 1} of {len(self.items)}  ({TYPE_LABELS[q.type]})", "heading")
         ask = {
@@ -349,7 +364,13 @@ class QuizSession:
         return Answered(item, Outcome.RIGHT if result.correct else Outcome.WRONG, Grade(result.verdict.value))
 
     def _response(self, typed: str | Sequence[str]) -> Response:
-        return Response(typed, hinted=self._hint_used)
+        return Response(typed, hinted=self._hint_used, known_words=self._known)
+
+    def _words_of(self, bank: Bank) -> frozenset[str]:
+        """The bank's words (and its article's, where the text is at hand), worked out once."""
+        if bank.id not in self._bank_words:
+            self._bank_words[bank.id] = bank_words(bank, article_text(bank))
+        return self._bank_words[bank.id]
 
     def _ask_choice(self, q: Question) -> Result:
         many = q.type is QuestionType.MULTIPLE_SELECT
@@ -430,7 +451,7 @@ class QuizSession:
 
             typed.append(self._read(f"Blank {number}: ", hint))
             # said blank by blank; the verdict over all blanks comes from grade() below
-            found = match_text(typed[-1], [deletion.answer])
+            found = match_text(typed[-1], [deletion.answer], self._known)
             if found is None:
                 self.io.say(f"  {MARK_WRONG} blank {number} is: {deletion.answer}")
             elif not found.exact:
@@ -538,7 +559,7 @@ def run_quiz(
         if parse_truth(again) is not True:
             return Status.FINISHED
         io.say()
-        items = [a.item for a in result.missed]
+        items = spaced([a.item for a in result.missed])
 
 
 def missed_last_time(items: Sequence[Picked], store: ProgressStore) -> list[Picked]:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from quizgen.evidence import NOT_FROM_ARTICLE, ArticleText, section_evidence
 from quizgen.model import Bank, Fact, Question
+from quizgen.select import default_print_order, picked_related
+from quizgen.spacing import MIN_DISTANCE, closest_pair
 
 
 def _table(title: str, counts: Counter[str], order: Sequence[str] | None = None) -> list[str]:
@@ -34,7 +36,21 @@ def stats_report(banks: Sequence[Bank]) -> str:
         out.append("")
         out += _table("By tag", Counter(t for q in qs for t in q.tags))
         out.append("")
+        out.append(spacing_line(bank))
+        out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def spacing_line(bank: Bank) -> str:
+    """How close two related questions come in the bank's default print order."""
+    pair = closest_pair(default_print_order(bank), picked_related)
+    if pair is None:
+        return "Spacing in the default print order: no two questions share a fact or are marked related"
+    distance, first, second = pair
+    return (
+        f"Spacing in the default print order: related questions at least {distance} apart "
+        f"(closest: {first.question.id} and {second.question.id}; the goal is {MIN_DISTANCE} or more)"
+    )
 
 
 @dataclass(frozen=True)

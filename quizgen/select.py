@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from quizgen.errors import UsageError
 from quizgen.model import Bank, Question, QuestionType
+from quizgen.spacing import closest_distance, related_in, space_apart
 
 
 @dataclass(frozen=True)
@@ -74,17 +75,23 @@ def select_questions(banks: Sequence[Bank], selection: Selection) -> list[Picked
     return picked
 
 
-def option_order(seed: int | str | None, bank_id: str, question_id: str, count: int) -> tuple[int, ...]:
+def option_order(
+    seed: int | str | None, bank_id: str, question_id: str, count: int, *, keep_order: bool = False
+) -> tuple[int, ...]:
     """The order in which to show a question's `count` options: indices into its written options.
 
-    The one option order of every output (print forms, the terminal quiz and review; the web page
-    receives it in its data). It depends only on its arguments, never on which other questions
-    were chosen. With no seed it is the written order.
+    The one option order of every output (the Anki deck, every PDF, the HTML handout, print forms,
+    the terminal quiz and review; the web page receives it in its data). It depends only on its
+    arguments, never on which other questions were chosen. With no seed it is the build's own
+    order, shuffled from the bank id and the question id alone, so one answer key serves every
+    output; a seed (a form, a seeded terminal quiz) gives another. `keep_order` (the question's
+    `keep_order: true`) keeps the written order whatever the seed.
     """
     written = tuple(range(count))
-    if seed is None:
+    if keep_order:
         return written
-    digest = hashlib.sha256(f"{seed}\x00{bank_id}\x00{question_id}".encode()).digest()
+    key = f"{bank_id}\x00{question_id}" if seed is None else f"{seed}\x00{bank_id}\x00{question_id}"
+    digest = hashlib.sha256(key.encode()).digest()
     order = list(written)
     random.Random(int.from_bytes(digest, "big")).shuffle(order)
     return tuple(order)
@@ -101,9 +108,37 @@ def with_option_order(question: Question, order: Sequence[int]) -> Question:
 
 def in_option_order(bank: Bank, question: Question, seed: int | str | None) -> Question:
     """A question of `bank` with its options in `option_order` for `seed`."""
-    return with_option_order(question, option_order(seed, bank.id, question.id, len(question.options)))
+    order = option_order(seed, bank.id, question.id, len(question.options), keep_order=question.keep_order)
+    return with_option_order(question, order)
 
 
 def ordered_options(picked: Picked, seed: int | str | None) -> Picked:
     """A chosen question with its options in `option_order` for `seed`."""
     return Picked(picked.bank, in_option_order(picked.bank, picked.question, seed))
+
+
+def _picked_bank(p: Picked) -> Bank:
+    return p.bank
+
+
+def _picked_question(p: Picked) -> Question:
+    return p.question
+
+
+#: Two picked questions are related: same bank, and a shared fact or an author's `related` mark.
+picked_related = related_in(_picked_bank, _picked_question)
+
+
+def spaced(picked: Sequence[Picked]) -> list[Picked]:
+    """The questions in nearly the same order, related ones kept apart (see quizgen.spacing)."""
+    return space_apart(picked, picked_related)
+
+
+def closest_related(picked: Sequence[Picked]) -> int | None:
+    """Fewest positions between two related questions in this order (None: no two are related)."""
+    return closest_distance(picked, picked_related)
+
+
+def default_print_order(bank: Bank) -> list[Picked]:
+    """The order of a bank's printed quiz without a seed: bank order, related questions apart."""
+    return spaced([Picked(bank, q) for q in bank.questions])

@@ -168,14 +168,16 @@ def test_each_type_renders_its_answer(col: Collection, tmp_path: Path) -> None:
         outs = [c.render_output(reload=True) for c in note.cards()]
         return [(o.question_text, o.answer_text) for o in outs]
 
+    # options in the build's one order (shuffled from bank id and question id): Twelve, Ten, Four, Seven
     (front, back), = sides(by_type[QuestionType.MULTIPLE_CHOICE])
-    assert '<span class="letter">A.</span> <span class="opt">Four</span>' in front
+    assert '<span class="letter">C.</span> <span class="opt">Four</span>' in front
     assert "✓" not in front
-    assert '✓</span> <b class="letter">B.</b> <b class="opt">Seven</b>' in back
+    assert '✓</span> <b class="letter">D.</b> <b class="opt">Seven</b>' in back
     assert back.count("✓") == 1
 
+    # A dark bedroom, Coffee in the evening, Bright screens at night
     (front, back), = sides(by_type[QuestionType.MULTIPLE_SELECT])
-    assert back.count("✓") == 2 and "<b>A, B</b>" in back
+    assert back.count("✓") == 2 and "<b>B, C</b>" in back
 
     (front, back), = sides(by_type[QuestionType.TRUE_FALSE])
     assert "True or false?" in front and "<b>✓ True</b>" in back

@@ -13,7 +13,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quizgen.answers import RULES, Response, Verdict, edit_distance, grade, normalise, typo_allowance
+from quizgen.answers import (
+    RULES,
+    Response,
+    Verdict,
+    edit_distance,
+    grade,
+    is_general_word,
+    normalise,
+    typo_allowance,
+    words_of,
+)
 from quizgen.model import Question, QuestionType, Source
 
 CASES: dict[str, Any] = json.loads((Path(__file__).parent / "answer_cases.json").read_text("utf-8"))
@@ -54,7 +64,9 @@ def _case_id(case: dict[str, Any]) -> str:
 
 @pytest.mark.parametrize("case", CASES["grade"], ids=_case_id)
 def test_grade(case: dict[str, Any]) -> None:
-    result = grade(QUESTIONS[case["question"]], Response(case["typed"], hinted=case.get("hinted", False)))
+    bank_words = words_of(*CASES["questions"][case["question"]].get("bank_words", []))
+    response = Response(case["typed"], hinted=case.get("hinted", False), known_words=bank_words)
+    result = grade(QUESTIONS[case["question"]], response)
     assert result.verdict == Verdict(case["verdict"])
     if "chosen" in case:
         assert list(result.chosen) == case["chosen"]
@@ -79,7 +91,7 @@ def test_case_file_covers_every_type_and_verdict() -> None:
 
 
 def test_typo_allowance_comes_from_the_rules_file() -> None:
-    assert [typo_allowance(w) for w in ("abc", "abcd", "abcdefg", "abcdefgh")] == [0, 1, 1, 2]
+    assert [typo_allowance(w) for w in ("abc", "abcd", "abcdef", "abcdefgh")] == [0, 1, 2, 2]
     assert RULES["typo_allowance"][-1] == {"typos": 2}
 
 
@@ -96,3 +108,8 @@ def test_grade_never_crashes_on_a_typed_choice(typed: str) -> None:
     q = QUESTIONS["mc"]
     assert grade(q, Response(typed)).verdict in set(Verdict)
     assert grade(QUESTIONS["ms"], Response(typed)).verdict in set(Verdict)
+
+
+def test_the_word_list_knows_the_words_the_cases_rely_on() -> None:
+    assert all(is_general_word(w) for w in CASES["word_list"]["general_words"])
+    assert not any(is_general_word(w) for w in CASES["word_list"]["typos"])

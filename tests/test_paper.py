@@ -43,7 +43,7 @@ def test_build_paper_a4_makes_every_pdf_a4(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["build", str(EXAMPLE), "--out", str(tmp_path), "--paper", "a4"])
     assert result.exit_code == 0, result.output
     pdfs = sorted(tmp_path.glob("*.pdf"))
-    assert len(pdfs) == 6
+    assert len(pdfs) == 8  # with the meeting quiz and its key
     for pdf in pdfs:
         assert page_sizes(pdf.read_bytes()) == {A4_PT}, pdf.name
     assert "example-quiz.pdf" in result.output and "pages, A4" in result.output

@@ -14,6 +14,7 @@ from quizgen.loader import load_banks
 from quizgen.model import Question, QuestionType
 from quizgen.progress import ProgressStore, Record, open_default_store
 from quizgen.quiz import colour_wanted, numbered_blanks
+from quizgen.select import default_print_order
 
 EXAMPLE = Path(__file__).parent / "banks" / "valid" / "example"
 DAY0 = "2025-03-01T09:00:00+00:00"
@@ -30,9 +31,9 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def questions() -> list[Question]:
-    """The example bank in file order (what --no-shuffle asks)."""
+    """The example bank in the order --no-shuffle asks: file order, related questions kept apart."""
     (bank,) = load_banks([EXAMPLE])
-    return list(bank.questions)
+    return [p.question for p in default_print_order(bank)]
 
 
 def right_lines(q: Question) -> list[str]:
@@ -368,8 +369,9 @@ def test_progress_table_and_reset(data_dir: Path, monkeypatch: pytest.MonkeyPatc
     shown = runner.invoke(main, ["progress", str(EXAMPLE)])
     assert shown.exit_code == 0
     assert "  Section       learned  missed  due  new\n" in shown.output
-    assert "  Introduction        0       0    0    3\n" in shown.output
-    assert "  Sleep Habits        1       0    1    1\n" in shown.output
+    # questions 1 and 2: Sleep Habits then Introduction (related questions are kept apart)
+    assert "  Introduction        1       0    0    2\n" in shown.output
+    assert "  Sleep Habits        0       0    1    2\n" in shown.output
     assert "  Total               1       0    1    4\n" in shown.output
     kept = runner.invoke(main, ["progress", str(EXAMPLE), "--reset"], input="n\n")
     assert "Forget all quiz progress for example? [y/N]: n" in kept.output
@@ -458,7 +460,9 @@ def test_a_question_missed_today_is_not_learned(data_dir: Path) -> None:
     qs = questions()
     quiz(["--no-shuffle"], wrong_lines(qs[0]) + right_lines(qs[1]) + ["q"])
     shown = CliRunner().invoke(main, ["progress", str(EXAMPLE)])  # the same day: nothing is due
-    assert "  Sleep Habits        1       1    0    1\n" in shown.output
+    # question 1 (missed) is from Sleep Habits, question 2 (right) from the Introduction
+    assert "  Introduction        1       0    0    2\n" in shown.output
+    assert "  Sleep Habits        0       1    0    2\n" in shown.output
 
 
 def test_an_unknown_section_lists_the_valid_ids_with_did_you_mean(data_dir: Path) -> None:

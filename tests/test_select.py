@@ -17,8 +17,16 @@ SHIPPED = load_banks()
 MC = (QuestionType.MULTIPLE_CHOICE,)
 
 
-def test_without_a_seed_options_keep_their_written_order() -> None:
-    assert option_order(None, "bank", "q1", 5) == (0, 1, 2, 3, 4)
+def test_without_a_seed_options_are_shuffled_from_bank_and_question() -> None:
+    orders = {option_order(None, bank, q, 6) for bank in ("a", "b") for q in ("x", "y", "z")}
+    assert all(sorted(o) == list(range(6)) for o in orders)
+    assert len(orders) > 1
+    assert option_order(None, "a", "x", 6) == option_order(None, "a", "x", 6)
+
+
+def test_keep_order_keeps_the_written_order_whatever_the_seed() -> None:
+    for seed in (None, "7", 8):
+        assert option_order(seed, "bank", "q1", 5, keep_order=True) == (0, 1, 2, 3, 4)
 
 
 def test_option_order_is_a_permutation_that_depends_on_seed_bank_and_question() -> None:
