@@ -7,11 +7,16 @@ previous outputs as they were, and no partial files.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import hashlib
 import html
 import json
 import multiprocessing
+import os
 import re
+import signal
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -75,7 +80,45 @@ def pdf_worker_pool() -> ProcessPoolExecutor:
     """
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    return ProcessPoolExecutor(max_workers=1, mp_context=context, max_tasks_per_child=1)
+    return ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=context,
+        max_tasks_per_child=1,
+        initializer=_worker_started,
+        initargs=(os.getpid(),),
+    )
+
+
+def _worker_started(parent: int) -> None:
+    """Runs first in each worker: a worker (hundreds of MB) ends with the build that started it.
+
+    Ctrl-C reaches every process of the terminal's group: the build handles it, so workers ignore
+    it. On Linux the kernel kills a worker when the process that forked it ends (with forkserver,
+    that is the fork server, which ends with the build); a build that is already gone ends it now.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            pr_set_pdeathsig = 1
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    try:
+        os.kill(parent, 0)
+    except ProcessLookupError:
+        os._exit(1)
+    except PermissionError:
+        pass
+
+
+def stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool at once (Ctrl-C, an error): its workers are killed, not waited for."""
+    processes = list(getattr(pool, "_processes", {}).values())  # no public way to reach them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            process.kill()
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            process.join(5)
 
 
 def render_pdf(
@@ -123,9 +166,13 @@ class RenderContext:
             self._pool = pdf_worker_pool()
         return render_pdf(self._pool, kind, banks, options)
 
-    def close(self) -> None:
+    def close(self, stop: bool = False) -> None:
+        """Shut the pool down; with `stop`, at once (its workers killed)."""
         if self._pool is not None:
-            self._pool.shutdown()
+            if stop:
+                stop_pool(self._pool)
+            else:
+                self._pool.shutdown()
             self._pool = None
 
 
@@ -303,8 +350,10 @@ def render_outputs(
                 outputs.append(Output(bank.id, name, kind.purpose, payload, detail))
                 if on_output is not None:
                     on_output(name)
-    finally:
-        ctx.close()
+    except BaseException:
+        ctx.close(stop=True)
+        raise
+    ctx.close()
     return outputs
 
 

@@ -36,6 +36,8 @@ class QuizgenGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt:  # Ctrl-C: the user knows; exit as a shell expects, no traceback
+            ctx.exit(130)
         except Exception as e:
             # imported here, not at the top: `quizgen --help` should not pay for the model
             from quizgen.errors import BankError, QuizgenError
@@ -313,8 +315,9 @@ NO_COLOR = click.option("--no-color", is_flag=True, help="No colour (also when N
 
 def _progress_store() -> Any:
     """The user's progress store; its warnings (a damaged file, say) go to stderr."""
-    from quizgen.progress import open_default_store
+    from quizgen.progress import now, open_default_store
 
+    now()  # a QUIZGEN_NOW that cannot be used is bad usage before anything is asked
     return open_default_store(warn=lambda m: _echo(f"Warning: {m}", err=True))
 
 

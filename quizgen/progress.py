@@ -28,6 +28,9 @@ FILE_NAME = "progress.json"
 Key = tuple[str, str]  # (bank id, question id)
 
 
+LATEST_NOW = datetime(9000, 12, 31, tzinfo=UTC)
+
+
 def now() -> datetime:
     """The current time in UTC. `QUIZGEN_NOW` (an ISO date-time) overrides it, for tests."""
     fixed = os.environ.get("QUIZGEN_NOW")
@@ -35,9 +38,13 @@ def now() -> datetime:
         return datetime.now(UTC)
     try:
         moment = datetime.fromisoformat(fixed)
-    except ValueError as e:
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except (ValueError, OverflowError) as e:
         raise UsageError(f"QUIZGEN_NOW is not an ISO date-time: {fixed!r}") from e
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    # reviews are scheduled up to a hundred years ahead, and dates end with the year 9999
+    if not LATEST_NOW.year >= moment.year >= 1970:
+        raise UsageError(f"QUIZGEN_NOW must be a date-time from 1970 to {LATEST_NOW.year}, not {fixed!r}")
+    return moment
 
 
 def data_dir() -> Path:

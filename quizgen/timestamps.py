@@ -114,7 +114,9 @@ def _read_manifest(path: Path) -> dict[str, Any]:
 
 
 def _int_or(value: Any, default: int) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else default
+    """A remembered epoch, or `default` when it is not one a build can use (a damaged file)."""
+    usable = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_EPOCH
+    return value if usable else default
 
 
 def plan_epochs(
@@ -149,7 +151,7 @@ def plan_epochs(
         if old.get("fingerprint") == fingerprint and old_epoch > 0:
             build = old_epoch
         else:
-            build = max(int(time.time()), old_epoch + 1)
+            build = min(max(int(time.time()), old_epoch + 1), MAX_EPOCH)
         for qid, qprint in prints.items():
             entry = old_questions.get(qid)
             if isinstance(entry, dict) and entry.get("fingerprint") == qprint:

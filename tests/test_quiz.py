@@ -479,3 +479,16 @@ def test_an_unknown_section_lists_the_valid_ids_with_did_you_mean(data_dir: Path
     )
     printed = CliRunner().invoke(main, ["print", str(EXAMPLE), "-o", "x.pdf", "--section", "sleep habit"])
     assert "(did you mean 'habits'?)" in printed.stderr
+
+
+@pytest.mark.parametrize("moment", ["9999-12-31T23:59:59", "0001-01-01T00:00:00+05:00"])
+def test_a_clock_at_the_end_of_time_is_bad_usage_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, moment: str
+) -> None:
+    """QUIZGEN_NOW=9999-12-31T23:59:59 (issue 16, point 12): scheduling would pass year 9999."""
+    monkeypatch.setenv("QUIZGEN_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("QUIZGEN_NOW", moment)
+    result = CliRunner().invoke(main, ["quiz", str(EXAMPLE), "--count", "1"], input="a\n")
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("Error: QUIZGEN_NOW ")
+    assert "Traceback" not in result.output

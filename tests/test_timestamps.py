@@ -139,3 +139,31 @@ def test_other_banks_in_the_same_folder_keep_their_question_epochs(tmp_path: Pat
     clock.now += 100
     again = epochs_for([bank], out)
     assert again.questions == first.questions
+
+
+@pytest.mark.parametrize("epoch", [timestamps.MAX_EPOCH, timestamps.MAX_EPOCH + 1, 10**30])
+def test_a_remembered_epoch_past_year_9999_never_crashes_a_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, epoch: int
+) -> None:
+    """A damaged `.quizgen-epoch.json` (issue 16, point 12): anki and build still work."""
+    from click.testing import CliRunner
+
+    from quizgen.cli import main
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    banks = load_banks([EXAMPLE])
+    fingerprint = timestamps.banks_fingerprint(banks)
+    questions = {q.id: {"fingerprint": "x", "epoch": epoch} for q in banks[0].questions}
+    manifest = {"epoch": epoch, "fingerprint": fingerprint, "questions": questions}
+    for command, out in (("anki", tmp_path / "deck.apkg"), ("build", tmp_path / "out")):
+        target = out if command == "anki" else out / "manifest.json"
+        target.parent.mkdir(exist_ok=True)
+        timestamps.epoch_manifest_path(target).write_text(json.dumps(manifest))
+        args = [command, str(EXAMPLE), "-o" if command == "anki" else "--out", str(out)]
+        if command == "build":
+            args.append("-q")
+            (out / "manifest.json").write_text(json.dumps({"quizgen": "0", "files": {}}))
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, (command, result.output, result.exception)
+        remembered = json.loads(timestamps.epoch_manifest_path(target).read_text())
+        assert 0 < remembered["epoch"] <= timestamps.MAX_EPOCH

@@ -1,0 +1,140 @@
+"""`quizgen build`'s worker processes: they end with their parent, and Ctrl-C ends the build
+quietly with exit code 130 (issue 16, points 12 and 14)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLE
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.add(int(entry))
+    return found
+
+
+def _descendants(pid: int) -> set[int]:
+    seen, todo = set(), [pid]
+    while todo:
+        for child in _children(todo.pop()):
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    return seen
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")  # a zombie has exited; only its parent's bookkeeping is left
+
+
+@pytest.fixture(scope="module")
+def big_bank(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example bank's metadata with 2,000 questions: its quiz takes typst seconds to lay out."""
+    folder = tmp_path_factory.mktemp("big")
+    (folder / "bank.yaml").write_text((EXAMPLE / "bank.yaml").read_text())
+    questions = "".join(
+        f"""  - id: big-{i}
+    type: flashcard
+    front: "Question {i}: how much sleep do most adults need each night, as the article says?"
+    back: "About seven hours a night, as the article says for most adults ({i})."
+    explanation: "This is the amount the article gives for most adults."
+    source: {{section: intro, facts: [sleep-hours]}}
+    tags: [sleep]
+"""
+        for i in range(2000)
+    )
+    (folder / "questions.yaml").write_text("questions:\n" + questions)
+    return folder
+
+
+def _start_build(tmp_path: Path, bank: Path = EXAMPLE) -> tuple[subprocess.Popen[bytes], set[int]]:
+    """A build in its own process group, once it has a worker typesetting (its grandchild).
+
+    Its output goes to files, not pipes: orphaned workers holding a pipe would keep the test
+    waiting for its end.
+    """
+    with (tmp_path / "stderr").open("wb") as err:
+        build = subprocess.Popen(
+            [sys.executable, "-m", "quizgen", "build", str(bank), "--out", str(tmp_path / "out")],
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        family = _descendants(build.pid)
+        if any(_children(child) for child in family):
+            return build, family
+        if build.poll() is not None:
+            break
+        time.sleep(0.01)
+    build.kill()
+    build.wait()
+    pytest.fail("the build never started a worker process")
+
+
+def _kill_all(pids: set[int]) -> None:
+    for pid in pids:
+        if _alive(pid):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _all_gone(pids: set[int], within: float) -> set[int]:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        left = {p for p in pids if _alive(p)}
+        if not left:
+            return left
+        time.sleep(0.05)
+    return {p for p in pids if _alive(p)}
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc (Linux)")
+def test_workers_end_with_a_killed_build(tmp_path: Path, big_bank: Path) -> None:
+    build, _ = _start_build(tmp_path, big_bank)
+    family = _descendants(build.pid)
+    build.kill()
+    build.wait()
+    try:  # the worker would go on typesetting for seconds
+        assert _all_gone(family, within=1) == set()
+    finally:
+        _kill_all(family)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc (Linux)")
+def test_ctrl_c_ends_a_build_quietly_with_130(tmp_path: Path) -> None:
+    build, _ = _start_build(tmp_path)
+    family = _descendants(build.pid)
+    os.killpg(build.pid, signal.SIGINT)  # what a terminal sends to the whole foreground group
+    try:
+        build.wait(timeout=30)
+        err = (tmp_path / "stderr").read_text()
+        assert build.returncode == 130, err
+        assert "Traceback" not in err and "KeyboardInterrupt" not in err
+        assert _all_gone(family, within=5) == set()
+        assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+    finally:
+        build.kill()
+        build.wait()
+        _kill_all(family)
