@@ -755,7 +755,17 @@ ol.questions > li, ol.key > li { margin: 1.2em 0; break-inside: avoid; page-brea
 .blank { display: inline-block; min-width: 6em; border-bottom: 2px solid #000; }
 .line { border-bottom: 1px solid #000; height: 2em; }
 .tf b { margin-right: 3em; }
-footer { border-top: 1px solid #000; margin-top: 2em; padding-top: 0.5em; }
+header { border-bottom: 1px solid #000; margin-bottom: 1em; }
+/* Printing: the browser's page, not the screen's column. The credit and disclaimer sit at the top
+   (browsers do not reliably keep a closing footer with the last question, and a footer moved on
+   alone makes a page holding nothing but the disclaimer). */
+@media print {
+  @page { margin: 12mm 14mm; }
+  body { max-width: none; margin: 0; padding: 0; }
+  a { color: #000; }
+  .about, section { break-inside: avoid; page-break-inside: avoid; }
+  h1, h2 { break-after: avoid; page-break-after: avoid; }
+}
 """
 
 
@@ -763,8 +773,10 @@ def _esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _html_page(title: str, large: bool, body: list[str]) -> str:
+def _html_page(title: str, large: bool, header: list[str], main: list[str]) -> str:
+    """One page: everything inside a landmark (header, main), as screen readers expect."""
     css = _CSS % {"size": "18pt" if large else "12pt"}
+    body = ["<header>", *header, "</header>", "<main>", *main, "</main>"]
     return "\n".join(
         [
             "<!DOCTYPE html>",
@@ -793,12 +805,11 @@ def _html_header(data: dict[str, Any], heading: str) -> list[str]:
     return out
 
 
-def _html_footer(data: dict[str, Any]) -> list[str]:
+def _html_credit(data: dict[str, Any]) -> list[str]:
+    """The credit and the disclaimer, under the title: read first, and printed on the first page."""
     return [
-        "<footer>",
-        f"<p>{_esc(data['credit'])}</p>",
+        f'<p class="credit">{_esc(data["credit"])}</p>',
         f"<p><strong>{_esc(data['disclaimer'])}</strong></p>",
-        "</footer>",
     ]
 
 
@@ -876,8 +887,8 @@ def _html_question(q: dict[str, Any]) -> str:
 def render_handout_html(banks: Sequence[Bank], options: PrintOptions) -> str:
     """The quiz as one self-contained HTML page (same content and order as the PDF)."""
     data = quiz_data(banks, options)
-    body = _html_header(data, data["title"])
-    body.append('<p class="meta">Name: ____________________ Date: ____________</p>')
+    header = _html_header(data, data["title"]) + _html_credit(data)
+    body = ['<p class="meta">Name: ____________________ Date: ____________</p>']
     body.append('<section class="about">')
     body.append("<h2>About this quiz</h2>")
     for about in data["about"]:
@@ -885,7 +896,6 @@ def render_handout_html(banks: Sequence[Bank], options: PrintOptions) -> str:
         if about["url"]:
             source += f' (<a href="{_esc(about["url"])}">{_esc(about["url"])}</a>)'
         body.append(f"<p>These questions come from the article {source}.</p>")
-    body.append(f"<p><strong>{_esc(data['disclaimer'])}</strong></p>")
     body.append("</section>")
     body.append(f"<p>{_esc(data['instructions'])}</p>")
     body.append('<ol class="questions">')
@@ -893,15 +903,14 @@ def render_handout_html(banks: Sequence[Bank], options: PrintOptions) -> str:
     body.append("</ol>")
     body.extend(_html_main_points(data))
     body.extend(_html_safety_notes(data))
-    body.extend(_html_footer(data))
-    return _html_page(data["title"], options.large_print, body)
+    return _html_page(data["title"], options.large_print, header, body)
 
 
 def render_answer_key_html(banks: Sequence[Bank], options: PrintOptions) -> str:
     """The answer key as one self-contained HTML page."""
     data = key_data(banks, options)
-    body = _html_header(data, f"Answer key: {data['title']}")
-    body.append('<ol class="key">')
+    header = _html_header(data, f"Answer key: {data['title']}") + _html_credit(data)
+    body = ['<ol class="key">']
     for e in data["entries"]:
         body.append("<li>")
         body.append(f"<p>{_esc(e['prompt'])}</p>")
@@ -915,5 +924,4 @@ def render_answer_key_html(banks: Sequence[Bank], options: PrintOptions) -> str:
     body.append("</ol>")
     body.extend(_html_main_points(data))
     body.extend(_html_safety_notes(data))
-    body.extend(_html_footer(data))
-    return _html_page(f"Answer key: {data['title']}", options.large_print, body)
+    return _html_page(f"Answer key: {data['title']}", options.large_print, header, body)

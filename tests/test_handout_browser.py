@@ -1,0 +1,88 @@
+"""The HTML handout and answer key in a real browser: axe-core finds nothing, and printing them
+(Chromium's own print to PDF) never leaves a page holding only the credit or disclaimer.
+
+The tests launch the system's Chromium (Debian's `chromium`); browser downloads are not possible
+here. Without a browser these tests fail rather than skip.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from collections.abc import Iterator
+
+import pypdf
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from conftest import EXAMPLE
+from playwright.sync_api import Browser, sync_playwright
+
+from quizgen.loader import load_banks
+from quizgen.model import Bank
+from quizgen.printing import PrintOptions, render_answer_key_html, render_handout_html
+
+ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+
+
+def _chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    pytest.fail("Chromium not found: install it (apt-get install -y chromium) to run the handout tests")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=_chromium(), args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def banks() -> dict[str, list[Bank]]:
+    return {"example": load_banks([EXAMPLE]), "shipped": load_banks(None)}
+
+
+PAGES = {
+    "handout": (render_handout_html, PrintOptions()),
+    "handout-large": (render_handout_html, PrintOptions(large_print=True)),
+    "key": (render_answer_key_html, PrintOptions()),
+}
+
+
+@pytest.mark.parametrize("which", ["example", "shipped"])
+@pytest.mark.parametrize("kind", sorted(PAGES))
+def test_axe_finds_nothing(browser: Browser, banks: dict[str, list[Bank]], which: str, kind: str) -> None:
+    render, options = PAGES[kind]
+    page = browser.new_page()
+    try:
+        page.set_content(render(banks[which], options))
+        found = Axe().run(page).response["violations"]
+    finally:
+        page.close()
+    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in found] == []
+
+
+@pytest.mark.parametrize("paper", ["Letter", "A4"])
+@pytest.mark.parametrize("kind", sorted(PAGES))
+def test_printing_leaves_no_page_of_only_the_credit_or_disclaimer(
+    browser: Browser, banks: dict[str, list[Bank]], kind: str, paper: str
+) -> None:
+    render, options = PAGES[kind]
+    (bank,) = banks["shipped"]
+    page = browser.new_page()
+    try:
+        page.set_content(render([bank], options))
+        pdf = page.pdf(format=paper)
+    finally:
+        page.close()
+    texts = [" ".join((p.extract_text() or "").split()) for p in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+    first_words = " ".join(bank.disclaimer.split()[:3])
+    assert first_words in texts[0] and " ".join(bank.credit.split()[:4]) in texts[0]
+    last_question = bank.questions[-1].prompt.split()[:5]
+    assert " ".join(last_question) in texts[-1]  # the last page holds the last question
+    for text in texts:
+        left = text.replace(" ".join(bank.credit.split()), "").replace(" ".join(bank.disclaimer.split()), "")
+        assert len(left.strip()) > 40, text
