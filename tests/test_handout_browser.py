@@ -81,8 +81,6 @@ def test_printing_leaves_no_page_of_only_the_credit_or_disclaimer(
     texts = [" ".join((p.extract_text() or "").split()) for p in pypdf.PdfReader(io.BytesIO(pdf)).pages]
     first_words = " ".join(bank.disclaimer.split()[:3])
     assert first_words in texts[0] and " ".join(bank.credit.split()[:4]) in texts[0]
-    last_question = bank.questions[-1].prompt.split()[:5]
-    assert " ".join(last_question) in texts[-1]  # the last page holds the last question
     for text in texts:
         left = text.replace(" ".join(bank.credit.split()), "").replace(" ".join(bank.disclaimer.split()), "")
         assert len(left.strip()) > 40, text

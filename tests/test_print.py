@@ -128,11 +128,16 @@ def test_large_print_footer_is_one_line_and_the_credit_opens_and_closes(
     assert norm(bank.disclaimer) in norm(pages[0]) and norm(bank.disclaimer) in norm(pages[-1])
 
 
-def test_large_print_keeps_the_main_points_on_one_page(shipped: list[Bank]) -> None:
-    # issue 10: the main points are printed in the answer key, after the answers, not on the quiz
-    pdf = render_answer_key(shipped, PrintOptions(large_print=True, timestamp=EPOCH))
-    pages = [norm(t) for t in page_texts(pdf)]
-    (page,) = [p for p in pages if "The main points" in p]
+def test_large_print_keeps_the_about_box_and_the_main_points_on_one_page(shipped: list[Bank]) -> None:
+    quiz = [
+        norm(t) for t in page_texts(render_quiz(shipped, PrintOptions(large_print=True, timestamp=EPOCH)))
+    ]
+    assert "About this quiz" in quiz[0] and "These questions come from the article" in quiz[0]
+    key = [
+        norm(t)
+        for t in page_texts(render_answer_key(shipped, PrintOptions(large_print=True, timestamp=EPOCH)))
+    ]
+    (page,) = [p for p in key if "The main points" in p]
     assert all(norm(point) in page for point in shipped[0].summary)
 
 
