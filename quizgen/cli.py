@@ -218,6 +218,47 @@ def validate(paths: tuple[Path, ...], strict: bool, article: Path | None) -> Non
 
 
 @main.command()
+@click.argument("bank_id")
+@click.option(
+    "--article",
+    "article",
+    type=_PathType(exists=True, dir_okay=False),
+    required=True,
+    help="The article as plain text or Markdown: its headings become the sections.",
+)
+@click.option(
+    "--into",
+    "into",
+    type=_PathType(file_okay=False),
+    default=".",
+    show_default=True,
+    help="Folder to create the bank folder in.",
+)
+def new(bank_id: str, article: Path, into: Path) -> None:
+    """Start a bank: write the folder BANK_ID with bank.yaml (sections from the article's
+    headings, facts to fill in, the disclaimer) and one example question of each type.
+
+    Never writes over an existing folder or file.
+    """
+    from quizgen.errors import UsageError
+    from quizgen.fsutil import write_atomic
+    from quizgen.starter import outline, starter_files
+
+    try:
+        text = article.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError(f"{article} is not UTF-8 text; save the article as plain text") from None
+    files = starter_files(bank_id, outline(text), article.name)
+    folder = into / bank_id
+    if folder.exists():
+        raise UsageError(f"{folder} already exists; nothing written (choose another bank id or --into)")
+    folder.mkdir(parents=True)
+    for name, content in files.items():
+        write_atomic(folder / name, content)
+    _echo(f"Wrote {folder}: {', '.join(files)}. Next: fill in the facts, then `quizgen validate {folder}`.")
+
+
+@main.command()
 @PATHS
 def stats(paths: tuple[Path, ...]) -> None:
     """Count questions by type, section, difficulty and tag."""
