@@ -32,7 +32,7 @@ import genanki
 from quizgen.errors import BuildError
 from quizgen.evidence import NOT_FROM_ARTICLE, SAFETY_NOTES_HEADING, evidence_lines
 from quizgen.model import CLOZE_RE, Bank, Question, QuestionType, Reference, option_letter
-from quizgen.select import in_option_order
+from quizgen.selection import in_option_order
 
 # Fixed ids: never change them, or every learner's import creates a second copy of each note type.
 CHOICE_MODEL_ID = 1_733_104_001

@@ -34,7 +34,7 @@ from quizgen.fsutil import (
 )
 from quizgen.model import Bank
 from quizgen.printing import Paper, PrintOptions, pick_questions
-from quizgen.select import Selection
+from quizgen.selection import Selection
 from quizgen.timestamps import Epochs, banks_fingerprint, epoch_manifest_path, plan_epochs
 
 MANIFEST = "manifest.json"

@@ -143,7 +143,7 @@ def _selection(
     count: int | None, tags: tuple[str, ...], sections: tuple[str, ...], types: tuple[str, ...], **more: Any
 ) -> Any:
     from quizgen.model import QuestionType
-    from quizgen.select import Selection
+    from quizgen.selection import Selection
 
     return Selection(count, tags, sections, tuple(QuestionType(t) for t in types), **more)
 

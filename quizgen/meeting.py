@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from quizgen.model import Bank, Question, QuestionType
-from quizgen.select import Picked, spaced
+from quizgen.selection import Picked, spaced
 
 #: Questions in the meeting quiz when neither the command nor the bank says otherwise.
 DEFAULT_MEETING_COUNT = 12

@@ -36,7 +36,7 @@ from quizgen.model import (
     cloze_deletions,
     option_letter,
 )
-from quizgen.select import Picked, Selection, ordered_options, select_questions, spaced
+from quizgen.selection import Picked, Selection, ordered_options, select_questions, spaced
 
 Paper = Literal["letter", "a4"]
 

@@ -33,7 +33,7 @@ from quizgen.progress import (
     section_progress,
 )
 from quizgen.safetext import for_terminal
-from quizgen.select import Picked, Selection, ordered_options, select_questions, spaced
+from quizgen.selection import Picked, Selection, ordered_options, select_questions, spaced
 
 MARK_RIGHT = "✓"
 MARK_WRONG = "✗"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from quizgen.evidence import NOT_FROM_ARTICLE, ArticleText, section_evidence
 from quizgen.model import Bank, Fact, Question
-from quizgen.select import default_print_order, picked_related
+from quizgen.selection import default_print_order, picked_related
 from quizgen.spacing import MIN_DISTANCE, closest_pair
 
 

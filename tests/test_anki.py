@@ -375,7 +375,7 @@ def test_a_change_only_in_rendered_fields_updates_the_notes(
 ) -> None:
     """The bank stays the same; only what the cards show changes (here the option order, as a
     shuffle or a translated label would): the rebuilt notes are newer, so Anki updates them."""
-    import quizgen.select
+    import quizgen.selection
 
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     out = tmp_path / "out" / "deck.apkg"
@@ -392,7 +392,7 @@ def test_a_change_only_in_rendered_fields_updates_the_notes(
     ) -> tuple[int, ...]:
         return tuple(reversed(range(count)))  # not the build's own shuffled order
 
-    monkeypatch.setattr(quizgen.select, "option_order", reversed_order)
+    monkeypatch.setattr(quizgen.selection, "option_order", reversed_order)
     log = import_apkg(col, build(), tmp_path, "v2.apkg")
     choice_ids = {q.id for q in _example()[0].questions if q.options}
     assert (len(log.new), len(log.conflicting)) == (0, 0)

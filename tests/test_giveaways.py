@@ -27,7 +27,7 @@ from quizgen.model import QuestionType, option_letter
 from quizgen.printing import PrintOptions, pick_questions
 from quizgen.progress import JsonProgressStore
 from quizgen.quiz import start_quiz
-from quizgen.select import Picked, Selection, closest_related, default_print_order, in_option_order
+from quizgen.selection import Picked, Selection, closest_related, default_print_order, in_option_order
 from quizgen.spacing import MIN_DISTANCE
 
 OUT = REPO / "output"

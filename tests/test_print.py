@@ -33,7 +33,7 @@ from quizgen.printing import (
     render_quiz,
     short_disclaimer,
 )
-from quizgen.select import Selection
+from quizgen.selection import Selection
 
 EXAMPLE = Path(__file__).parent / "banks" / "valid" / "example"
 MM = 72 / 25.4

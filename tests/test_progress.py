@@ -315,7 +315,7 @@ class _Lines:
 
 def test_the_quiz_makes_one_transaction_per_answer(open_store: OpenStore, tmp_path: Path) -> None:
     from quizgen.quiz import run_quiz
-    from quizgen.select import Picked
+    from quizgen.selection import Picked
 
     (bank,) = load_banks([EXAMPLE])
     tf = [Picked(bank, q) for q in bank.questions if q.type is QuestionType.TRUE_FALSE]

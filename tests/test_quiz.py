@@ -14,7 +14,7 @@ from quizgen.loader import load_banks
 from quizgen.model import Question, QuestionType
 from quizgen.progress import ProgressStore, Record, open_default_store
 from quizgen.quiz import colour_wanted, numbered_blanks
-from quizgen.select import default_print_order
+from quizgen.selection import default_print_order
 
 EXAMPLE = Path(__file__).parent / "banks" / "valid" / "example"
 DAY0 = "2025-03-01T09:00:00+00:00"

@@ -24,3 +24,8 @@ def test_ruff_passes() -> None:
 def test_mypy_strict_passes() -> None:
     result = _run(sys.executable, "-m", "mypy", "quizgen")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_no_module_shadows_the_standard_library() -> None:
+    names = {p.stem for p in (REPO / "quizgen").glob("*.py")}
+    assert not names & sys.stdlib_module_names

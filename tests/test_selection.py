@@ -1,4 +1,4 @@
-"""The one option order, shared by every output."""
+"""Choosing questions, and the one option order shared by every output."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from quizgen.loader import load_banks
 from quizgen.model import QuestionType
 from quizgen.printing import PrintOptions, pick_questions
 from quizgen.quiz import prepare
-from quizgen.select import Picked, Selection, option_order, select_questions
+from quizgen.selection import Picked, Selection, option_order, select_questions
 
 SHIPPED = load_banks()
 MC = (QuestionType.MULTIPLE_CHOICE,)
