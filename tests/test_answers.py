@@ -113,3 +113,16 @@ def test_grade_never_crashes_on_a_typed_choice(typed: str) -> None:
 def test_the_word_list_knows_the_words_the_cases_rely_on() -> None:
     assert all(is_general_word(w) for w in CASES["word_list"]["general_words"])
     assert not any(is_general_word(w) for w in CASES["word_list"]["typos"])
+
+
+def test_a_word_of_the_article_or_the_bank_is_never_a_typo() -> None:
+    from conftest import EXAMPLE
+
+    from quizgen.answers import bank_words, match_text
+    from quizgen.loader import load_banks
+
+    (bank,) = load_banks([EXAMPLE])
+    assert match_text("sirolimus", ["sirolimas"]) is not None  # no word anywhere: a typo
+    known = bank_words(bank, article_text="Sirolimus is another medicine of this kind.")
+    assert {"sirolimus", "caffeine", "screens", "bedroom"} <= known  # article, answers, options
+    assert match_text("sirolimus", ["sirolimas"], known) is None

@@ -291,3 +291,56 @@ def test_print_meeting_takes_count(tmp_path: Path) -> None:
     assert "6 questions" in result.output
     text = " ".join(pypdf.PdfReader(io.BytesIO(out.read_bytes())).pages[0].extract_text().split())
     assert "A short quiz for one meeting: 6 questions" in text
+
+
+# --- cloze answers stand out by more than colour ----------------------------------------------------
+
+
+def test_anki_cloze_back_marks_the_answer_by_weight_and_underline(tmp_path: Path) -> None:
+    from quizgen.anki import CSS, render_apkg
+
+    q = next(q for q in BANK.questions if q.type is QuestionType.CLOZE)
+    col = Collection(str(tmp_path / "collection.anki2"))
+    try:
+        (tmp_path / "deck.apkg").write_bytes(render_apkg([replace(BANK, questions=(q,))], 1_700_000_000))
+        request = ImportAnkiPackageRequest(
+            package_path=str(tmp_path / "deck.apkg"), options=ImportAnkiPackageOptions(with_scheduling=False)
+        )
+        col.import_anki_package(request)
+        card = col.get_card(col.find_cards("")[0])
+        back = card.render_output(reload=True).answer_text
+    finally:
+        col.close()
+    answer = q.deletions[0].answer
+    shown = re.escape(html.escape(answer, quote=False))
+    assert re.search(rf'<span class="cloze"[^>]*>{shown}</span>', back), back
+    assert '<div class="prompt cloze-text">' in back
+    css = re.sub(r"/\*.*?\*/", "", CSS, flags=re.DOTALL)
+    rules = {m.group(1).strip(): m.group(2) for m in re.finditer(r"([^{}]+)\{([^}]*)\}", css)}
+    assert "font-weight: 400" in rules[".prompt.cloze-text"]  # the sentence: normal weight
+    assert "font-weight: 700" in rules[".cloze"] and "underline" in rules[".cloze"]
+
+
+def test_printed_cloze_cards_mark_the_answer_by_weight_and_underline() -> None:
+    import pdfplumber
+
+    from quizgen.printing import render_flashcards
+
+    q = next(q for q in BANK.questions if q.type is QuestionType.CLOZE and len(q.deletions) == 1)
+    answer = q.deletions[0].answer.split()[0]
+    pdf = render_flashcards([replace(BANK, questions=(q,))], PrintOptions(timestamp=0))
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        back = doc.pages[1]
+        words = back.extract_words(extra_attrs=["fontname"])
+        underlines = back.lines
+    body = [w for w in words if w["text"] not in {"Card", "1:", "answer"}]  # the sentence comes first
+    first_marked = next(w for w in body if w["text"].startswith(answer))
+    before = [w for w in body[: body.index(first_marked)] if w["text"].isalpha()]
+    assert "Bold" in first_marked["fontname"]
+    assert any(
+        abs(u["top"] - first_marked["bottom"]) < 4
+        and u["x0"] < first_marked["x1"]
+        and u["x1"] > first_marked["x0"]
+        for u in underlines
+    ), "the revealed word is not underlined"
+    assert before and all("Regular" in w["fontname"] for w in before)  # the rest: normal weight
