@@ -298,12 +298,14 @@ def question_words(question: Question) -> frozenset[str]:
 
 
 def bank_words(bank: Bank, article_text: str | None = None) -> frozenset[str]:
-    """Every word of a bank (its questions, options, answers, facts and titles) and, where the
-    article's text is at hand, of the article: a typo never turns into one of them."""
+    """Every word of a bank (its questions, options, shown answers, facts and titles) and, where
+    the article's text is at hand, of the article: a typo never turns into one of them."""
     texts = [bank.title, bank.article.title, *bank.summary, *(f.text for f in bank.facts)]
     texts += [s.title for s in bank.article.sections]
     for q in bank.questions:
-        texts += [cloze_blanked(q.prompt, reveal=True), q.explanation, *q.options, *q.accepted]
+        # of the accepted answers only the one shown: the others are often spellings the author
+        # accepts ("tacrolimis"), which must stay typos wherever the answer is asked
+        texts += [cloze_blanked(q.prompt, reveal=True), q.explanation, *q.options, *q.accepted[:1]]
         texts += [q.back or "", q.hint or ""]
     if article_text:
         texts.append(article_text)

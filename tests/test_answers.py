@@ -126,3 +126,19 @@ def test_a_word_of_the_article_or_the_bank_is_never_a_typo() -> None:
     known = bank_words(bank, article_text="Sirolimus is another medicine of this kind.")
     assert {"sirolimus", "caffeine", "screens", "bedroom"} <= known  # article, answers, options
     assert match_text("sirolimus", ["sirolimas"], known) is None
+
+
+def test_spellings_a_bank_accepts_stay_typos_in_its_other_questions() -> None:
+    from dataclasses import replace
+
+    from conftest import EXAMPLE
+
+    from quizgen.answers import bank_words, match_text
+    from quizgen.loader import load_banks
+
+    (bank,) = load_banks([EXAMPLE])
+    sa = next(q for q in bank.questions if q.accepted)
+    lenient = replace(sa, accepted=("tacrolimus", "tacrolimis"))
+    known = bank_words(replace(bank, questions=(*bank.questions, lenient)))
+    assert "tacrolimis" not in known
+    assert match_text("tacrolimis", ["tacrolimus"], known) is not None

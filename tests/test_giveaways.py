@@ -344,3 +344,26 @@ def test_printed_cloze_cards_mark_the_answer_by_weight_and_underline() -> None:
         for u in underlines
     ), "the revealed word is not underlined"
     assert before and all("Regular" in w["fontname"] for w in before)  # the rest: normal weight
+
+
+# --- typed answers with the shipped bank's own words --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "answer", "accepted"),
+    [
+        ("B cells", "T-cells", False),
+        ("cyclosporin", "voclosporin", False),
+        ("hypotension", "hypertension", False),
+        ("hydrocortisone", "hypertension", False),
+        ("tacrolimis", "tacrolimus", True),
+        ("topicle", "topical", True),
+        ("voclosporine", "voclosporin", True),
+        ("T cells", "T-cells", True),
+        ("t-cell", "T-cells", True),
+    ],
+)
+def test_the_issue_table_holds_with_the_shipped_banks_words(typed: str, answer: str, accepted: bool) -> None:
+    from quizgen.answers import bank_words, match_text
+
+    assert (match_text(typed, [answer], bank_words(BANK)) is not None) is accepted
