@@ -429,3 +429,16 @@ def test_a_long_quote_in_the_terminal_hangs_under_its_label() -> None:
     lines = wrap_for_terminal("The article says: \u201c" + "word " * 30 + "\u201d", 60).splitlines()
     assert len(lines) > 1
     assert all(line.startswith(" " * len("The article says: ")) for line in lines[1:])
+
+
+def test_schema_takes_a_fact_from_a_section_or_a_reference_not_both() -> None:
+    from jsonschema import Draft202012Validator
+
+    from quizgen.bankformat import bank_schema
+
+    fact = bank_schema()["$defs"]["bank"]["properties"]["facts"]["items"]
+    validator = Draft202012Validator(fact)
+    assert validator.is_valid({"id": "f", "section": "s", "text": "t"})
+    assert validator.is_valid({"id": "f", "reference": "r", "text": "t"})
+    assert not validator.is_valid({"id": "f", "section": "s", "reference": "r", "text": "t"})
+    assert not validator.is_valid({"id": "f", "text": "t"})
