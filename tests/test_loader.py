@@ -154,7 +154,10 @@ def test_shipped_banks_load_from_any_folder(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["validate"])
     assert result.exit_code == 0, result.output
-    assert " 0 errors" not in result.output and result.output.startswith("0 errors")
+    # The shipped bank records its article text beside the repository; where that is absent (a git
+    # worktree elsewhere) validate adds a note that quotes were not checked, which never fails.
+    lines = [line for line in result.output.splitlines() if ": note: " not in line]
+    assert lines and lines[0].startswith("0 errors") and not any(" 0 errors" in line for line in lines)
 
 
 def test_shipped_banks_pass_strict_validation() -> None:
