@@ -274,7 +274,9 @@ def _common(picked: Sequence[Picked], options: PrintOptions, kind: str) -> dict[
         "disclaimer": " ".join(disclaimers),
         "short_disclaimer": " ".join(short_disclaimer(d) for d in disclaimers),
         "about": [_about(b) for b in banks],
-        "safety": _safety_notes(banks),
+        # The quiz for one meeting must fit two pages (issue 10): its answer key, the full quiz and
+        # the handout carry the safety notes.
+        "safety": _safety_notes(banks if not (options.meeting and kind == "quiz") else ()),
     }
 
 
