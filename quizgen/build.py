@@ -216,7 +216,7 @@ def _meeting_pdf(kind: PdfKind) -> Renderer:
 
 
 def _handout(banks: Sequence[Bank], ctx: RenderContext) -> tuple[bytes | str, str]:
-    from quizgen.printing import render_handout_html
+    from quizgen.handout import render_handout_html
 
     return render_handout_html(banks, ctx.print_options(banks=banks)), _questions(banks)
 

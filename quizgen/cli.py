@@ -607,7 +607,9 @@ def print_(
     if flashcards:
         data = printing.render_flashcards(banks, options, fold=fold)
     elif fmt == "html":
-        render = printing.render_answer_key_html if answer_key else printing.render_handout_html
+        from quizgen import handout
+
+        render = handout.render_answer_key_html if answer_key else handout.render_handout_html
         data = render(banks, options)
     else:
         data = (printing.render_answer_key if answer_key else printing.render_quiz)(banks, options)

@@ -1,4 +1,7 @@
-"""Printable quizzes, answer keys and cut-out flashcards (PDF through typst; HTML by hand).
+"""Printable quizzes, answer keys and cut-out flashcards: the print data, and PDF through typst.
+
+The HTML handout is made from the same data in `quizgen.handout`; `quizgen.cardfit` proves from
+the font's metrics which text size of a flashcard surely fits.
 
 Bank text never becomes typst markup: every string travels to the templates as JSON through
 `sys.inputs`, so `*`, `#`, `$`, `<`, `_` and `@` print as themselves. The templates in
@@ -7,15 +10,12 @@ Bank text never becomes typst markup: every string travels to the templates as J
 
 from __future__ import annotations
 
-import html
 import importlib.resources
 import json
 import random
 import re
 import shutil
-import struct
 import tempfile
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 import typst
 
+from quizgen import cardfit
 from quizgen.errors import BuildError, UsageError
 from quizgen.evidence import NOT_FROM_ARTICLE, SAFETY_NOTES_HEADING, evidence_lines
 from quizgen.meeting import meeting_picks
@@ -162,8 +163,9 @@ def prompt_text(q: Question) -> str:
     return q.prompt
 
 
-def answer_text(q: Question) -> str:
-    """The answer as printed in the key and on the back of a card (with option letters)."""
+def printed_answer(q: Question) -> str:
+    """The answer as printed in the key and on the back of a card: option letters with their text,
+    numbered cloze blanks (`Question.answer_text` is the plain answer, without letters)."""
     if q.type in (QuestionType.MULTIPLE_CHOICE, QuestionType.MULTIPLE_SELECT):
         return "; ".join(f"{option_letter(i)}. {q.options[i]}" for i in q.correct)
     if q.type is QuestionType.CLOZE:
@@ -208,7 +210,7 @@ def _key_data(number: int, p: Picked) -> dict[str, Any]:
     return {
         "number": number,
         "prompt": prompt_text(q),
-        "answer": answer_text(q),
+        "answer": printed_answer(q),
         "also": _also_accepted(q),
         "explanation": q.explanation,
         "section": p.bank.section_title(q.source.section),
@@ -378,216 +380,10 @@ def card_layout(
     return pages
 
 
-# --- proving that a card fits, without asking typst ------------------------------------------------
-#
-# cards.typ prints each face in the first of its variants (text sizes, first with the explanation,
-# then without) that fits. Measuring them all in typst costs far more than laying the sheets out, so
-# Python proves from the font files which variant surely fits; typst measures only the variants
-# before that one, which makes the same choice (usually the first variant, with no measuring).
-# The proof bounds each line from above: a glyph is at most its advance plus the largest positive
-# kerning it takes as the first of a pair (ligatures here are narrower than their letters), lines
-# break only at single spaces (typst also breaks at some other places, which can only save lines),
-# and lines break first-fit, as typst does for ragged text.
-
-# The template reads these from the data, so both sides use the same numbers.
-CARD_SIZES_PT = {True: (22.0, 20.0, 18.0), False: (14.0, 13.0, 12.0, 11.0)}
-CARD_INSET_MM = 3.0
-CARD_GAP_EM = 0.66  # leading and paragraph spacing: 1.32 lines from baseline to baseline
-CARD_HANG_EM = 1.2  # hanging indent of an option
-_PT_PER_MM = 72 / 25.4
-
-
-@dataclass(frozen=True)
-class _FontBound:
-    """Per character: advance plus the largest positive kerning after it, in em."""
-
-    width: dict[int, float]
-    cap_height: float
-
-
-def _tables(font: bytes) -> dict[bytes, int]:
-    (count,) = struct.unpack_from(">H", font, 4)
-    return {
-        font[12 + 16 * i : 16 + 16 * i]: struct.unpack_from(">I", font, 20 + 16 * i)[0] for i in range(count)
-    }
-
-
-def _coverage(font: bytes, at: int) -> list[int]:
-    fmt, count = struct.unpack_from(">HH", font, at)
-    if fmt == 1:
-        return list(struct.unpack_from(f">{count}H", font, at + 4))
-    glyphs: list[int] = []
-    for i in range(count):
-        start, end, _ = struct.unpack_from(">HHH", font, at + 4 + 6 * i)
-        glyphs.extend(range(start, end + 1))
-    return glyphs
-
-
-def _class_def(font: bytes, at: int) -> dict[int, int]:
-    fmt = struct.unpack_from(">H", font, at)[0]
-    if fmt == 1:
-        start, count = struct.unpack_from(">HH", font, at + 2)
-        values = struct.unpack_from(f">{count}H", font, at + 6)
-        return {start + i: v for i, v in enumerate(values)}
-    (count,) = struct.unpack_from(">H", font, at + 2)
-    classes: dict[int, int] = {}
-    for i in range(count):
-        start, end, value = struct.unpack_from(">HHH", font, at + 4 + 6 * i)
-        classes.update(dict.fromkeys(range(start, end + 1), value))
-    return classes
-
-
-def _positive_kerning(font: bytes, gpos: int) -> dict[int, int]:
-    """Per first glyph of a pair: the largest advance any pair-positioning rule adds (font units)."""
-    most: dict[int, int] = {}
-
-    def advance(vf1: int, vf2: int, at: int) -> int:
-        # XAdvance of the first glyph plus that of the second, both charged to the first.
-        total = 0
-        for vf, offset in ((vf1, at), (vf2, at + 2 * bin(vf1).count("1"))):
-            if vf & 4:
-                total += struct.unpack_from(">h", font, offset + 2 * bin(vf & 3).count("1"))[0]
-        return total
-
-    lookups = gpos + struct.unpack_from(">H", font, gpos + 8)[0]
-    for i in range(struct.unpack_from(">H", font, lookups)[0]):
-        lookup = lookups + struct.unpack_from(">H", font, lookups + 2 + 2 * i)[0]
-        kind, _, subtables = struct.unpack_from(">HHH", font, lookup)
-        for j in range(subtables):
-            sub = lookup + struct.unpack_from(">H", font, lookup + 6 + 2 * j)[0]
-            sub_kind = kind
-            if kind == 9:
-                _, sub_kind, offset = struct.unpack_from(">HHI", font, sub)
-                sub += offset
-            if sub_kind != 2:
-                continue
-            fmt, cov, vf1, vf2 = struct.unpack_from(">HHHH", font, sub)
-            size = 2 * (bin(vf1).count("1") + bin(vf2).count("1"))
-            firsts = _coverage(font, sub + cov)
-            if fmt == 1:
-                for k, glyph in enumerate(firsts):
-                    pairs = sub + struct.unpack_from(">H", font, sub + 10 + 2 * k)[0]
-                    (n,) = struct.unpack_from(">H", font, pairs)
-                    best = max((advance(vf1, vf2, pairs + 4 + (2 + size) * m) for m in range(n)), default=0)
-                    most[glyph] = max(most.get(glyph, 0), best)
-            else:
-                cd1, _, n1, n2 = struct.unpack_from(">HHHH", font, sub + 10)
-                classes = _class_def(font, sub + cd1)
-                best_of_class = [
-                    max((advance(vf1, vf2, sub + 18 + size * (c * n2 + m)) for m in range(n2)), default=0)
-                    for c in range(n1)
-                ]
-                for glyph in firsts:
-                    most[glyph] = max(most.get(glyph, 0), best_of_class[classes.get(glyph, 0)])
-    return most
-
-
-@cache
-def _font_bound(name: str) -> _FontBound:
-    font = (importlib.resources.files("font_source_sans_pro") / "files" / name).read_bytes()
-    t = _tables(font)
-    (units,) = struct.unpack_from(">H", font, t[b"head"] + 18)
-    (long_metrics,) = struct.unpack_from(">H", font, t[b"hhea"] + 34)
-    advances = tuple(struct.unpack_from(">H", font, t[b"hmtx"] + 4 * i)[0] for i in range(long_metrics))
-    (cap,) = struct.unpack_from(">h", font, t[b"OS/2"] + 88)
-    kerning = _positive_kerning(font, t[b"GPOS"])
-    cmap = t[b"cmap"]
-    subtables: dict[tuple[int, int], int] = {}
-    for i in range(struct.unpack_from(">H", font, cmap + 2)[0]):
-        platform, encoding, offset = struct.unpack_from(">HHI", font, cmap + 4 + 8 * i)
-        subtables[platform, encoding] = cmap + offset
-    full = subtables[(3, 10)]  # Windows, full Unicode: format 12
-    width: dict[int, float] = {}
-    for i in range(struct.unpack_from(">I", font, full + 12)[0]):
-        start, end, glyph = struct.unpack_from(">III", font, full + 16 + 12 * i)
-        for code in range(start, end + 1):
-            g = glyph + code - start
-            adv = advances[min(g, long_metrics - 1)]
-            width[code] = (adv + max(0, kerning.get(g, 0))) / units
-    return _FontBound(width, cap / units)
-
-
-@cache
-def _font_bound_widest() -> _FontBound:
-    """Per character the wider of the regular and bold faces (for text that mixes them)."""
-    regular = _font_bound("SourceSansPro-Regular.ttf")
-    bold = _font_bound("SourceSansPro-Bold.ttf")
-    width = {c: max(w, bold.width.get(c, w)) for c, w in regular.width.items() if c in bold.width}
-    return _FontBound(width, max(regular.cap_height, bold.cap_height))
-
-
-def _line_count(text: str, font: _FontBound, width: float, hang: float = 0.0) -> int | None:
-    """At most how many lines `text` takes at `width` em (later lines `hang` em narrower); None: unsure."""
-    if not text or text != text.strip(" ") or "  " in text:
-        return None
-    words: list[float] = []
-    for word in text.split(" "):
-        w = 0.0
-        for ch in word:
-            if unicodedata.category(ch)[0] in "MCZ" or ord(ch) not in font.width:
-                return None  # marks, controls and odd spaces shape or break in ways not bounded here
-            w += font.width[ord(ch)]
-        words.append(w)
-    space = font.width[32]
-    lines, used = 1, words[0]
-    if used > width:
-        return None  # a word wider than the card: typst may break it elsewhere
-    for w in words[1:]:
-        room = width - (hang if lines > 1 else 0.0)
-        if used + space + w <= room:
-            used += space + w
-            continue
-        lines, used = lines + 1, w
-        if w > width - hang:
-            return None
-    return lines
-
-
-def _surely_fits(
-    face: dict[str, Any], which: Literal["front", "back"], size: float, note: bool, w_mm: float, h_mm: float
-) -> bool:
-    """True when this variant of the face (text size, explanation or not) certainly fits the card."""
-    regular = _font_bound("SourceSansPro-Regular.ttf")
-    bold = _font_bound("SourceSansPro-Bold.ttf")
-    width = (w_mm - 2 * CARD_INSET_MM) * _PT_PER_MM / size  # in em
-    height = (h_mm - 2 * CARD_INSET_MM) * _PT_PER_MM / size
-    title = f"Card {face['number']}" + (": answer" if which == "back" else "")
-    parts: list[tuple[str, _FontBound, float]] = [(title, bold, 0.0)]
-    if which == "front":
-        parts.append((face["front"], regular, 0.0))
-        parts += [(o, regular, CARD_HANG_EM) for o in face["options"]]
-    else:
-        # a cloze back mixes regular text and bold words: bound every letter by the wider face
-        parts.append((face["back"], _font_bound_widest() if face["revealed"] else bold, 0.0))
-        if note and face["explanation"]:
-            parts.append((face["explanation"], regular, 0.0))
-        parts.append((face["back_note"], regular, 0.0))
-    lines = 0
-    for text, font, hang in parts:
-        n = _line_count(text, font, width, hang)
-        if n is None:
-            return False
-        lines += n
-    # Each line is a cap height tall; one gap (leading or paragraph spacing) between two lines.
-    cap = max(regular.cap_height, bold.cap_height)
-    return lines * cap + (lines - 1) * CARD_GAP_EM <= height * 0.995
-
-
-def _first_sure_variant(
-    face: dict[str, Any], which: Literal["front", "back"], large: bool, w_mm: float, h_mm: float
-) -> int | None:
-    """Index of the first of the template's variants that surely fits (None: typst must measure)."""
-    variants = [(size, note) for note in (True, False) for size in CARD_SIZES_PT[large]]
-    for i, (size, note) in enumerate(variants):
-        if _surely_fits(face, which, size, note, w_mm, h_mm):
-            return i
-    return None
-
-
 def _card_faces(number: int, p: Picked) -> dict[str, Any]:
     q = p.question
     front_text = prompt_text(q)
-    back = q.back if q.type is QuestionType.FLASHCARD else answer_text(q)
+    back = q.back if q.type is QuestionType.FLASHCARD else printed_answer(q)
     revealed: list[dict[str, Any]] = []
     if q.type is QuestionType.CLOZE:
         back = cloze_blanked(q.prompt, reveal=True)
@@ -632,13 +428,13 @@ def cards_data(banks: Sequence[Bank], options: PrintOptions, fold: bool = False)
     _, _, card_w, card_h = card_grid(options.paper, options.large_print)
     for c in cards:
         c["sure"] = {
-            face: _first_sure_variant(c, face, options.large_print, card_w, card_h)
+            face: cardfit.first_sure_variant(c, face, options.large_print, card_w, card_h)
             for face in ("front", "back")
         }
-    data["card_sizes"] = CARD_SIZES_PT[options.large_print]
-    data["card_inset"] = CARD_INSET_MM
-    data["card_gap"] = CARD_GAP_EM
-    data["card_hang"] = CARD_HANG_EM
+    data["card_sizes"] = cardfit.CARD_SIZES_PT[options.large_print]
+    data["card_inset"] = cardfit.CARD_INSET_MM
+    data["card_gap"] = cardfit.CARD_GAP_EM
+    data["card_hang"] = cardfit.CARD_HANG_EM
     data["pages"] = [
         {
             "face": page.face,
@@ -739,191 +535,3 @@ def overfull_cards(banks: Sequence[Bank], options: PrintOptions, fold: bool = Fa
     except typst.TypstError as e:
         raise BuildError(f"could not lay out the flashcards: {e.message}") from e
     return sorted({int(n) for n in json.loads(found)})
-
-
-# --- HTML ---------------------------------------------------------------------------------------
-
-_CSS = """
-body { font-family: "Source Sans Pro", "Source Sans 3", Arial, sans-serif; font-size: %(size)s;
-  line-height: 1.5; color: #000; background: #fff; max-width: 46em; margin: 2em auto;
-  padding: 0 1em; text-align: left; }
-h1 { font-size: 1.6em; } h2 { font-size: 1.25em; }
-.about { border: 2px solid #000; padding: 0.5em 1em; }
-.meta { font-size: 1em; }
-ol.questions > li, ol.key > li { margin: 1.2em 0; break-inside: avoid; page-break-inside: avoid; }
-.options { list-style: none; padding-left: 0.5em; }
-.box { display: inline-block; width: 0.8em; height: 0.8em; border: 2px solid #000;
-  margin-right: 0.5em; vertical-align: -0.05em; }
-.blank { display: inline-block; min-width: 6em; border-bottom: 2px solid #000; }
-.line { border-bottom: 1px solid #000; height: 2em; }
-.tf b { margin-right: 3em; }
-header { border-bottom: 1px solid #000; margin-bottom: 1em; }
-/* Printing: the browser's page, not the screen's column. The credit and disclaimer sit at the top
-   (browsers do not reliably keep a closing footer with the last question, and a footer moved on
-   alone makes a page holding nothing but the disclaimer). */
-@media print {
-  @page { margin: 12mm 14mm; }
-  body { max-width: none; margin: 0; padding: 0; }
-  a { color: #000; }
-  .about, section { break-inside: avoid; page-break-inside: avoid; }
-  h1, h2 { break-after: avoid; page-break-after: avoid; }
-}
-"""
-
-
-def _esc(text: str) -> str:
-    return html.escape(text, quote=True)
-
-
-def _html_page(title: str, large: bool, header: list[str], main: list[str]) -> str:
-    """One page: everything inside a landmark (header, main), as screen readers expect."""
-    css = _CSS % {"size": "18pt" if large else "12pt"}
-    body = ["<header>", *header, "</header>", "<main>", *main, "</main>"]
-    return "\n".join(
-        [
-            "<!DOCTYPE html>",
-            '<html lang="en">',
-            "<head>",
-            '<meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{_esc(title)}</title>",
-            f"<style>{css}</style>",
-            "</head>",
-            "<body>",
-            *body,
-            "</body>",
-            "</html>",
-            "",
-        ]
-    )
-
-
-def _html_header(data: dict[str, Any], heading: str) -> list[str]:
-    out = [f"<h1>{_esc(heading)}</h1>"]
-    if data["subtitle"]:
-        out.append(f'<p class="meta"><strong>{_esc(data["subtitle"])}</strong></p>')
-    if data["form"]:
-        out.append(f'<p class="meta"><strong>Form {_esc(data["form"])}</strong></p>')
-    return out
-
-
-def _html_credit(data: dict[str, Any]) -> list[str]:
-    """The credit and the disclaimer, under the title: read first, and printed on the first page."""
-    return [
-        f'<p class="credit">{_esc(data["credit"])}</p>',
-        f"<p><strong>{_esc(data['disclaimer'])}</strong></p>",
-    ]
-
-
-def _html_evidence(ev: dict[str, Any]) -> str:
-    """`<b>The article says:</b> “...”`, or `From Title, Publisher <b>(not from the article)</b>: URL`."""
-    parts = [f"<strong>{_esc(ev['label'])}</strong>"] if ev["label"] else []
-    parts.append(_esc(ev["text"]))
-    if ev["marker"]:
-        parts.append(f"<strong>{_esc(ev['marker'])}</strong>")
-    line = " ".join(parts)
-    if ev["url"]:
-        line += f': <a href="{_esc(ev["url"])}">{_esc(ev["url"])}</a>'
-    return f'<p class="evidence">{line}</p>'
-
-
-def _html_safety_notes(data: dict[str, Any]) -> list[str]:
-    """The safety notes under their own heading, each with its reference (not from the article)."""
-    safety = data["safety"]
-    if not safety["notes"]:
-        return []
-    out = [f'<section class="safety"><h2>{_esc(safety["heading"])}</h2>', "<ul>"]
-    for n in safety["notes"]:
-        link = f'<a href="{_esc(n["url"])}">{_esc(n["url"])}</a>'
-        out.append(f'<li><p>{_esc(n["text"])}</p><p class="meta">{_esc(n["source"])} {link}</p></li>')
-    out += ["</ul>", "</section>"]
-    return out
-
-
-def _html_main_points(data: dict[str, Any]) -> list[str]:
-    """The banks' main points, for after the questions (before them they would give answers away)."""
-    out: list[str] = []
-    for about in data["about"]:
-        if about["summary"]:
-            out.append('<section class="main-points">')
-            out.append("<h2>The main points</h2>")
-            if len(data["about"]) > 1:
-                out.append(f"<p><strong>{_esc(about['article'])}</strong></p>")
-            out.append("<ul>")
-            out.extend(f"<li>{_esc(s)}</li>" for s in about["summary"])
-            out.append("</ul>")
-            out.append("</section>")
-    return out
-
-
-def _html_question(q: dict[str, Any]) -> str:
-    parts = ["<li>"]
-    if q["type"] == "cloze":
-        pieces = []
-        for s in q["segments"]:
-            if "text" in s:
-                pieces.append(_esc(s["text"]))
-            else:
-                label = f"({s['blank']}) " if s["blank"] else ""
-                hint = f" ({_esc(s['hint'])})" if s["hint"] else ""
-                pieces.append(f'{label}<span class="blank"></span>{hint}')
-        parts.append(f"<p>{''.join(pieces)}</p>")
-    else:
-        parts.append(f"<p>{_esc(q['prompt'])}</p>")
-    if q["instruction"]:
-        parts.append(f"<p><em>{_esc(q['instruction'])}</em></p>")
-    if q["options"]:
-        parts.append('<ul class="options">')
-        parts.extend(
-            f'<li><span class="box"></span><strong>{o["label"]}.</strong> {_esc(o["text"])}</li>'
-            for o in q["options"]
-        )
-        parts.append("</ul>")
-    if q["type"] == "true_false":
-        parts.append('<p class="tf">Circle one: <b>True</b> <b>False</b></p>')
-    parts.extend('<div class="line"></div>' for _ in range(q["lines"]))
-    parts.append("</li>")
-    return "\n".join(parts)
-
-
-def render_handout_html(banks: Sequence[Bank], options: PrintOptions) -> str:
-    """The quiz as one self-contained HTML page (same content and order as the PDF)."""
-    data = quiz_data(banks, options)
-    header = _html_header(data, data["title"]) + _html_credit(data)
-    body = ['<p class="meta">Name: ____________________ Date: ____________</p>']
-    body.append('<section class="about">')
-    body.append("<h2>About this quiz</h2>")
-    for about in data["about"]:
-        source = _esc(about["article"])
-        if about["url"]:
-            source += f' (<a href="{_esc(about["url"])}">{_esc(about["url"])}</a>)'
-        body.append(f"<p>These questions come from the article {source}.</p>")
-    body.append("</section>")
-    body.append(f"<p>{_esc(data['instructions'])}</p>")
-    body.append('<ol class="questions">')
-    body.extend(_html_question(q) for q in data["questions"])
-    body.append("</ol>")
-    body.extend(_html_main_points(data))
-    body.extend(_html_safety_notes(data))
-    return _html_page(data["title"], options.large_print, header, body)
-
-
-def render_answer_key_html(banks: Sequence[Bank], options: PrintOptions) -> str:
-    """The answer key as one self-contained HTML page."""
-    data = key_data(banks, options)
-    header = _html_header(data, f"Answer key: {data['title']}") + _html_credit(data)
-    body = ['<ol class="key">']
-    for e in data["entries"]:
-        body.append("<li>")
-        body.append(f"<p>{_esc(e['prompt'])}</p>")
-        body.append(f"<p><strong>Answer:</strong> {_esc(e['answer'])}</p>")
-        if e["also"]:
-            body.append(f"<p>{_esc(e['also'])}</p>")
-        body.append(f"<p><strong>Why:</strong> {_esc(e['explanation'])}</p>")
-        body.append(f"<p><strong>Section:</strong> {_esc(e['section'])}</p>")
-        body.extend(_html_evidence(ev) for ev in e["evidence"])
-        body.append("</li>")
-    body.append("</ol>")
-    body.extend(_html_main_points(data))
-    body.extend(_html_safety_notes(data))
-    return _html_page(f"Answer key: {data['title']}", options.large_print, header, body)

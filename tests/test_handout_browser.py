@@ -17,9 +17,10 @@ from axe_playwright_python.sync_playwright import Axe
 from conftest import EXAMPLE
 from playwright.sync_api import Browser, sync_playwright
 
+from quizgen.handout import render_answer_key_html, render_handout_html
 from quizgen.loader import load_banks
 from quizgen.model import Bank
-from quizgen.printing import PrintOptions, render_answer_key_html, render_handout_html
+from quizgen.printing import PrintOptions
 
 ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 

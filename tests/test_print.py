@@ -16,20 +16,19 @@ from click.testing import CliRunner
 
 from quizgen.cli import main
 from quizgen.errors import UsageError
+from quizgen.handout import render_answer_key_html, render_handout_html
 from quizgen.loader import load_banks
 from quizgen.model import Bank, Question, QuestionType, option_letter
 from quizgen.printing import (
     PAPER_MM,
     PrintOptions,
-    answer_text,
     card_layout,
     overfull_cards,
     pick_questions,
+    printed_answer,
     prompt_text,
     render_answer_key,
-    render_answer_key_html,
     render_flashcards,
-    render_handout_html,
     render_quiz,
     short_disclaimer,
 )
@@ -286,7 +285,7 @@ def test_key_starts_its_own_page_and_lists_every_answer(which: str, request: pyt
         entry = f"{n}. {norm(prompt_text(p.question))}"
         found = text.find(entry, position)
         assert found >= 0, entry
-        answer = text.find(f"Answer: {norm(answer_text(p.question))}", found)
+        answer = text.find(f"Answer: {norm(printed_answer(p.question))}", found)
         assert answer >= 0
         why = text.find(f"Why: {norm(p.question.explanation)}", answer)
         assert why >= 0, f"explanation of {p.question.id} not found"
@@ -447,7 +446,7 @@ def test_card_sizes_proven_in_python_match_typsts_measurement(
     """The font-metric shortcut must choose exactly what typst's own measuring chooses."""
     import sys
 
-    import quizgen.printing as printing
+    from quizgen import cardfit
 
     sys.path.insert(0, str(Path(__file__).parent / "benchmarks"))
     from synth import write_bank
@@ -458,7 +457,7 @@ def test_card_sizes_proven_in_python_match_typsts_measurement(
         options = PrintOptions(large_print=large, timestamp=EPOCH)
         proven = render_flashcards(banks, options)
         with monkeypatch.context() as m:
-            m.setattr(printing, "_first_sure_variant", lambda *args, **kwargs: None)
+            m.setattr(cardfit, "first_sure_variant", lambda *args, **kwargs: None)
             measured = render_flashcards(banks, options)
         assert proven == measured
 
