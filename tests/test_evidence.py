@@ -15,7 +15,7 @@ from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPack
 from click.testing import CliRunner
 from conftest import ARTICLE, BANKS, REPO
 
-from quizgen import printing
+from quizgen import handout, printing
 from quizgen.anki import note_guid, render_apkg
 from quizgen.cli import main
 from quizgen.evidence import (
@@ -319,12 +319,12 @@ def test_answer_key_pdf_shows_evidence_and_safety_notes_after_the_questions() ->
 
 
 def test_handout_shows_safety_notes_after_the_questions_but_no_evidence() -> None:
-    page = printing.render_handout_html([_evidence_bank()], printing.PrintOptions())
+    page = handout.render_handout_html([_evidence_bank()], printing.PrintOptions())
     assert page.index(f"<h2>{SAFETY_NOTES_HEADING}</h2>") > page.index("</ol>")
     assert "If you often cannot sleep" in page
     assert "U.S. National Library of Medicine (not from the article):" in page
     assert "The article says" not in page  # the quotes would give the answers away
-    key = printing.render_answer_key_html([_evidence_bank()], printing.PrintOptions())
+    key = handout.render_answer_key_html([_evidence_bank()], printing.PrintOptions())
     assert "<strong>The article says:</strong> \u201cMost adults need" in key
     assert key.index(SAFETY_NOTES_HEADING) > key.index("</ol>")
 
@@ -398,11 +398,11 @@ def test_quotes_and_references_are_escaped_in_anki(tmp_path: Path) -> None:
 def test_quotes_and_references_are_escaped_in_html_and_terminal(tmp_path: Path) -> None:
     bank = _evil_bank()
     for page in (
-        printing.render_answer_key_html([bank], printing.PrintOptions()),
-        printing.render_handout_html([bank], printing.PrintOptions()),
+        handout.render_answer_key_html([bank], printing.PrintOptions()),
+        handout.render_handout_html([bank], printing.PrintOptions()),
     ):
         assert "<script" not in page and "<b>Title" not in page and "<i>Pub" not in page
-    key = printing.render_answer_key_html([bank], printing.PrintOptions())
+    key = handout.render_answer_key_html([bank], printing.PrintOptions())
     assert html.escape(EVIL, quote=True)[:40] in key
     from quizgen.safetext import for_terminal
 
