@@ -111,6 +111,29 @@ SAFETY_NOTE_KEYS: KeyTable = {
 }
 
 
+REVIEWER_KEYS: KeyTable = {
+    "name": Key(True, TEXT),
+    "qualification": Key(
+        True, _described(TEXT, "Their qualification in health communication, and fluency in the language.")
+    ),
+    "date": Key(
+        True, {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "YYYY-MM-DD"}
+    ),
+}
+TRANSLATION_KEYS: KeyTable = {
+    "method": Key(True, _described(TEXT, "How the translation was made (by whom, with what tools).")),
+    "reviewed_by": Key(
+        True,
+        {
+            "oneOf": [{"type": "null"}, object_schema(REVIEWER_KEYS)],
+            "description": "null until a person qualified in health communication and fluent in the "
+            "language has reviewed the translation; until then every output says it is not reviewed.",
+        },
+    ),
+}
+LANGUAGE_PATTERN = "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+
+
 def _fact_schema() -> dict[str, Any]:
     return {**object_schema(FACT_KEYS), "oneOf": [{"required": [k]} for k in FACT_ORIGIN_KEYS]}
 
@@ -169,6 +192,24 @@ BANK_KEYS: KeyTable = {
             "(default 12; `quizgen build --meeting-count` overrides it).",
         },
     ),
+    "language": Key(
+        False,
+        {
+            "type": "string",
+            "pattern": LANGUAGE_PATTERN,
+            "description": "BCP 47 language tag of the bank's text (default en); the interface text of "
+            "every output follows it.",
+        },
+    ),
+    "translates": Key(
+        False,
+        {
+            "type": "string",
+            "pattern": BANK_ID_PATTERN,
+            "description": "In a translation: the id of the original bank (questions keep its ids).",
+        },
+    ),
+    "translation": Key(False, object_schema(TRANSLATION_KEYS)),
 }
 SOURCE_KEYS: KeyTable = {
     "section": Key(True, {"type": "string", "description": "Article section id."}),
@@ -207,6 +248,15 @@ COMMON_QUESTION_KEYS: KeyTable = {
             "minItems": 1,
             "items": TEXT,
             "description": "Quotes (at most 30 words each) from the article that support the answer.",
+        },
+    ),
+    "translated_from": Key(
+        False,
+        {
+            "type": "string",
+            "pattern": "^[0-9a-f]{12}$",
+            "description": "In a translation: the fingerprint of the original question it was made "
+            "from (`quizgen fingerprints`); validate marks it as needing review when the original changes.",
         },
     ),
     "related": Key(

@@ -261,10 +261,24 @@ def new(bank_id: str, article: Path, into: Path) -> None:
 @main.command()
 @PATHS
 def stats(paths: tuple[Path, ...]) -> None:
-    """Count questions by type, section, difficulty and tag."""
+    """Count questions by type, section, difficulty and tag; for a translation, what is
+    translated, what needs review since its original changed, and what is not yet translated."""
+    from quizgen.loader import original_of
     from quizgen.reports import stats_report
 
-    _echo(stats_report(_load(paths)), nl=False)
+    banks = _load(paths)
+    originals = {b.id: o for b in banks if (o := original_of(b, banks)) is not None}
+    _echo(stats_report(banks, originals), nl=False)
+
+
+@main.command()
+@PATHS
+def fingerprints(paths: tuple[Path, ...]) -> None:
+    """Print each question's fingerprint (`<question id> <fingerprint>`), the value a translation
+    records in `translated_from` for the question it was made from."""
+    from quizgen.reports import fingerprints_report
+
+    _echo(fingerprints_report(_load(paths)), nl=False)
 
 
 @main.command()

@@ -45,6 +45,8 @@ def question_record(q: Question) -> dict[str, Any]:
         record["keep_order"] = q.keep_order
     if q.related:
         record["related"] = list(q.related)
+    if q.translated_from is not None:
+        record["translated_from"] = q.translated_from
     return record
 
 
@@ -73,6 +75,15 @@ def safety_notes_record(bank: Bank) -> list[dict[str, Any]]:
     return [{"text": n.text, "reference": n.reference} for n in bank.safety_notes]
 
 
+def translation_record(bank: Bank) -> dict[str, Any] | None:
+    t = bank.translation
+    if t is None:
+        return None
+    r = t.reviewed_by
+    reviewer = None if r is None else {"name": r.name, "qualification": r.qualification, "date": r.date}
+    return {"method": t.method, "reviewed_by": reviewer}
+
+
 def bank_record(bank: Bank) -> dict[str, Any]:
     return {
         "id": bank.id,
@@ -87,6 +98,9 @@ def bank_record(bank: Bank) -> dict[str, Any]:
         "facts": facts_record(bank),
         "references": references_record(bank),
         "safety_notes": safety_notes_record(bank),
+        "language": bank.language,
+        "translates": bank.translates,
+        "translation": translation_record(bank),
         "questions": [question_record(q) for q in bank.questions],
     }
 

@@ -30,13 +30,16 @@ from quizgen.bankformat import (
     FACT_KEYS,
     FACT_ORIGIN_KEYS,
     FILE_KEYS,
+    LANGUAGE_PATTERN,
     QUESTION_ID_PATTERN,
     REFERENCE_KEYS,
+    REVIEWER_KEYS,
     SAFETY_NOTE_KEYS,
     SECTION_KEYS,
     SHA256_PATTERN,
     SOURCE_KEYS,
     TAG_PATTERN,
+    TRANSLATION_KEYS,
     TYPE_KEYS,
     Key,
     KeyTable,
@@ -46,6 +49,7 @@ from quizgen.evidence import QUOTE_MAX_WORDS, word_count
 from quizgen.lint import lint_bank
 from quizgen.model import (
     CLOZE_RE,
+    DEFAULT_LANGUAGE,
     OPTION_LETTERS,
     PAPERS,
     Article,
@@ -56,13 +60,16 @@ from quizgen.model import (
     Question,
     QuestionType,
     Reference,
+    Reviewer,
     SafetyNote,
     Section,
     Source,
+    Translation,
     cloze_blanked,
 )
 from quizgen.quotes import EvidenceSites, check_evidence
 from quizgen.safetext import control_character, escaped, invisible_character
+from quizgen.translation import FINGERPRINT_CHARS, check_translation
 
 _BASE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -126,6 +133,9 @@ BANK_ID_RE = re.compile(BANK_ID_PATTERN)
 TAG_RE = re.compile(TAG_PATTERN)
 NEGATIVE_RE = re.compile(r"\b(not|except|never|least)\b", re.IGNORECASE)
 ABOVE_RE = re.compile(r"\b(all|none|both|neither) of (the )?(above|these|them)\b", re.IGNORECASE)
+
+LANGUAGE_RE = re.compile(LANGUAGE_PATTERN)
+FINGERPRINT_RE = re.compile(f"^[0-9a-f]{{{FINGERPRINT_CHARS}}}$")
 
 _OPTIONAL = Key(False)  # a key of some question type, while the type is unknown
 
@@ -501,6 +511,9 @@ class _Meta:
     references: dict[str, Reference] = field(default_factory=dict)
     safety_notes: tuple[SafetyNote, ...] = ()
     sites: EvidenceSites = field(default_factory=EvidenceSites)
+    language: str = DEFAULT_LANGUAGE
+    translates: str | None = None
+    translation: Translation | None = None
 
 
 def _read_url(node: Node | None, ctx: _Ctx, what: str = "article url") -> str | None:
@@ -665,7 +678,67 @@ def _read_meta(node: Node, ctx: _Ctx) -> _Meta:
         meta.facts[fid] = Fact(fid, fsection, ftext, omitted, freference)
     if "safety_notes" in m:
         _read_safety_notes(m["safety_notes"], ctx, meta)
+    _read_translation_keys(m, ctx, meta)
     return meta
+
+
+def _read_translation_keys(m: dict[str, Node], ctx: _Ctx, meta: _Meta) -> None:
+    """`language`, and for a translation `translates` and `translation` (with where things are,
+    so parity messages can point at them)."""
+    if "language" in m:
+        language = _text(m["language"], ctx, "language")
+        if language is not None and not LANGUAGE_RE.match(language):
+            ctx.error(
+                m["language"], f"language '{language}' is not a BCP 47 tag such as 'en', 'es' or 'es-MX'"
+            )
+        elif language is not None:
+            meta.language = language
+    if "translates" in m:
+        translates = _text(m["translates"], ctx, "translates")
+        if translates is not None and translates == meta.id:
+            ctx.error(
+                m["translates"], "a translation needs its own bank id, not the id of the bank it translates"
+            )
+        meta.translates = translates
+    if ("translates" in m) != ("translation" in m):
+        ctx.error(
+            m.get("translates") or m["translation"],
+            "a translation gives both 'translates' (the original bank's id) and 'translation' "
+            "({method, reviewed_by})",
+        )
+    if "translation" not in m:
+        return
+    t = _mapping(m["translation"], ctx, "translation", TRANSLATION_KEYS)
+    if t is None:
+        return
+    method = _text(t.get("method"), ctx, "translation method")
+    reviewer: Reviewer | None = None
+    rnode = t.get("reviewed_by")
+    if rnode is not None and not (isinstance(rnode, ScalarNode) and rnode.tag == _CORE + "null"):
+        r = _mapping(rnode, ctx, "reviewed_by", REVIEWER_KEYS)
+        if r is not None:
+            name = _text(r.get("name"), ctx, "reviewer name")
+            qualification = _text(r.get("qualification"), ctx, "reviewer qualification")
+            date = _text(r.get("date"), ctx, "review date")
+            if date is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+                ctx.error(r["date"], f"review date must be written YYYY-MM-DD, not '{date}'")
+            elif name is not None and qualification is not None and date is not None:
+                reviewer = Reviewer(name, qualification, date)
+    sites: dict[str, Location] = {"translates": ctx.loc(m.get("translates") or m["translation"])}
+    for key in ("summary", "facts", "references", "safety_notes"):
+        if key in m:
+            sites[key] = ctx.loc(m[key])
+    if "article" in m and isinstance(m["article"], MappingNode):
+        for knode, vnode in m["article"].value:
+            if isinstance(knode, ScalarNode) and knode.value == "sections":
+                sites["sections"] = ctx.loc(vnode)
+    for fnode in (_list(m.get("facts"), ctx, "facts") or []) if "facts" in m else []:
+        if isinstance(fnode, MappingNode):
+            for knode, vnode in fnode.value:
+                if isinstance(knode, ScalarNode) and knode.value == "id" and isinstance(vnode, ScalarNode):
+                    sites.setdefault(f"fact:{vnode.value}", ctx.loc(fnode))
+    if method is not None:
+        meta.translation = Translation(method, reviewer, sites)
 
 
 # --------------------------------------------------------------------------- questions
@@ -729,6 +802,21 @@ def _read_question(node: Node, ctx: _Ctx, meta: _Meta | None) -> Question | None
         else:
             related.append(rid)
     keep_order = bool(_bool(m["keep_order"], ctx, "keep_order")) if "keep_order" in m else False
+    translated_from = None
+    if "translated_from" in m:
+        translated_from = _text(m["translated_from"], ctx, "translated_from")
+        if meta is not None and meta.translates is None and translated_from is not None:
+            ctx.error(
+                m["translated_from"],
+                "translated_from belongs in a translation: the bank names no original with 'translates'",
+            )
+        elif translated_from is not None and not FINGERPRINT_RE.match(translated_from):
+            ctx.error(
+                m["translated_from"],
+                f"translated_from '{translated_from}' is not a fingerprint (12 hex digits, "
+                "as `quizgen fingerprints` prints them)",
+            )
+            translated_from = None
     if qtype is None:
         return None
     prompt_key = {QuestionType.CLOZE: "text", QuestionType.FLASHCARD: "front"}.get(qtype, "prompt")
@@ -772,6 +860,7 @@ def _read_question(node: Node, ctx: _Ctx, meta: _Meta | None) -> Question | None
         evidence=evidence,
         keep_order=keep_order,
         related=tuple(dict.fromkeys(related)),
+        translated_from=translated_from,
         location=ctx.loc(node),
         **fields,  # type: ignore[arg-type]
     )
@@ -1005,10 +1094,67 @@ def check_banks(paths: Sequence[Path] | None = None, *, article: Path | None = N
             if bank is not None:
                 banks.append(bank)
                 problems.extend(lint_bank(bank))
+        problems.extend(_check_translations(banks))
     finally:
         if gc_was_enabled:
             gc.enable()
     return Report(banks, sorted(problems), nfiles)
+
+
+def _check_translations(banks: list[Bank]) -> list[Problem]:
+    """Compare every translation with its original: one of the banks being read, or else a bank
+    folder beside the translation's (so `validate questions/x-es` alone checks it against x)."""
+    problems: list[Problem] = []
+    for bank in banks:
+        if bank.translates is None or bank.translation is None:
+            continue
+        original = original_of(bank, banks)
+        at = bank.translation.sites["translates"]
+        if original is None:
+            problems.append(
+                Problem(
+                    at,
+                    f"translates '{bank.translates}': no bank with this id is being read or lies beside "
+                    f"this one{_suggest(bank.translates, [b.id for b in banks if b.id != bank.id])}",
+                )
+            )
+        elif original.translates is not None:
+            problems.append(
+                Problem(
+                    at, f"translates '{bank.translates}', which is itself a translation: name the original"
+                )
+            )
+        else:
+            problems.extend(check_translation(original, bank))
+    return problems
+
+
+def original_of(translation: Bank, banks: Sequence[Bank]) -> Bank | None:
+    """The bank `translation` translates: one of `banks`, or else a bank beside it (None if neither)."""
+    if translation.translates is None:
+        return None
+    for b in banks:
+        if b.id == translation.translates:
+            return b
+    return _original_beside(translation)
+
+
+def _original_beside(translation: Bank) -> Bank | None:
+    """The bank `translation` translates, when it lies in a folder beside the translation's."""
+    if translation.root is None or not translation.files:
+        return None
+    folder_bank = Path(translation.files[0]).name in BANK_FILE_NAMES
+    beside = translation.root.parent if folder_bank else translation.root
+    for files in find_bank_files([beside]):
+        if display_path(files[0]) in translation.files:
+            continue
+        text = files[0].read_text(encoding="utf-8", errors="replace")
+        if not re.search(rf"^\s+id:\s*[\"']?{re.escape(translation.translates or '')}[\"']?\s*$", text, re.M):
+            continue
+        bank = _load_one(files, [], {}, {})
+        if bank is not None and bank.id == translation.translates:
+            return bank
+    return None
 
 
 def load_banks(
@@ -1074,6 +1220,9 @@ def _load_one(
         else:
             seen_banks[meta.id] = meta_ctx.loc(meta.node)
     questions: list[Question] = []
+    # A translation reuses its original's question ids (checked against the original instead):
+    # its ids are unique within the bank only, and never claim an id for other banks.
+    own_ids: dict[str, Location] = {} if meta.translates is not None else seen_questions
     for ctx, top in parsed:
         if "questions" not in top:
             continue
@@ -1081,10 +1230,10 @@ def _load_one(
             q = _read_question(qnode, ctx, meta)
             if q is None:
                 continue
-            if q.id in seen_questions:
-                ctx.error(qnode, f"duplicate question id '{q.id}' (first at {seen_questions[q.id]})")
+            if q.id in own_ids:
+                ctx.error(qnode, f"duplicate question id '{q.id}' (first at {own_ids[q.id]})")
                 continue
-            seen_questions[q.id] = q.location
+            own_ids[q.id] = q.location
             questions.append(q)
             if q.evidence:
                 meta.sites.quotes[q.id] = _quote_locations(qnode, ctx)
@@ -1119,8 +1268,13 @@ def _load_one(
         references=tuple(meta.references.values()),
         safety_notes=meta.safety_notes,
         meeting_quiz_count=meta.meeting_quiz_count,
+        language=meta.language,
+        translates=meta.translates,
+        translation=meta.translation,
         root=files[0].parent,
         files=tuple(display_path(f) for f in files),
     )
-    problems.extend(check_evidence(bank, meta.sites, meta_path.parent, article))
+    if bank.translates is None or bank.article.text_path is not None:
+        # a translation's quotes translate the original's, checked there (unless it keeps its own article)
+        problems.extend(check_evidence(bank, meta.sites, meta_path.parent, article))
     return bank

@@ -176,6 +176,7 @@ class Question:
     evidence: tuple[str, ...] = ()  # short quotes from the article that support the answer
     keep_order: bool = False  # options have a natural order: never shuffled
     related: tuple[str, ...] = ()  # ids of questions the author marks as related (spaced apart)
+    translated_from: str | None = None  # in a translation: the fingerprint of the original question
     location: Location = field(default=Location("<memory>"), compare=False)
 
     @property
@@ -207,6 +208,31 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Reviewer:
+    """Who reviewed a translation: a person qualified in health communication, fluent in its language."""
+
+    name: str
+    qualification: str
+    date: str  # YYYY-MM-DD
+
+
+@dataclass(frozen=True)
+class Translation:
+    """How a translated bank was made (`method`, free text) and who reviewed it, if anyone yet.
+
+    `sites` holds where the bank's translatable parts were written ("translates", "fact:<id>",
+    "section:<id>", "reference:<id>", "safety_notes", "summary"), for located parity messages."""
+
+    method: str
+    reviewed_by: Reviewer | None = None
+    sites: dict[str, Location] = field(default_factory=dict, compare=False, hash=False)
+
+
+#: The language of a bank that names none (BCP 47).
+DEFAULT_LANGUAGE = "en"
+
+
+@dataclass(frozen=True)
 class Bank:
     """A validated bank: metadata, facts inventory and questions (in file order)."""
 
@@ -223,8 +249,22 @@ class Bank:
     references: tuple[Reference, ...] = ()
     safety_notes: tuple[SafetyNote, ...] = ()
     meeting_quiz_count: int | None = None  # questions in the short quiz for one meeting
+    language: str = DEFAULT_LANGUAGE  # BCP 47: the language of the bank's text and of its outputs
+    translates: str | None = None  # in a translation: the id of the original bank
+    translation: Translation | None = None  # in a translation: how it was made, who reviewed it
     root: Path | None = field(default=None, compare=False)
     files: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def family_id(self) -> str:
+        """The original bank's id for a translation, else the bank's own: options are shuffled
+        from it, so every edition of a bank shows each question's options in the same order."""
+        return self.translates or self.id
+
+    @property
+    def unreviewed_translation(self) -> bool:
+        """A translation no qualified reviewer has checked yet: its outputs say so."""
+        return self.translation is not None and self.translation.reviewed_by is None
 
     def questions_in(self, section_id: str) -> tuple[Question, ...]:
         """The questions that come from one article section, in bank order."""

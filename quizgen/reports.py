@@ -10,6 +10,7 @@ from quizgen.evidence import NOT_FROM_ARTICLE, ArticleText, section_evidence
 from quizgen.model import Bank, Fact, Question
 from quizgen.selection import default_print_order, picked_related
 from quizgen.spacing import MIN_DISTANCE, closest_pair
+from quizgen.translation import fingerprint, translation_status
 
 
 def _table(title: str, counts: Counter[str], order: Sequence[str] | None = None) -> list[str]:
@@ -20,13 +21,17 @@ def _table(title: str, counts: Counter[str], order: Sequence[str] | None = None)
     return lines
 
 
-def stats_report(banks: Sequence[Bank]) -> str:
-    """Questions by type, tag, section and difficulty, for each bank."""
+def stats_report(banks: Sequence[Bank], originals: Mapping[str, Bank] | None = None) -> str:
+    """Questions by type, tag, section and difficulty, for each bank; for a translation, its status
+    against its original (`originals` maps a translation's id to the bank it translates)."""
     out: list[str] = []
     for bank in banks:
         qs = bank.questions
         out.append(f"{bank.title} ({bank.id}): {len(qs)} questions, {bank.card_count()} Anki cards")
         out.append("")
+        if bank.translates is not None:
+            out += translation_lines(bank, (originals or {}).get(bank.id))
+            out.append("")
         out += _table("By type", Counter(q.type.value for q in qs))
         out.append("")
         sections = Counter(bank.section_title(q.source.section) for q in qs)
@@ -39,6 +44,39 @@ def stats_report(banks: Sequence[Bank]) -> str:
         out.append(spacing_line(bank))
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def translation_lines(bank: Bank, original: Bank | None) -> list[str]:
+    """A translation's status: what is translated, needs review or is missing; who reviewed it."""
+    out = [f"Translation into {bank.language} of {bank.translates}"]
+    if bank.translation is not None:
+        out.append(f"  method: {bank.translation.method}")
+        r = bank.translation.reviewed_by
+        out.append(
+            f"  reviewed by {r.name} ({r.qualification}) on {r.date}"
+            if r is not None
+            else "  not yet reviewed by a health professional (every output says so)"
+        )
+    if original is None:
+        out.append(f"  the original bank '{bank.translates}' was not found: its status is unknown")
+        return out
+    status = translation_status(original, bank)
+    out.append(f"  {len(status.translated)} of {status.total} questions translated and up to date")
+    out.append(f"  needs review ({len(status.needs_review)}): {', '.join(status.needs_review) or 'none'}")
+    out.append(
+        f"  not yet translated ({len(status.untranslated)}): {', '.join(status.untranslated) or 'none'}"
+    )
+    return out
+
+
+def fingerprints_report(banks: Sequence[Bank]) -> str:
+    """`<question id> <fingerprint>` for every question, under a `# <bank id>` line per bank: what a
+    translation records in `translated_from`."""
+    out: list[str] = []
+    for bank in banks:
+        out.append(f"# {bank.id}")
+        out += [f"{q.id} {fingerprint(q)}" for q in bank.questions]
+    return "\n".join(out) + "\n"
 
 
 def spacing_line(bank: Bank) -> str:

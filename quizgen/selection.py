@@ -108,7 +108,9 @@ def with_option_order(question: Question, order: Sequence[int]) -> Question:
 
 def in_option_order(bank: Bank, question: Question, seed: int | str | None) -> Question:
     """A question of `bank` with its options in `option_order` for `seed`."""
-    order = option_order(seed, bank.id, question.id, len(question.options), keep_order=question.keep_order)
+    order = option_order(
+        seed, bank.family_id, question.id, len(question.options), keep_order=question.keep_order
+    )
     return with_option_order(question, order)
 
 

@@ -21,9 +21,11 @@ from quizgen.model import (
     Question,
     QuestionType,
     Reference,
+    Reviewer,
     SafetyNote,
     Section,
     Source,
+    Translation,
 )
 
 SCHEMA = json.loads((Path(loader.__file__).parent / "schema" / "bank.schema.json").read_text())
@@ -96,9 +98,11 @@ TABLES_AND_MODELS: list[tuple[str, bankformat.KeyTable, type]] = [
     ("source", bankformat.SOURCE_KEYS, Source),
     ("reference", bankformat.REFERENCE_KEYS, Reference),
     ("safety note", bankformat.SAFETY_NOTE_KEYS, SafetyNote),
+    ("translation", bankformat.TRANSLATION_KEYS, Translation),
+    ("reviewer", bankformat.REVIEWER_KEYS, Reviewer),
 ]
 # model fields that no key of the format sets
-NOT_FROM_KEYS = {Bank: {"questions", "root", "files"}, Question: {"location"}}
+NOT_FROM_KEYS = {Bank: {"questions", "root", "files"}, Question: {"location"}, Translation: {"sites"}}
 
 
 def _every_key_bank() -> Bank:
@@ -152,6 +156,8 @@ def test_every_key_reaches_the_export() -> None:
     assert record["references"] and record["safety_notes"]
     assert all(set(r) == set(bankformat.REFERENCE_KEYS) for r in record["references"])
     assert all(set(n) == set(bankformat.SAFETY_NOTE_KEYS) for n in record["safety_notes"])
+    assert set(record["translation"]) == set(bankformat.TRANSLATION_KEYS)
+    assert set(record["translation"]["reviewed_by"]) == set(bankformat.REVIEWER_KEYS)
     for q in record["questions"]:
         keys = bankformat.question_keys(QuestionType(q["type"]))
         # every record has an answer (for cloze, the deletions of its text)
@@ -172,6 +178,8 @@ def test_readme_documents_every_key() -> None:
         bankformat.FACT_KEYS,
         bankformat.REFERENCE_KEYS,
         bankformat.SAFETY_NOTE_KEYS,
+        bankformat.TRANSLATION_KEYS,
+        bankformat.REVIEWER_KEYS,
     ):
         for k in table:
             assert k in quoted, f"README: describe `{k}` in the metadata table"
