@@ -160,11 +160,15 @@ def test_no_question_is_split_across_pages(shipped: list[Bank], large: bool) -> 
     notes = [norm(n.text) for bank in shipped for n in bank.safety_notes]
     for text in pages[1:]:
         first = _body_lines(text, header)[0]
-        # A page starts with a question, a heading, (large print) the about box, kept whole, or one
-        # of the safety notes printed after the questions (each kept whole on its page).
+        # A page starts with a question, a heading (the safety notes' heading included), (large
+        # print) the about box, kept whole, or one of the safety notes printed after the questions
+        # (each kept whole on its page).
         if any(note.startswith(first) for note in notes):
             continue
-        assert re.match(r"^(\d+\. |Questions$|Instructions$|About this quiz$)", first), first
+        assert re.match(
+            r"^(\d+\. |Questions$|Instructions$|About this quiz$|Safety notes \(not from the article\)$)",
+            first,
+        ), first
         assert not re.match(r"^[A-Z]\. ", first)
     flat_pages = [norm(t) for t in pages]
     for n, p in enumerate(pick_questions(shipped, options), start=1):
