@@ -17,7 +17,9 @@ import struct
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
+from typing import Literal
+
+from quizgen.printdata import CardFace
 
 # The template reads these from the data, so both sides use the same numbers.
 CARD_SIZES_PT = {True: (22.0, 20.0, 18.0), False: (14.0, 13.0, 12.0, 11.0)}
@@ -174,7 +176,7 @@ def _line_count(text: str, font: _FontBound, width: float, hang: float = 0.0) ->
 
 
 def _surely_fits(
-    face: dict[str, Any], which: Literal["front", "back"], size: float, note: bool, w_mm: float, h_mm: float
+    face: CardFace, which: Literal["front", "back"], size: float, note: bool, w_mm: float, h_mm: float
 ) -> bool:
     """True when this variant of the face (text size, explanation or not) certainly fits the card."""
     regular = _font_bound("SourceSansPro-Regular.ttf")
@@ -204,7 +206,7 @@ def _surely_fits(
 
 
 def first_sure_variant(
-    face: dict[str, Any], which: Literal["front", "back"], large: bool, w_mm: float, h_mm: float
+    face: CardFace, which: Literal["front", "back"], large: bool, w_mm: float, h_mm: float
 ) -> int | None:
     """Index of the first of the template's variants that surely fits (None: typst must measure)."""
     variants = [(size, note) for note in (True, False) for size in CARD_SIZES_PT[large]]

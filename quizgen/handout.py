@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from typing import Any
 
 from quizgen.model import Bank
+from quizgen.printdata import CommonData, EvidenceData, QuestionData
 from quizgen.printing import PrintOptions, key_data, quiz_data
 
 _CSS = """
@@ -68,7 +68,7 @@ def _html_page(title: str, large: bool, header: list[str], main: list[str]) -> s
     )
 
 
-def _html_header(data: dict[str, Any], heading: str) -> list[str]:
+def _html_header(data: CommonData, heading: str) -> list[str]:
     out = [f"<h1>{_esc(heading)}</h1>"]
     if data["subtitle"]:
         out.append(f'<p class="meta"><strong>{_esc(data["subtitle"])}</strong></p>')
@@ -77,7 +77,7 @@ def _html_header(data: dict[str, Any], heading: str) -> list[str]:
     return out
 
 
-def _html_credit(data: dict[str, Any]) -> list[str]:
+def _html_credit(data: CommonData) -> list[str]:
     """The credit and the disclaimer, under the title: read first, and printed on the first page."""
     return [
         f'<p class="credit">{_esc(data["credit"])}</p>',
@@ -85,7 +85,7 @@ def _html_credit(data: dict[str, Any]) -> list[str]:
     ]
 
 
-def _html_evidence(ev: dict[str, Any]) -> str:
+def _html_evidence(ev: EvidenceData) -> str:
     """`<b>The article says:</b> “...”`, or `From Title, Publisher <b>(not from the article)</b>: URL`."""
     parts = [f"<strong>{_esc(ev['label'])}</strong>"] if ev["label"] else []
     parts.append(_esc(ev["text"]))
@@ -97,7 +97,7 @@ def _html_evidence(ev: dict[str, Any]) -> str:
     return f'<p class="evidence">{line}</p>'
 
 
-def _html_safety_notes(data: dict[str, Any]) -> list[str]:
+def _html_safety_notes(data: CommonData) -> list[str]:
     """The safety notes under their own heading, each with its reference (not from the article)."""
     safety = data["safety"]
     if not safety["notes"]:
@@ -110,7 +110,7 @@ def _html_safety_notes(data: dict[str, Any]) -> list[str]:
     return out
 
 
-def _html_main_points(data: dict[str, Any]) -> list[str]:
+def _html_main_points(data: CommonData) -> list[str]:
     """The banks' main points, for after the questions (before them they would give answers away)."""
     out: list[str] = []
     for about in data["about"]:
@@ -126,7 +126,7 @@ def _html_main_points(data: dict[str, Any]) -> list[str]:
     return out
 
 
-def _html_question(q: dict[str, Any]) -> str:
+def _html_question(q: QuestionData) -> str:
     parts = ["<li>"]
     if q["type"] == "cloze":
         pieces = []

@@ -37,6 +37,21 @@ from quizgen.model import (
     cloze_deletions,
     option_letter,
 )
+from quizgen.printdata import (
+    AboutData,
+    CardFace,
+    CardPageData,
+    CardsData,
+    ClozeSegment,
+    CommonData,
+    KeyData,
+    KeyEntry,
+    QuestionData,
+    QuizData,
+    RevealedSegment,
+    SafetyData,
+    SafetyNoteData,
+)
 from quizgen.selection import Picked, Selection, ordered_options, select_questions, spaced
 
 Paper = Literal["letter", "a4"]
@@ -134,11 +149,11 @@ def _instruction(q: Question) -> str | None:
     return "Explain in your own words."
 
 
-def _cloze_segments(text: str) -> list[dict[str, Any]]:
+def _cloze_segments(text: str) -> list[ClozeSegment]:
     """Cloze text as literal pieces and numbered blanks (numbers only when there are several)."""
     deletions = cloze_deletions(text)
     numbered = len(deletions) > 1
-    segments: list[dict[str, Any]] = []
+    segments: list[ClozeSegment] = []
     pos = 0
     for i, m in enumerate(CLOZE_RE.finditer(text), start=1):
         if m.start() > pos:
@@ -186,8 +201,8 @@ def _prompt_has_instruction(q: Question) -> bool:
     return q.type is QuestionType.MULTIPLE_SELECT and "all that apply" in q.prompt.casefold()
 
 
-def _question_data(number: int, q: Question) -> dict[str, Any]:
-    data: dict[str, Any] = {
+def _question_data(number: int, q: Question) -> QuestionData:
+    data: QuestionData = {
         "number": number,
         "type": q.type.value,
         "prompt": q.prompt,
@@ -205,7 +220,7 @@ def _question_data(number: int, q: Question) -> dict[str, Any]:
     return data
 
 
-def _key_data(number: int, p: Picked) -> dict[str, Any]:
+def _key_data(number: int, p: Picked) -> KeyEntry:
     q = p.question
     return {
         "number": number,
@@ -229,7 +244,7 @@ def _banks_used(picked: Sequence[Picked]) -> list[Bank]:
     return seen
 
 
-def _about(bank: Bank) -> dict[str, Any]:
+def _about(bank: Bank) -> AboutData:
     return {
         "article": bank.article.title,
         "url": bank.article.url,
@@ -237,9 +252,9 @@ def _about(bank: Bank) -> dict[str, Any]:
     }
 
 
-def _safety_notes(banks: Sequence[Bank]) -> dict[str, Any]:
+def _safety_notes(banks: Sequence[Bank]) -> SafetyData:
     """The banks' safety notes, each with the reference it comes from (printed after the questions)."""
-    notes = []
+    notes: list[SafetyNoteData] = []
     for bank in banks:
         for note in bank.safety_notes:
             r = bank.reference(note.reference)
@@ -260,7 +275,7 @@ def short_disclaimer(disclaimer: str) -> str:
     return match.group(1) if match else disclaimer.strip()
 
 
-def _common(picked: Sequence[Picked], options: PrintOptions, kind: str) -> dict[str, Any]:
+def _common(picked: Sequence[Picked], options: PrintOptions, kind: str) -> CommonData:
     banks = _banks_used(picked)
     title = " / ".join(b.title for b in banks)
     credits = list(dict.fromkeys(b.credit for b in banks))
@@ -282,21 +297,23 @@ def _common(picked: Sequence[Picked], options: PrintOptions, kind: str) -> dict[
     }
 
 
-def quiz_data(banks: Sequence[Bank], options: PrintOptions) -> dict[str, Any]:
+def quiz_data(banks: Sequence[Bank], options: PrintOptions) -> QuizData:
     """Everything the quiz template prints, as JSON-ready data."""
     picked = pick_questions(banks, options)
-    data = _common(picked, options, "quiz")
-    data["instructions"] = INSTRUCTIONS
-    data["questions"] = [_question_data(n, p.question) for n, p in enumerate(picked, start=1)]
-    return data
+    return {
+        **_common(picked, options, "quiz"),
+        "instructions": INSTRUCTIONS,
+        "questions": [_question_data(n, p.question) for n, p in enumerate(picked, start=1)],
+    }
 
 
-def key_data(banks: Sequence[Bank], options: PrintOptions) -> dict[str, Any]:
+def key_data(banks: Sequence[Bank], options: PrintOptions) -> KeyData:
     """Everything the answer-key template prints, as JSON-ready data."""
     picked = pick_questions(banks, options)
-    data = _common(picked, options, "key")
-    data["entries"] = [_key_data(n, p) for n, p in enumerate(picked, start=1)]
-    return data
+    return {
+        **_common(picked, options, "key"),
+        "entries": [_key_data(n, p) for n, p in enumerate(picked, start=1)],
+    }
 
 
 # --- flashcard layout ---------------------------------------------------------------------------
@@ -380,11 +397,11 @@ def card_layout(
     return pages
 
 
-def _card_faces(number: int, p: Picked) -> dict[str, Any]:
+def _card_faces(number: int, p: Picked) -> CardFace:
     q = p.question
     front_text = prompt_text(q)
     back = q.back if q.type is QuestionType.FLASHCARD else printed_answer(q)
-    revealed: list[dict[str, Any]] = []
+    revealed: list[RevealedSegment] = []
     if q.type is QuestionType.CLOZE:
         back = cloze_blanked(q.prompt, reveal=True)
         revealed = _revealed_segments(q.prompt)
@@ -405,9 +422,9 @@ def _card_faces(number: int, p: Picked) -> dict[str, Any]:
     }
 
 
-def _revealed_segments(text: str) -> list[dict[str, Any]]:
+def _revealed_segments(text: str) -> list[RevealedSegment]:
     """A cloze text as pieces, each marked as a revealed answer or not."""
-    segments: list[dict[str, Any]] = []
+    segments: list[RevealedSegment] = []
     pos = 0
     for m in CLOZE_RE.finditer(text):
         if m.start() > pos:
@@ -419,23 +436,17 @@ def _revealed_segments(text: str) -> list[dict[str, Any]]:
     return segments
 
 
-def cards_data(banks: Sequence[Bank], options: PrintOptions, fold: bool = False) -> dict[str, Any]:
+def cards_data(banks: Sequence[Bank], options: PrintOptions, fold: bool = False) -> CardsData:
     """Everything the flashcard template prints, as JSON-ready data."""
     picked = pick_questions(banks, options)
-    data = _common(picked, options, "fold" if fold else "cards")
     cards = [_card_faces(n, p) for n, p in enumerate(picked, start=1)]
-    data["cards"] = {str(c["number"]): c for c in cards}
     _, _, card_w, card_h = card_grid(options.paper, options.large_print)
+    faces: tuple[Literal["front", "back"], ...] = ("front", "back")
     for c in cards:
         c["sure"] = {
-            face: cardfit.first_sure_variant(c, face, options.large_print, card_w, card_h)
-            for face in ("front", "back")
+            face: cardfit.first_sure_variant(c, face, options.large_print, card_w, card_h) for face in faces
         }
-    data["card_sizes"] = cardfit.CARD_SIZES_PT[options.large_print]
-    data["card_inset"] = cardfit.CARD_INSET_MM
-    data["card_gap"] = cardfit.CARD_GAP_EM
-    data["card_hang"] = cardfit.CARD_HANG_EM
-    data["pages"] = [
+    pages: list[CardPageData] = [
         {
             "face": page.face,
             "boxes": [
@@ -452,8 +463,16 @@ def cards_data(banks: Sequence[Bank], options: PrintOptions, fold: bool = False)
         }
         for page in card_layout(len(cards), options.paper, options.large_print, fold, options.back_offset_mm)
     ]
-    data["side_margin"] = SIDE_MARGIN_MM
-    return data
+    return {
+        **_common(picked, options, "fold" if fold else "cards"),
+        "cards": {str(c["number"]): c for c in cards},
+        "card_sizes": cardfit.CARD_SIZES_PT[options.large_print],
+        "card_inset": cardfit.CARD_INSET_MM,
+        "card_gap": cardfit.CARD_GAP_EM,
+        "card_hang": cardfit.CARD_HANG_EM,
+        "pages": pages,
+        "side_margin": SIDE_MARGIN_MM,
+    }
 
 
 # --- typst --------------------------------------------------------------------------------------
@@ -487,7 +506,7 @@ def _template(name: str) -> str:
     return (importlib.resources.files("quizgen") / "templates" / name).read_text("utf-8")
 
 
-def _compile(template: str, data: dict[str, Any], options: PrintOptions, what: str) -> bytes:
+def _compile(template: str, data: CommonData, options: PrintOptions, what: str) -> bytes:
     source = _template("common.typ") + "\n" + _template(template)
     try:
         pdf = typst.compile(

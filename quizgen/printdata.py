@@ -1,0 +1,130 @@
+"""The shape of the print data: what `printing` hands to the typst templates (as JSON) and to the
+HTML handout. Types only, no code; a key added here is a key the templates may read."""
+
+from __future__ import annotations
+
+from typing import Literal, NotRequired, TypedDict
+
+
+class OptionData(TypedDict):
+    label: str  # "A"
+    text: str
+
+
+class ClozeSegment(TypedDict, total=False):
+    """A piece of cloze text: literal `text`, or a blank (`blank`: its number when there are
+    several, else None; `hint`: the deletion's hint or None)."""
+
+    text: str
+    blank: int | None
+    hint: str | None
+
+
+class QuestionData(TypedDict):
+    number: int
+    type: str  # a QuestionType value
+    prompt: str
+    instruction: str | None
+    options: list[OptionData]
+    lines: int  # answer lines to write on
+    segments: list[ClozeSegment]
+
+
+class EvidenceData(TypedDict):
+    label: str
+    text: str
+    marker: str
+    url: str | None
+
+
+class KeyEntry(TypedDict):
+    number: int
+    prompt: str
+    answer: str
+    also: str | None
+    explanation: str
+    section: str
+    evidence: list[EvidenceData]
+
+
+class AboutData(TypedDict):
+    article: str
+    url: str | None
+    summary: list[str]
+
+
+class SafetyNoteData(TypedDict):
+    text: str
+    source: str
+    url: str
+
+
+class SafetyData(TypedDict):
+    heading: str
+    notes: list[SafetyNoteData]
+
+
+class CommonData(TypedDict):
+    """What every printed document carries: title, credit, disclaimer, about, safety notes."""
+
+    kind: str  # "quiz", "key", "cards" or "fold"
+    title: str
+    subtitle: str | None
+    form: str | None
+    paper: str  # typst's paper name
+    large: bool
+    credit: str
+    disclaimer: str
+    short_disclaimer: str
+    about: list[AboutData]
+    safety: SafetyData
+
+
+class QuizData(CommonData):
+    instructions: str
+    questions: list[QuestionData]
+
+
+class KeyData(CommonData):
+    entries: list[KeyEntry]
+
+
+class RevealedSegment(TypedDict):
+    text: str
+    answer: bool  # a revealed cloze answer (bold, underlined)
+
+
+class CardFace(TypedDict):
+    number: int
+    front: str
+    options: list[str]
+    back: str
+    explanation: str
+    back_note: str
+    revealed: list[RevealedSegment]
+    # per face, the first variant the font-metric proof says surely fits (None: typst measures)
+    sure: NotRequired[dict[str, int | None]]
+
+
+class CardBoxData(TypedDict):
+    number: int
+    face: Literal["front", "back"]
+    x: float
+    y: float
+    w: float
+    h: float
+
+
+class CardPageData(TypedDict):
+    face: Literal["front", "back", "fold"]
+    boxes: list[CardBoxData]
+
+
+class CardsData(CommonData):
+    cards: dict[str, CardFace]
+    card_sizes: tuple[float, ...]
+    card_inset: float
+    card_gap: float
+    card_hang: float
+    pages: list[CardPageData]
+    side_margin: float
