@@ -373,7 +373,13 @@ def _progress_store() -> Any:
     from quizgen.progress import now, open_default_store
 
     now()  # a QUIZGEN_NOW that cannot be used is bad usage before anything is asked
-    return open_default_store(warn=lambda m: _echo(f"Warning: {m}", err=True))
+    store = open_default_store(
+        warn=lambda m: _echo(f"Warning: {m}", err=True), note=lambda m: _echo(f"Note: {m}", err=True)
+    )
+    close = getattr(store, "close", None)
+    if close is not None:
+        click.get_current_context().call_on_close(close)
+    return store
 
 
 def _quiz_io_and_store(no_color: bool) -> tuple[Any, Any]:
@@ -442,12 +448,24 @@ def review(paths: tuple[Path, ...], count: int | None, seed: str | None, no_colo
 @PATHS
 @click.option("--reset", is_flag=True, help="Forget the progress of these banks (asks first).")
 @click.option("--yes", is_flag=True, help="With --reset: do not ask for confirmation.")
-def progress(paths: tuple[Path, ...], reset: bool, yes: bool) -> None:
-    """Show what is learned, due and new in each section."""
+@click.option(
+    "--export",
+    "export_format",
+    type=click.Choice(["csv"]),
+    help="Write the log of every answer (time, bank, question, section, outcome, rating, seconds).",
+)
+def progress(paths: tuple[Path, ...], reset: bool, yes: bool, export_format: str | None) -> None:
+    """Show what is learned, due and new in each section, the share of answers right, recent
+    answers, the streak of days and what falls due in the next 7 days."""
     from quizgen.quiz import progress_table
 
     banks = _load(paths)
     store = _progress_store()
+    if export_format == "csv":
+        from quizgen.progress import log_csv
+
+        click.echo(log_csv(banks, store), nl=False)  # data: ids and times, checked by the loader
+        return
     if reset:
         names = ", ".join(b.id for b in banks)
         if not yes and not click.confirm(f"Forget all quiz progress for {names}?", default=False):

@@ -10,10 +10,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol, cast
@@ -80,6 +81,48 @@ class Record:
         return datetime.fromisoformat(str(self.card["due"]))
 
 
+@dataclass(frozen=True)
+class Answer:
+    """One answer, as the review log keeps it."""
+
+    time: datetime
+    bank: str
+    question: str
+    outcome: str  # right, wrong or skipped
+    rating: str | None  # the Grade given to the scheduler; None for a skip
+    seconds: float | None  # how long the answer took
+
+
+def _valid_card(raw: Any) -> dict[str, Any]:
+    """An FSRS card as a dict, checked: ValueError (never a traceback later) when it is not one."""
+    import fsrs
+
+    if not isinstance(raw, dict):
+        raise ValueError("a card must be a mapping")
+    try:
+        card = dict(fsrs.Card.from_dict(cast(Any, raw)).to_dict())
+        due = datetime.fromisoformat(str(card["due"]))
+    except Exception as e:  # fsrs raises whatever the shape makes it raise
+        raise ValueError(f"not an FSRS card ({type(e).__name__})") from e
+    if due.tzinfo is None:
+        raise ValueError("a card's due date has no time zone")
+    return card
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**53:
+        raise ValueError(f"not a count: {str(value)[:20]}")
+    return value
+
+
+def card_record(card: str, seen: Any, right: Any, last_right: Any) -> Record | None:
+    """A record from stored values (the card as JSON), None when they are damaged."""
+    try:
+        return Record(_valid_card(json.loads(card)), _count(seen), _count(right), bool(last_right))
+    except (ValueError, TypeError, RecursionError):
+        return None
+
+
 def _scheduler() -> Any:
     import fsrs
 
@@ -142,22 +185,51 @@ class ProgressStore(Protocol):
         """Group changes into one write."""
         ...
 
+    @property
+    def problem(self) -> str | None:
+        """None while every change has been kept; else why some were not (already warned about)."""
+        ...
 
-def open_default_store(warn: Callable[[str], None] | None = None) -> ProgressStore:
-    """The user's progress store, in `data_dir()`."""
-    return JsonProgressStore(data_dir() / FILE_NAME, warn)
+    def log_answer(self, answer: Answer) -> int | None:
+        """Add an answer to the review log; returns its id (None when it could not be kept)."""
+        ...
+
+    def forget_answer(self, answer_id: int) -> None:
+        """Take an answer out of the log (it was undone)."""
+        ...
+
+    def answers(self, bank_ids: Iterable[str]) -> list[Answer]:
+        """The review log of these banks, oldest first."""
+        ...
+
+
+def open_default_store(
+    warn: Callable[[str], None] | None = None, note: Callable[[str], None] | None = None
+) -> ProgressStore:
+    """The user's progress store: the SQLite database in `data_dir()`, holding the progress of
+    an earlier `progress.json` once it has been moved in (`note` hears of that)."""
+    from quizgen.progressdb import FILE_NAME as DB_NAME
+    from quizgen.progressdb import SqliteProgressStore
+
+    folder = data_dir()
+    store = SqliteProgressStore(folder / DB_NAME, warn)
+    store.migrate_from(folder / FILE_NAME, note or (lambda message: None))
+    return store
 
 
 class JsonProgressStore:
     """The progress file: loaded once, saved after every change. Never raises on a bad file."""
 
-    def __init__(self, path: Path, warn: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self, path: Path, warn: Callable[[str], None] | None = None, *, read_only: bool = False
+    ) -> None:
         self.path = path
         self._warn = warn or (lambda message: None)
         self._records: dict[Key, Record] = {}
         self._last_missed: list[Key] = []
-        self._save_failed = False
-        self._read_only = False  # set when the file on disk could not be read or moved aside
+        self._answers: list[Answer] = []
+        self._problem: str | None = None
+        self._read_only = read_only  # set too when the file could not be read or moved aside
         self._depth = 0  # open transactions
         self._load()
 
@@ -172,32 +244,47 @@ class JsonProgressStore:
             return
         except OSError as e:
             # never overwrite a file we could not read: this session's progress is not saved
-            self._warn(f"could not read progress file {self.path} ({e.strerror}); progress will not be saved")
-            self._save_failed = self._read_only = True
+            self._fail(f"could not read progress file {self.path} ({e.strerror}); progress will not be saved")
+            self._read_only = True
             return
         try:
             data = json.loads(raw.decode("utf-8"))
-            records, missed = _parse(data)
-        except (ValueError, KeyError, TypeError) as e:
-            self._move_aside(f"{type(e).__name__}: {e}")
+            records, missed, answers = _parse(data)
+        except (ValueError, RecursionError) as e:
+            self._move_aside(str(e)[:200])
             return
-        self._records, self._last_missed = records, missed
+        self._records, self._last_missed, self._answers = records, missed, answers
+        if not self._read_only and not stat.S_IMODE(os.stat(self.path).st_mode) & 0o222:
+            self._read_only = True  # even root leaves a file without write permission as it is
+            self._fail(f"progress file {self.path} is read-only; answers in this session are not saved")
 
     def _move_aside(self, reason: str) -> None:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        from quizgen.progressdb import move_aside
+
         try:
-            os.replace(self.path, aside)
+            aside = move_aside(self.path, "corrupt")
         except OSError:
-            self._warn(
+            self._fail(
                 f"progress file {self.path} is damaged ({reason}) and could not be moved aside; "
                 "progress will not be saved"
             )
-            self._save_failed = self._read_only = True
+            self._read_only = True
             return
         self._warn(
             f"progress file {self.path} is damaged ({reason}); moved it to {aside.name} and started afresh"
         )
+
+    def _fail(self, message: str) -> None:
+        if self._problem is None:
+            self._warn(message)
+            self._problem = message
+
+    @property
+    def problem(self) -> str | None:
+        return self._problem
+
+    def records(self) -> list[tuple[Key, Record]]:
+        return sorted(self._records.items())
 
     def _save(self) -> None:
         """Write the file atomically; a failure is reported once and the quiz goes on."""
@@ -205,6 +292,7 @@ class JsonProgressStore:
             return
         data = {
             "version": FORMAT_VERSION,
+            "answers": [_answer_json(a) for a in self._answers],
             "cards": {
                 bank: {qid: _record_json(r) for (b, qid), r in sorted(self._records.items()) if b == bank}
                 for bank in sorted({b for b, _ in self._records})
@@ -214,9 +302,7 @@ class JsonProgressStore:
         try:
             write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True) + "\n")
         except WriteError as e:
-            if not self._save_failed:
-                self._warn(f"could not save progress: {e}")
-            self._save_failed = True
+            self._fail(f"could not save progress: {e}")
 
     def _changed(self) -> None:
         if self._depth == 0:
@@ -268,26 +354,80 @@ class JsonProgressStore:
     def is_empty(self) -> bool:
         return not self._records
 
+    def log_answer(self, answer: Answer) -> int | None:
+        self._answers.append(answer)
+        self._changed()
+        return len(self._answers) - 1
+
+    def forget_answer(self, answer_id: int) -> None:
+        if 0 <= answer_id < len(self._answers):
+            del self._answers[answer_id]
+            self._changed()
+
+    def answers(self, bank_ids: Iterable[str]) -> list[Answer]:
+        ids = set(bank_ids)
+        return sorted((a for a in self._answers if a.bank in ids), key=lambda a: a.time)
+
+
+def _answer_json(answer: Answer) -> dict[str, Any]:
+    return {
+        "time": answer.time.isoformat(),
+        "bank": answer.bank,
+        "question": answer.question,
+        "outcome": answer.outcome,
+        "rating": answer.rating,
+        "seconds": answer.seconds,
+    }
+
 
 def _record_json(record: Record) -> dict[str, Any]:
     return {"card": record.card, "seen": record.seen, "right": record.right, "last_right": record.last_right}
 
 
-def _parse(data: Any) -> tuple[dict[Key, Record], list[Key]]:
-    import fsrs
-
+def _parse(data: Any) -> tuple[dict[Key, Record], list[Key], list[Answer]]:
+    """The file's content; ValueError for anything of another shape (never a traceback later)."""
     if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
         raise ValueError("not a quizgen progress file of version 1")
+    cards = data.get("cards")
+    if not isinstance(cards, dict):
+        raise ValueError("'cards' must be a mapping")
     records: dict[Key, Record] = {}
-    for bank, cards in data["cards"].items():
-        for qid, raw in cards.items():
-            card = fsrs.Card.from_dict(raw["card"]).to_dict()  # raises on a damaged card
-            seen, right = int(raw["seen"]), int(raw["right"])
+    for bank, questions in cards.items():
+        if not isinstance(questions, dict):
+            raise ValueError(f"the cards of bank {str(bank)[:40]!r} must be a mapping")
+        for qid, raw in questions.items():
+            if not isinstance(raw, dict):
+                raise ValueError(f"the record of {str(qid)[:40]!r} must be a mapping")
+            card = _valid_card(raw.get("card"))
+            seen, right = _count(raw.get("seen")), _count(raw.get("right"))
             # files written before "last_right" existed: only a question never missed counts as learned
             last_right = bool(raw.get("last_right", right == seen))
-            records[(str(bank), str(qid))] = Record(dict(card), seen, right, last_right)
-    missed = [(str(b), str(q)) for b, q in data.get("last_missed", [])]
-    return records, missed
+            records[(str(bank), str(qid))] = Record(card, seen, right, last_right)
+    missed_raw = data.get("last_missed", [])
+    if not isinstance(missed_raw, list) or not all(
+        isinstance(k, list) and len(k) == 2 and all(isinstance(x, str) for x in k) for k in missed_raw
+    ):
+        raise ValueError("'last_missed' must be a list of [bank, question] pairs")
+    answers: list[Answer] = []
+    for raw in data.get("answers", []) if isinstance(data.get("answers", []), list) else []:
+        try:
+            moment = datetime.fromisoformat(raw["time"])
+            if moment.tzinfo is None:
+                continue
+            seconds = raw.get("seconds")
+            answers.append(
+                Answer(
+                    moment,
+                    str(raw["bank"]),
+                    str(raw["question"]),
+                    str(raw["outcome"]),
+                    None if raw.get("rating") is None else str(raw["rating"]),
+                    float(seconds) if isinstance(seconds, int | float) else None,
+                )
+            )
+        except (KeyError, TypeError, ValueError, OverflowError):
+            continue  # one damaged log entry is dropped, not the whole file
+    return records, [(b, q) for b, q in missed_raw], answers
 
 
 @dataclass(frozen=True)
@@ -337,3 +477,75 @@ def next_due(banks: Sequence[Bank], store: ProgressStore, when: datetime) -> tup
         return None
     first = upcoming[0]
     return first, sum(d.date() == first.date() for d in upcoming)
+
+
+@dataclass(frozen=True)
+class Activity:
+    """What the review log tells about these banks."""
+
+    last_7_days: int  # answers given in the last 7 days
+    last_30_days: int
+    streak: int  # days in a row with an answer, up to today (or yesterday, before today's first)
+    right_by_section: dict[tuple[str, str], tuple[int, int]]  # (bank, section) -> (right, answered)
+    due_by_day: list[tuple[date, int]]  # the next 7 days, and how many questions fall due on each
+
+
+def activity(banks: Sequence[Bank], store: ProgressStore, when: datetime) -> Activity:
+    """Statistics from the review log and the card states (days are UTC days)."""
+    sections = {(b.id, q.id): q.source.section for b in banks for q in b.questions}
+    log = store.answers(b.id for b in banks)
+    right_by_section: dict[tuple[str, str], tuple[int, int]] = {}
+    for answer in log:
+        section = sections.get((answer.bank, answer.question))
+        if section is None:
+            continue  # a question no longer in the bank
+        right, total = right_by_section.get((answer.bank, section), (0, 0))
+        right_by_section[(answer.bank, section)] = (right + (answer.outcome == "right"), total + 1)
+    days = {a.time.astimezone(UTC).date() for a in log}
+    today = when.date()
+    day = today if today in days else today - timedelta(days=1)
+    streak = 0
+    while day in days:
+        streak += 1
+        day -= timedelta(days=1)
+    upcoming: dict[date, int] = {today + timedelta(days=n): 0 for n in range(1, 8)}
+    for key in sections:
+        record = store.get(key)
+        if record is not None and (due_day := record.due.astimezone(UTC).date()) in upcoming:
+            upcoming[due_day] += 1
+    return Activity(
+        last_7_days=sum(a.time > when - timedelta(days=7) and a.time <= when for a in log),
+        last_30_days=sum(a.time > when - timedelta(days=30) and a.time <= when for a in log),
+        streak=streak,
+        right_by_section=right_by_section,
+        due_by_day=sorted(upcoming.items()),
+    )
+
+
+LOG_COLUMNS = ("time", "bank", "question", "section", "outcome", "rating", "seconds")
+
+
+def log_csv(banks: Sequence[Bank], store: ProgressStore) -> str:
+    """The review log of these banks as CSV, oldest answer first."""
+    import csv
+    import io
+
+    sections = {(b.id, q.id): q.source.section for b in banks for q in b.questions}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(LOG_COLUMNS)
+    for a in store.answers(b.id for b in banks):
+        seconds = "" if a.seconds is None else f"{a.seconds:g}"
+        section = sections.get((a.bank, a.question), "")
+        writer.writerow(
+            (
+                a.time.astimezone(UTC).isoformat(),
+                a.bank,
+                a.question,
+                section,
+                a.outcome,
+                a.rating or "",
+                seconds,
+            )
+        )
+    return out.getvalue()

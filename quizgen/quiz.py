@@ -7,13 +7,17 @@ This module must stay light to import: no genanki, no PDF engine.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import random
 import re
 import shutil
+import signal
 import sys
 import textwrap
-from collections.abc import Callable, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -23,10 +27,12 @@ from quizgen.answers import Response, Result, Verdict, bank_words, grade, letter
 from quizgen.evidence import ARTICLE_SAYS, evidence_lines
 from quizgen.model import CLOZE_RE, Bank, Question, QuestionType, cloze_blanked
 from quizgen.progress import (
+    Answer,
     Grade,
     Key,
     ProgressStore,
     Record,
+    activity,
     next_due,
     now,
     schedule,
@@ -158,6 +164,8 @@ class Answered:
     item: Picked
     outcome: Outcome
     grade: Grade | None = None
+    seconds: float | None = None  # from the question shown to the answer given
+    result: Result | None = field(default=None, compare=False)  # for the feedback
 
     @property
     def key(self) -> Key:
@@ -235,6 +243,22 @@ def _first_letter_hint(answer: str) -> str:
     )
 
 
+@contextlib.contextmanager
+def _interrupt_deferred() -> Iterator[None]:
+    """Hold Ctrl-C back until the block ends, then raise it: an answer is kept whole or not at all."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
+
+
 class QuizSession:
     """One run through a list of questions."""
 
@@ -254,7 +278,8 @@ class QuizSession:
         self.clock = clock
         self.remember_missed = remember_missed
         self.rng = random.Random(f"hints:{seed}" if seed is not None else None)
-        self._history: list[tuple[int, Answered, Record | None]] = []
+        # per answer: its index, the answer, the question's record before it, its id in the log
+        self._history: list[tuple[int, Answered, Record | None, int | None]] = []
         self._hint_used = False
         self._how_to_answer = ""
         self._known: frozenset[str] = frozenset()
@@ -268,6 +293,9 @@ class QuizSession:
         while index < len(self.items):
             try:
                 answered = self._ask(index)
+                self._record(index, answered)  # kept before the feedback: Ctrl-C then loses nothing
+                index += 1
+                self._feedback(answered)
             except _Undo:
                 index = self._undo(index)
                 continue
@@ -280,29 +308,39 @@ class QuizSession:
             except EOFError:
                 status = Status.END_OF_INPUT
                 break
-            self._record(index, answered)
-            index += 1
-        return QuizResult(status, len(self.items), tuple(a for _, a, _ in self._history))
+        return QuizResult(status, len(self.items), tuple(h[1] for h in self._history))
 
     def _record(self, index: int, answered: Answered) -> None:
-        before = self.store.get(answered.key) if self.store else None
-        self._history.append((index, answered, before))
+        """Keep one answer: its record, the log entry and the missed list, in one transaction
+        that Ctrl-C cannot cut in two (it takes effect once the answer is kept)."""
         if self.store is None:
+            self._history.append((index, answered, None, None))
             return
-        with self.store.transaction():  # one write per answer
+        with _interrupt_deferred(), self.store.transaction():
+            # read inside the transaction: another session may have answered the same question
+            before = self.store.get(answered.key)
+            when = self.clock()
             if answered.grade is not None:
-                self.store.put(answered.key, schedule(before, answered.grade, self.clock()))
+                self.store.put(answered.key, schedule(before, answered.grade, when))
+            bank, question = answered.key
+            rating = answered.grade.value if answered.grade is not None else None
+            logged = self.store.log_answer(
+                Answer(when, bank, question, answered.outcome.value, rating, answered.seconds)
+            )
+            self._history.append((index, answered, before, logged))
             self._remember_missed()
 
     def _undo(self, index: int) -> int:
         if not self._history:
             self.io.say("Nothing to undo yet.")
             return index
-        previous, answered, before = self._history.pop()
+        previous, answered, before, logged = self._history.pop()
         if self.store is not None:
-            with self.store.transaction():
+            with _interrupt_deferred(), self.store.transaction():
                 if answered.grade is not None:
                     self.store.put(answered.key, before)
+                if logged is not None:
+                    self.store.forget_answer(logged)
                 self._remember_missed()
         self.io.say(f"Undone: your answer to question {previous + 1}. Here it is again.")
         self.io.say()
@@ -311,7 +349,7 @@ class QuizSession:
     def _remember_missed(self) -> None:
         """Keep this session's missed questions as the last quiz's, when this session counts."""
         if self.store is not None and self.remember_missed:
-            self.store.set_last_missed(a.key for _, a, _ in self._history if a.outcome is not Outcome.RIGHT)
+            self.store.set_last_missed(h[1].key for h in self._history if h[1].outcome is not Outcome.RIGHT)
 
     # -- reading a line -----------------------------------------------------------------------
 
@@ -354,14 +392,14 @@ class QuizSession:
             QuestionType.CLOZE: self._ask_cloze,
             QuestionType.FLASHCARD: self._ask_flashcard,
         }[q.type]
+        started = time.monotonic()
         try:
             result = ask(q)
         except _Skip:
-            self.io.say(f"{MARK_SKIP} Skipped. The answer: {q.answer_text()}")
-            self.io.say()
-            return Answered(item, Outcome.SKIPPED)
-        self._feedback(item, result)
-        return Answered(item, Outcome.RIGHT if result.correct else Outcome.WRONG, Grade(result.verdict.value))
+            return Answered(item, Outcome.SKIPPED, seconds=round(time.monotonic() - started, 1))
+        outcome = Outcome.RIGHT if result.correct else Outcome.WRONG
+        seconds = round(time.monotonic() - started, 1)
+        return Answered(item, outcome, Grade(result.verdict.value), seconds, result)
 
     def _response(self, typed: str | Sequence[str]) -> Response:
         return Response(typed, hinted=self._hint_used, known_words=self._known)
@@ -477,8 +515,12 @@ class QuizSession:
 
     # -- feedback and summary ---------------------------------------------------------------
 
-    def _feedback(self, item: Picked, result: Result) -> None:
-        q = item.question
+    def _feedback(self, answered: Answered) -> None:
+        item, result, q = answered.item, answered.result, answered.item.question
+        if result is None:  # skipped
+            self.io.say(f"{MARK_SKIP} Skipped. The answer: {q.answer_text()}")
+            self.io.say()
+            return
         if result.correct:
             self.io.say(f"{MARK_RIGHT} Correct", "right")
         else:
@@ -546,7 +588,9 @@ def run_quiz(
         if result.status is not Status.FINISHED:
             io.say()  # the prompt that was cut short has no line end
         summarise(result, io)
-        if store is not None and result.answers and store.location:
+        if store is not None and result.answers and store.problem is not None:
+            io.say("Progress was not saved (see the warning above).", "dim")
+        elif store is not None and result.answers and store.location:
             io.say(f"Progress saved in {store.location}.", "dim")
         if result.status is not Status.FINISHED or not result.missed or not offer_retry:
             return result.status
@@ -648,24 +692,46 @@ def _counts(counts: Sequence[int]) -> str:
     return f"{learned:>7}  {missed:>6}  {due:>3}  {new:>3}"
 
 
+def _share(right_total: tuple[int, int] | None) -> str:
+    if not right_total or not right_total[1]:
+        return "    -"
+    right, total = right_total
+    return f"{round(100 * right / total):>4}%"
+
+
 def progress_table(banks: Sequence[Bank], store: ProgressStore) -> str:
-    """`quizgen progress`: learned, due and new per section, and when the next are due."""
+    """`quizgen progress`: learned, due and new per section with the share of answers right, then
+    the answers of the last 7 and 30 days, the streak of days, and what falls due each day ahead."""
     when = now()
     rows = section_progress(banks, store, when)
+    log = activity(banks, store, when)
     width = max([len("Section"), *(len(r.title) for r in rows)])
     lines: list[str] = []
     for bank in banks:
         lines.append(f"{bank.title} ({bank.id})")
-        lines.append(f"  {'Section':<{width}}  learned  missed  due  new")
+        lines.append(f"  {'Section':<{width}}  learned  missed  due  new  right")
         totals = [0, 0, 0, 0]
+        bank_right = [0, 0]
         for r in rows:
             if r.bank is bank:
                 counts = (r.learned, r.missed, r.due, r.new)
-                lines.append(f"  {r.title:<{width}}  {_counts(counts)}")
+                share = log.right_by_section.get((bank.id, r.section_id))
+                lines.append(f"  {r.title:<{width}}  {_counts(counts)}  {_share(share)}")
                 totals = [t + c for t, c in zip(totals, counts, strict=True)]
-        lines.append(f"  {'Total':<{width}}  {_counts(totals)}")
+                if share:
+                    bank_right = [bank_right[0] + share[0], bank_right[1] + share[1]]
+        lines.append(f"  {'Total':<{width}}  {_counts(totals)}  {_share((bank_right[0], bank_right[1]))}")
         lines.append("")
-    lines.append("learned: right last time; missed: wrong last time, asked again when due.")
+    lines.append("learned: right last time; missed: wrong last time, asked again when due;")
+    lines.append("right: the share of all answers in the section that were right.")
+    lines.append("")
+    days = "day" if log.streak == 1 else "days"
+    lines.append(
+        f"Answers: {log.last_7_days} in the last 7 days, {log.last_30_days} in the last 30 days. "
+        f"Streak: {log.streak} {days} in a row."
+    )
+    ahead = ", ".join(f"{day:%a %d %b}: {n}" for day, n in log.due_by_day)
+    lines.append(f"Due in the next 7 days: {ahead}.")
     upcoming = next_due(banks, store, when)
     if upcoming is not None:
         lines.append(f"Next due: {upcoming[1]} question(s) {describe_when(upcoming[0], when)}.")

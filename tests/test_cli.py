@@ -144,9 +144,11 @@ def test_readme_says_where_progress_is_kept_and_documents_quizgen_now(
     home = str(Path.home())
     linux = Unix("quizgen", appauthor=False).user_data_dir.replace(home, "~")
     mac = MacOS("quizgen", appauthor=False).user_data_dir.replace(home, "~")
-    assert f"`{linux}/progress.json`" in README
-    assert f"`{mac}/progress.json`" in README
-    assert "`%LOCALAPPDATA%\\quizgen\\progress.json`" in README
+    from quizgen.progressdb import FILE_NAME
+
+    assert f"`{linux}/{FILE_NAME}`" in README
+    assert f"`{mac}/{FILE_NAME}`" in README
+    assert f"`%LOCALAPPDATA%\\quizgen\\{FILE_NAME}`" in README
     assert "`QUIZGEN_NOW`" in README and "`QUIZGEN_DATA_DIR=DIR`" in README
 
 

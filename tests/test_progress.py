@@ -17,6 +17,7 @@ from quizgen.loader import load_banks
 from quizgen.model import QuestionType
 from quizgen.progress import (
     FILE_NAME,
+    Answer,
     Grade,
     JsonProgressStore,
     ProgressStore,
@@ -27,6 +28,8 @@ from quizgen.progress import (
     schedule,
     section_progress,
 )
+from quizgen.progressdb import FILE_NAME as DB_FILE_NAME
+from quizgen.progressdb import SqliteProgressStore
 
 EXAMPLE = Path(__file__).parent / "banks" / "valid" / "example"
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
@@ -36,6 +39,7 @@ T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 OpenStore = Callable[[Path], ProgressStore]
 STORES: dict[str, OpenStore] = {
     "json": lambda folder: JsonProgressStore(folder / FILE_NAME),
+    "sqlite": lambda folder: SqliteProgressStore(folder / DB_FILE_NAME),
 }
 
 
@@ -288,6 +292,21 @@ class _CountingStore:
 
     def is_empty(self) -> bool:
         return self.inner.is_empty()
+
+    @property
+    def problem(self) -> str | None:
+        return self.inner.problem
+
+    def log_answer(self, answer: Answer) -> int | None:
+        self.bare_writes += self.open == 0
+        return self.inner.log_answer(answer)
+
+    def forget_answer(self, answer_id: int) -> None:
+        self.bare_writes += self.open == 0
+        self.inner.forget_answer(answer_id)
+
+    def answers(self, bank_ids: Iterable[str]) -> list[Answer]:
+        return self.inner.answers(bank_ids)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:

@@ -368,11 +368,11 @@ def test_progress_table_and_reset(data_dir: Path, monkeypatch: pytest.MonkeyPatc
     runner = CliRunner()
     shown = runner.invoke(main, ["progress", str(EXAMPLE)])
     assert shown.exit_code == 0
-    assert "  Section       learned  missed  due  new\n" in shown.output
+    assert "  Section       learned  missed  due  new  right\n" in shown.output
     # questions 1 and 2: Sleep Habits then Introduction (related questions are kept apart)
-    assert "  Introduction        1       0    0    2\n" in shown.output
-    assert "  Sleep Habits        0       0    1    2\n" in shown.output
-    assert "  Total               1       0    1    4\n" in shown.output
+    assert "  Introduction        1       0    0    2   100%\n" in shown.output
+    assert "  Sleep Habits        0       0    1    2     0%\n" in shown.output
+    assert "  Total               1       0    1    4    50%\n" in shown.output
     kept = runner.invoke(main, ["progress", str(EXAMPLE), "--reset"], input="n\n")
     assert "Forget all quiz progress for example? [y/N]: n" in kept.output
     assert "Nothing changed." in kept.output
@@ -381,7 +381,7 @@ def test_progress_table_and_reset(data_dir: Path, monkeypatch: pytest.MonkeyPatc
     assert "Progress cleared (2 question record(s) forgotten)." in gone.output
     assert cards(data_dir) == {}
     cleared = runner.invoke(main, ["progress", str(EXAMPLE)]).output
-    assert "  Total               0       0    0    6\n" in cleared
+    assert "  Total               0       0    0    6      -\n" in cleared
 
 
 def test_corrupt_progress_file_is_survived(data_dir: Path) -> None:
@@ -461,8 +461,8 @@ def test_a_question_missed_today_is_not_learned(data_dir: Path) -> None:
     quiz(["--no-shuffle"], wrong_lines(qs[0]) + right_lines(qs[1]) + ["q"])
     shown = CliRunner().invoke(main, ["progress", str(EXAMPLE)])  # the same day: nothing is due
     # question 1 (missed) is from Sleep Habits, question 2 (right) from the Introduction
-    assert "  Introduction        1       0    0    2\n" in shown.output
-    assert "  Sleep Habits        0       1    0    2\n" in shown.output
+    assert "  Introduction        1       0    0    2   100%\n" in shown.output
+    assert "  Sleep Habits        0       1    0    2     0%\n" in shown.output
 
 
 def test_an_unknown_section_lists_the_valid_ids_with_did_you_mean(data_dir: Path) -> None:
