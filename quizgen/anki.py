@@ -20,19 +20,24 @@ import html
 import io
 import itertools
 import json
+import os
 import re
+import shutil
 import sqlite3
+import tempfile
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import genanki
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from quizgen.errors import BuildError
 from quizgen.evidence import NOT_FROM_ARTICLE, SAFETY_NOTES_HEADING, evidence_lines
 from quizgen.model import CLOZE_RE, Bank, Question, QuestionType, Reference, option_letter
 from quizgen.selection import in_option_order
+
+if TYPE_CHECKING:
+    import genanki
 
 # Fixed ids: never change them, or every learner's import creates a second copy of each note type.
 CHOICE_MODEL_ID = 1_733_104_001
@@ -140,12 +145,13 @@ class _ModelSpec:
 
     def build(self) -> genanki.Model:
         """A fresh genanki Model (genanki mutates the dicts it writes, so never share them)."""
+        import genanki  # here, not at the top: genanki imports asyncio, paid only where a deck is written
+
         return genanki.Model(
             model_id=self.model_id,
             name=self.name,
             fields=[
-                {"name": name, "id": _stable_id("field", str(self.model_id), name)}
-                for name in self.fields
+                {"name": name, "id": _stable_id("field", str(self.model_id), name)} for name in self.fields
             ],
             templates=[
                 {
@@ -372,9 +378,7 @@ def anki_fields(bank: Bank, question: Question) -> list[str]:
     t = question.type
     if t is QuestionType.MULTIPLE_CHOICE or t is QuestionType.MULTIPLE_SELECT:
         instruction = (
-            "Choose one answer"
-            if t is QuestionType.MULTIPLE_CHOICE
-            else "Choose every correct answer"
+            "Choose one answer" if t is QuestionType.MULTIPLE_CHOICE else "Choose every correct answer"
         )
         return [
             _esc(question.prompt),
@@ -400,6 +404,8 @@ def anki_fields(bank: Bank, question: Question) -> list[str]:
 
 def note_guid(bank: Bank, question: Question) -> str:
     """The note GUID: from the bank id and question id only, so edits update the note in place."""
+    import genanki
+
     return str(genanki.guid_for(bank.id, question.id))
 
 
@@ -436,16 +442,22 @@ def deck_description(bank: Bank) -> str:
     return out
 
 
-class _TimedNote(genanki.Note):  # type: ignore[misc]
-    """A note stamped with its own modification time instead of the package's."""
+@cache
+def _timed_note_class() -> type:
+    """genanki.Note, stamped with its own modification time instead of the package's (made on
+    first use, so that importing this module does not import genanki)."""
+    import genanki
 
-    def __init__(self, mtime: float | None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.mtime = mtime
+    class TimedNote(genanki.Note):  # type: ignore[misc]
+        def __init__(self, mtime: float | None, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self.mtime = mtime
 
-    def write_to_db(self, cursor: Any, timestamp: float, deck_id: int, id_gen: Any) -> None:
-        when = timestamp if self.mtime is None else self.mtime
-        super().write_to_db(cursor, when, deck_id, id_gen)
+        def write_to_db(self, cursor: Any, timestamp: float, deck_id: int, id_gen: Any) -> None:
+            when = timestamp if self.mtime is None else self.mtime
+            super().write_to_db(cursor, when, deck_id, id_gen)
+
+    return TimedNote
 
 
 @dataclass(frozen=True)
@@ -459,8 +471,27 @@ class NoteContent:
 
 def note_content(bank: Bank, question: Question) -> NoteContent:
     """The note a question becomes (options in `option_order`), as the deck carries it."""
-    shown = in_option_order(bank, question, None)
+    shown = in_option_order(bank, question, None) if question.options else question
     return NoteContent(_SPEC_FOR_TYPE[question.type], anki_fields(bank, shown), note_tags(bank, question))
+
+
+# The notes of each bank whose fingerprints were taken: a build plans its times from the notes'
+# fingerprints and then writes the same notes, so each note is made once. Keyed by the bank's
+# identity (the bank is kept with its notes, so its id is not reused while the entry lives);
+# an entry is dropped once its bank's deck is written.
+_notes_memo: dict[int, tuple[Bank, dict[str, NoteContent]]] = {}
+
+
+def _notes(banks: Sequence[Bank]) -> dict[str, NoteContent]:
+    """Per question id, its note (made once per build, see `_notes_memo`)."""
+    out: dict[str, NoteContent] = {}
+    for bank in banks:
+        entry = _notes_memo.get(id(bank))
+        if entry is None or entry[0] is not bank:
+            entry = (bank, {q.id: note_content(bank, q) for q in bank.questions})
+            _notes_memo[id(bank)] = entry
+        out.update(entry[1])
+    return out
 
 
 def _note_type_record(spec: _ModelSpec) -> list[object]:
@@ -471,26 +502,40 @@ def note_fingerprints(banks: Sequence[Bank]) -> dict[str, str]:
     """Per question id, a hash of its note as Anki receives it: the note type (fields, templates,
     CSS), the field values and the tags. A note's time moves forward when, and only when, this
     changes, because Anki updates a note on import only when the incoming one is newer."""
-    types = {
-        spec.model_id: json.dumps(_note_type_record(spec), ensure_ascii=False) for spec in MODEL_SPECS
+    # The hash of json.dumps([type record, fields, tags]): the note type's part (a long text
+    # with the CSS, the same for every note of the type) is hashed once and the hasher copied.
+    heads = {
+        spec.model_id: hashlib.sha256(
+            (
+                "["
+                + json.dumps(json.dumps(_note_type_record(spec), ensure_ascii=False), ensure_ascii=False)
+                + ", "
+            ).encode("utf-8")
+        )
+        for spec in MODEL_SPECS
     }
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    notes = _notes(banks)
     prints: dict[str, str] = {}
     for bank in banks:
         for question in bank.questions:
-            note = note_content(bank, question)
-            text = json.dumps([types[note.spec.model_id], note.fields, note.tags], ensure_ascii=False)
-            prints[question.id] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            note = notes[question.id]
+            h = heads[note.spec.model_id].copy()
+            h.update(f"{dumps(note.fields)}, {dumps(note.tags)}]".encode())
+            prints[question.id] = h.hexdigest()
     return prints
 
 
-def build_decks(
-    banks: Sequence[Bank], note_times: Mapping[str, float] | None = None
-) -> list[genanki.Deck]:
+def build_decks(banks: Sequence[Bank], note_times: Mapping[str, float] | None = None) -> list[genanki.Deck]:
     """The genanki decks: per bank, its top deck, then one subdeck per section with questions.
 
     `note_times` maps question ids to their notes' modification times (default: the package's).
     """
+    import genanki
+
     times = note_times or {}
+    timed_note = _timed_note_class()
+    notes = _notes(banks)
     models = {spec.model_id: spec.build() for spec in MODEL_SPECS}
     decks: list[genanki.Deck] = []
     seen_ids: dict[int, str] = {}
@@ -503,9 +548,9 @@ def build_decks(
                 continue
             deck = genanki.Deck(deck_id(bank, section.id), deck_name(bank, section.id))
             for question in questions:
-                note = note_content(bank, question)
+                note = notes[question.id]
                 deck.add_note(
-                    _TimedNote(
+                    timed_note(
                         times.get(question.id),
                         model=models[note.spec.model_id],
                         fields=note.fields,
@@ -529,6 +574,13 @@ def _zip_entry(name: str) -> zipfile.ZipInfo:
     return info
 
 
+def _as_serialized_header(header: bytes) -> bytes:
+    """The database header as an in-memory database serializes it: the file change counter
+    (bytes 24-27), the counter it is valid for and the writing SQLite's version (92-99) are
+    zero, so the bytes depend neither on the file's history nor on the SQLite version."""
+    return header[:24] + bytes(4) + header[28:92] + bytes(8) + header[100:]
+
+
 def render_apkg(
     banks: Sequence[Bank], timestamp: float, note_times: Mapping[str, float] | None = None
 ) -> bytes:
@@ -539,20 +591,34 @@ def render_apkg(
     """
     if not banks:
         raise BuildError("no banks to build an Anki deck from")
+    import genanki
+
     decks = build_decks(banks, note_times)
+    for bank in banks:
+        _notes_memo.pop(id(bank), None)
     package = genanki.Package(decks)
-    conn = sqlite3.connect(":memory:")
-    try:
-        cursor = conn.cursor()
-        # Note and card ids count up from the timestamp in milliseconds, as genanki does itself.
-        ids: Any = itertools.count(int(timestamp * 1000))
-        package.write_to_db(cursor, timestamp, ids)
-        conn.commit()
-        collection = conn.serialize()
-    finally:
-        conn.close()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(_zip_entry("collection.anki2"), collection)
-        archive.writestr(_zip_entry("media"), json.dumps({}))
+    del decks
+    # The collection is written to a temporary file, not kept in memory: a big deck's database
+    # and its serialized copy would both be held at once. It is private and thrown away, so no
+    # journal and no syncs.
+    with tempfile.TemporaryDirectory(prefix="quizgen-deck-") as tmp:
+        path = os.path.join(tmp, "collection.anki2")
+        conn = sqlite3.connect(path)
+        try:
+            conn.execute("PRAGMA journal_mode = OFF")
+            conn.execute("PRAGMA synchronous = OFF")
+            cursor = conn.cursor()
+            # Note and card ids count up from the timestamp in milliseconds, as genanki does itself.
+            ids: Any = itertools.count(int(timestamp * 1000))
+            package.write_to_db(cursor, timestamp, ids)
+            conn.commit()
+        finally:
+            conn.close()
+        del package
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            with open(path, "rb") as db, archive.open(_zip_entry("collection.anki2"), "w") as entry:
+                entry.write(_as_serialized_header(db.read(100)))
+                shutil.copyfileobj(db, entry, 1 << 20)
+            archive.writestr(_zip_entry("media"), json.dumps({}))
     return buffer.getvalue()

@@ -8,20 +8,16 @@ previous outputs as they were, and no partial files.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import hashlib
 import html
 import json
-import multiprocessing
 import os
 import re
-import signal
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from quizgen import __version__
 from quizgen.errors import BuildError, UsageError
@@ -33,9 +29,12 @@ from quizgen.fsutil import (
     write_all_atomic,
 )
 from quizgen.model import Bank
-from quizgen.printing import Paper, PrintOptions, pick_questions
-from quizgen.selection import Selection
 from quizgen.timestamps import Epochs, banks_fingerprint, epoch_manifest_path, plan_epochs
+
+if TYPE_CHECKING:  # imported where used: `quizgen anki` needs neither typst nor a process pool
+    from concurrent.futures import ProcessPoolExecutor
+
+    from quizgen.printing import Paper, PrintOptions
 
 MANIFEST = "manifest.json"
 PAPER_NAMES = {"letter": "US letter", "a4": "A4"}
@@ -78,6 +77,9 @@ def pdf_worker_pool() -> ProcessPoolExecutor:
     a build that typeset every PDF in one process would hold the memory of all of them at once
     (over 20 GB for 20,000 questions). One fresh process per PDF holds only one at a time.
     """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     return ProcessPoolExecutor(
@@ -96,6 +98,9 @@ def _worker_started(parent: int) -> None:
     it. On Linux the kernel kills a worker when the process that forked it ends (with forkserver,
     that is the fork server, which ends with the build); a build that is already gone ends it now.
     """
+    import ctypes
+    import signal
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
@@ -152,6 +157,9 @@ class RenderContext:
     def print_options(
         self, large_print: bool = False, banks: Sequence[Bank] = (), meeting: bool = False
     ) -> PrintOptions:
+        from quizgen.printing import PrintOptions
+        from quizgen.selection import Selection
+
         paper: Paper = self.paper(banks) if banks else "letter"
         return PrintOptions(
             timestamp=self.epochs.build,
@@ -209,6 +217,8 @@ def _meeting_pdf(kind: PdfKind) -> Renderer:
     def render(banks: Sequence[Bank], ctx: RenderContext) -> tuple[bytes | str, str]:
         options = ctx.print_options(banks=banks, meeting=True)
         data = ctx.pdf(kind, banks, options)
+        from quizgen.printing import pick_questions
+
         questions = _count(len(pick_questions(banks, options)), "question")
         return data, f"{questions}, {_count(_pdf_pages(data), 'page')}, {PAPER_NAMES[options.paper]}"
 
@@ -256,8 +266,7 @@ OUTPUTS: tuple[OutputKind, ...] = (
     ),
     OutputKind(
         "-meeting-quiz.pdf",
-        "a short quiz for one support-group meeting: one question per fact, from every section, "
-        "on two pages",
+        "a short quiz for one support-group meeting: one question per fact, from every section, on two pages",
         _meeting_pdf("quiz"),
     ),
     OutputKind(

@@ -1167,6 +1167,25 @@ def load_banks(
     return report.banks
 
 
+def _read_questions(
+    ctx: _Ctx, top: dict[str, Node], meta: _Meta, questions: list[Question], seen: dict[str, Location]
+) -> None:
+    """Read the questions of one file into `questions`; `seen` holds the ids read so far."""
+    if "questions" not in top:
+        return
+    for qnode in _list(top["questions"], ctx, "questions") or []:
+        q = _read_question(qnode, ctx, meta)
+        if q is None:
+            continue
+        if q.id in seen:
+            ctx.error(qnode, f"duplicate question id '{q.id}' (first at {seen[q.id]})")
+            continue
+        seen[q.id] = q.location
+        questions.append(q)
+        if q.evidence:
+            meta.sites.quotes[q.id] = _quote_locations(qnode, ctx)
+
+
 def _load_one(
     files: list[Path],
     problems: list[Problem],
@@ -1175,11 +1194,17 @@ def _load_one(
     article: Path | None = None,
 ) -> Bank | None:
     before = len([p for p in problems if p.severity == "error"])
+    # Files whose questions wait for the bank's metadata. Once it is known (bank.yaml usually comes
+    # first), each file's questions are read as soon as it is parsed and its nodes dropped, so a
+    # big bank holds the nodes of one file at a time; a file after one that waits waits too, so
+    # questions are always read in file order.
     parsed: list[tuple[_Ctx, dict[str, Node]]] = []
     meta: _Meta | None = None
     meta_ctx: _Ctx | None = None
     meta_path = files[0]
     total = 0
+    questions: list[Question] = []
+    own_ids: dict[str, Location] = seen_questions
     for path in files:
         ctx = _Ctx(display_path(path), problems)
         with contextlib.suppress(OSError):
@@ -1208,35 +1233,28 @@ def _load_one(
                 )
             else:
                 meta, meta_ctx, meta_path = _read_meta(top["bank"], ctx), ctx, path
-        parsed.append((ctx, top))
+                first = seen_banks.get(meta.id) if meta.id is not None else None
+                if first is not None:
+                    ctx.error(meta.node, f"duplicate bank id '{meta.id}' (first at {first})")
+                elif meta.id is not None:
+                    seen_banks[meta.id] = ctx.loc(meta.node)
+                # A translation reuses its original's question ids (checked against the original
+                # instead): its ids are unique within the bank only, and never claim an id for
+                # other banks.
+                own_ids = {} if meta.translates is not None else seen_questions
+        if meta is not None and not parsed:
+            _read_questions(ctx, top, meta, questions, own_ids)
+        else:
+            parsed.append((ctx, top))
+        del root, top
     if meta is None:
         if parsed:
             ctx0 = parsed[0][0]
             ctx0.error(None, "no bank metadata: add a 'bank:' mapping here or a bank.yaml beside this file")
         return None
-    if meta.id is not None and meta_ctx is not None:
-        if meta.id in seen_banks:
-            meta_ctx.error(meta.node, f"duplicate bank id '{meta.id}' (first at {seen_banks[meta.id]})")
-        else:
-            seen_banks[meta.id] = meta_ctx.loc(meta.node)
-    questions: list[Question] = []
-    # A translation reuses its original's question ids (checked against the original instead):
-    # its ids are unique within the bank only, and never claim an id for other banks.
-    own_ids: dict[str, Location] = {} if meta.translates is not None else seen_questions
     for ctx, top in parsed:
-        if "questions" not in top:
-            continue
-        for qnode in _list(top["questions"], ctx, "questions") or []:
-            q = _read_question(qnode, ctx, meta)
-            if q is None:
-                continue
-            if q.id in own_ids:
-                ctx.error(qnode, f"duplicate question id '{q.id}' (first at {own_ids[q.id]})")
-                continue
-            own_ids[q.id] = q.location
-            questions.append(q)
-            if q.evidence:
-                meta.sites.quotes[q.id] = _quote_locations(qnode, ctx)
+        _read_questions(ctx, top, meta, questions, own_ids)
+    del parsed
     ids = {q.id for q in questions}
     for q in questions:
         for rid in q.related:

@@ -1,6 +1,15 @@
 """Benchmark quizgen against its floors, on synthetic banks of 2,000 and 20,000 questions.
 
-    python tests/benchmarks/bench.py [--runs 5] [--quick]
+    python tests/benchmarks/bench.py [--runs 5] [--only peer] [--ankdown PATH]
+
+The peer rows build the same flashcards (a front, a back, a tag) with ankdown, a Markdown-to-Anki
+tool, installed for the benchmark only, in a venv of its own (it is not a test dependency):
+
+    python3 -m venv /tmp/ankdown-venv && /tmp/ankdown-venv/bin/pip install ankdown==0.7.1
+    python tests/benchmarks/bench.py --only peer --ankdown /tmp/ankdown-venv/bin/ankdown
+
+(ankdown 0.7.1 from 2019 installs and runs on Python 3.11 as it is: no pin or shim is needed.)
+Without ankdown the peer rows are skipped with a message.
 
 Every measurement is a whole command in a fresh process (as a user runs it), repeated and
 interleaved with its floor (A, B, A, B, ...) so that drift on a shared machine hits both alike;
@@ -27,11 +36,15 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from synth import write_bank  # noqa: E402
+from synth import write_bank, write_flashcards  # noqa: E402
 
 PY = sys.executable
 ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
 ENV.pop("PYTHONDONTWRITEBYTECODE", None)
+ANKDOWN_INSTALL = (
+    "python3 -m venv /tmp/ankdown-venv && /tmp/ankdown-venv/bin/pip install ankdown==0.7.1, "
+    "then pass --ankdown /tmp/ankdown-venv/bin/ankdown"
+)
 
 FLOOR_READ = """
 import sys, yaml
@@ -100,15 +113,15 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
-def peak_rss_mb(args: list[str]) -> tuple[float, float]:
-    """Peak resident memory of a command with every process it starts (sampled every 20 ms,
+def peak_rss_mb(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Peak resident memory of a command with every process it starts (sampled every 10 ms,
     summed over the process tree), in MB, and its wall time in seconds."""
     start = time.perf_counter()
-    proc = subprocess.Popen(args, env=ENV, stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen(args, env=env or ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak = 0
     while proc.poll() is None:
         peak = max(peak, _tree_rss_kb(proc.pid))
-        time.sleep(0.02)
+        time.sleep(0.01)
     if proc.returncode:
         raise subprocess.CalledProcessError(proc.returncode, args)
     return peak / 1024, time.perf_counter() - start
@@ -128,6 +141,53 @@ def verdict(ratio: float, target: float) -> str:
     return "yes" if ratio <= target else "NO"
 
 
+def peer_rows(
+    rows: list[Row],
+    ankdown: str | None,
+    qg: list[str],
+    work: Path,
+    banks: Path,
+    runs_for: Callable[[int], int],
+) -> None:
+    """Time and peak memory of `quizgen anki` against `ankdown -r DIR -p FILE` on the same cards,
+    interleaved, medians; quizgen runs cold (an empty cache folder each run)."""
+    if not ankdown or not Path(ankdown).exists():
+        print(f"peer rows skipped: ankdown not found. Install it for the benchmark only: {ANKDOWN_INSTALL}")
+        return
+    for n in (2000, 20000):
+        qdir, mdir = banks / f"cards{n}", banks / f"cards{n}-md"
+        if not (qdir / "bank.yaml").exists():
+            write_flashcards(qdir, mdir, n)
+        ours: list[tuple[float, float]] = []
+        theirs: list[tuple[float, float]] = []
+        for i in range(runs_for(n)):
+            cold = {**ENV, "QUIZGEN_CACHE_DIR": str(work / f"cold-cache-{n}-{i}")}
+            ours.append(peak_rss_mb([*qg, "anki", str(qdir), "-o", str(work / f"cards{n}.apkg")], cold))
+            theirs.append(peak_rss_mb([ankdown, "-r", str(mdir), "-p", str(work / f"ankdown{n}.apkg")]))
+        q_mb, q_s = (statistics.median(x) for x in zip(*ours, strict=True))
+        a_mb, a_s = (statistics.median(x) for x in zip(*theirs, strict=True))
+        rows.append(
+            Row(
+                f"peer {n:,} flashcards: time",
+                f"{q_s:.2f} s",
+                f"{a_s:.2f} s (ankdown 0.7.1)",
+                f"{q_s / a_s:.2f}",
+                "<= 1.0",
+                verdict(q_s / a_s, 1.0),
+            )
+        )
+        rows.append(
+            Row(
+                f"peer {n:,} flashcards: peak memory",
+                f"{q_mb:.0f} MB",
+                f"{a_mb:.0f} MB (ankdown 0.7.1)",
+                f"{q_mb / a_mb:.2f}",
+                "<= 1.5",
+                verdict(q_mb / a_mb, 1.5),
+            )
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="repetitions of each fast measurement")
@@ -135,9 +195,14 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="keep the synthetic banks in this folder")
     parser.add_argument(
         "--only",
-        choices=["startup", "validate", "anki", "print", "build"],
+        choices=["startup", "validate", "anki", "print", "build", "peer", "cache"],
         action="append",
         help="run only these measurements (repeatable; growth rows need both sizes of a command)",
+    )
+    parser.add_argument(
+        "--ankdown",
+        default=shutil.which("ankdown"),
+        help="the ankdown command for the peer rows (default: ankdown on PATH)",
     )
     args = parser.parse_args()
 
@@ -146,7 +211,8 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="quizgen-bench-"))
     banks = args.keep or work
     sizes = (2000, 20000)
-    for n in sizes:
+    needs_banks = not args.only or bool(set(args.only) & {"validate", "anki", "print", "build"})
+    for n in sizes if needs_banks else ():
         if not (banks / f"b{n}" / "bank.yaml").exists():
             write_bank(banks / f"b{n}", n)
     files = {n: sorted(str(p) for p in (banks / f"b{n}").glob("*.yaml")) for n in sizes}
@@ -270,7 +336,11 @@ def main() -> int:
                 )
             )
 
-    # 6. peak memory of build
+    # 6. the peer: the same flashcards with ankdown and with `quizgen anki`, cold (no cache)
+    if wanted("peer"):
+        peer_rows(rows, args.ankdown, qg, work, banks, runs_for)
+
+    # 7. peak memory of build
     if wanted("build"):
         for n in sizes:
             out = str(work / f"build{n}")

@@ -98,5 +98,51 @@ def write_bank(folder: Path, count: int, files: int = 10) -> Path:
     return folder
 
 
+def flashcard(i: int) -> tuple[str, str, str]:
+    """The i-th synthetic flashcard of the peer comparison: front, back and one tag."""
+    return f"Card {i}: {_sentence(i, 8)}?", _sentence(i + 1, 10) + ".", WORDS[i % 5]
+
+
+def write_flashcards(bank: Path, markdown: Path, count: int, files: int = 10) -> None:
+    """The same `count` flashcards twice: a quizgen bank in `bank`, ankdown's Markdown in `markdown`.
+
+    quizgen's format requires an explanation and a source on every question: they are the
+    shortest the loader accepts without a warning (a fact cited from the question's section).
+    """
+    bank.mkdir(parents=True, exist_ok=True)
+    markdown.mkdir(parents=True, exist_ok=True)
+    meta = {
+        "bank": {
+            "id": f"flashcards-{count}",
+            "title": f"{count} flashcards",
+            "deck": f"Flashcards::{count}",
+            "credit": "Generated for benchmarks.",
+            "disclaimer": "Educational material, not medical advice.",
+            "article": {"title": "Synthetic Article", "sections": [{"id": "s0", "title": "Section 0"}]},
+            "facts": [{"id": "f0", "section": "s0", "text": "Fact number 0."}],
+        }
+    }
+    (bank / "bank.yaml").write_text(yaml.safe_dump(meta, sort_keys=False), encoding="utf-8")
+    per_file = -(-count // files)
+    for f in range(files):
+        cards = [flashcard(i) for i in range(f * per_file, min(count, (f + 1) * per_file))]
+        questions = [
+            {
+                "id": f"card-{f * per_file + k:06d}",
+                "type": "flashcard",
+                "front": front,
+                "back": back,
+                "explanation": "See section 0.",
+                "source": {"section": "s0", "facts": ["f0"]},
+                "tags": [tag],
+            }
+            for k, (front, back, tag) in enumerate(cards)
+        ]
+        text = yaml.safe_dump({"questions": questions}, sort_keys=False, allow_unicode=True, width=1000)
+        (bank / f"part-{f:02d}.yaml").write_text(text, encoding="utf-8")
+        notes = "\n---\n\n".join(f"{front}\n\n%\n\n{back}\n\n%\n\n{tag}\n" for front, back, tag in cards)
+        (markdown / f"part-{f:02d}.md").write_text(notes, encoding="utf-8")
+
+
 if __name__ == "__main__":
     write_bank(Path(sys.argv[1]), int(sys.argv[2]))
