@@ -83,10 +83,12 @@ class CommonData(TypedDict):
 class QuizData(CommonData):
     instructions: str
     questions: list[QuestionData]
+    check_fit: list[int]  # numbers of the questions long enough that they may not fit a page
 
 
 class KeyData(CommonData):
     entries: list[KeyEntry]
+    check_fit: list[int]
 
 
 class RevealedSegment(TypedDict):

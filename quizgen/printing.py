@@ -16,7 +16,7 @@ import random
 import re
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -297,6 +297,15 @@ def _common(picked: Sequence[Picked], options: PrintOptions, kind: str) -> Commo
     }
 
 
+# A question with fewer characters than this fits a page at any text size; a longer one is
+# measured, and one taller than a page is an error naming it (it would run off the page).
+PAGE_CHECK_CHARS = 1_200
+
+
+def _may_not_fit(texts: Iterable[str]) -> bool:
+    return sum(len(t) + 40 for t in texts) > PAGE_CHECK_CHARS  # 40: a line's worth per piece
+
+
 def quiz_data(banks: Sequence[Bank], options: PrintOptions) -> QuizData:
     """Everything the quiz template prints, as JSON-ready data."""
     picked = pick_questions(banks, options)
@@ -304,15 +313,24 @@ def quiz_data(banks: Sequence[Bank], options: PrintOptions) -> QuizData:
         **_common(picked, options, "quiz"),
         "instructions": INSTRUCTIONS,
         "questions": [_question_data(n, p.question) for n, p in enumerate(picked, start=1)],
+        "check_fit": [
+            n for n, p in enumerate(picked, start=1) if _may_not_fit([p.question.prompt, *p.question.options])
+        ],
     }
 
 
 def key_data(banks: Sequence[Bank], options: PrintOptions) -> KeyData:
     """Everything the answer-key template prints, as JSON-ready data."""
     picked = pick_questions(banks, options)
+    entries = [_key_data(n, p) for n, p in enumerate(picked, start=1)]
     return {
         **_common(picked, options, "key"),
-        "entries": [_key_data(n, p) for n, p in enumerate(picked, start=1)],
+        "entries": entries,
+        "check_fit": [
+            e["number"]
+            for e in entries
+            if _may_not_fit([e["prompt"], e["answer"], e["explanation"], *(x["text"] for x in e["evidence"])])
+        ],
     }
 
 
@@ -506,7 +524,32 @@ def _template(name: str) -> str:
     return (importlib.resources.files("quizgen") / "templates" / name).read_text("utf-8")
 
 
+_LONG_WORD_RE = re.compile(r"\S{31,}")
+_BREAK_EVERY = 15
+
+
+def _breakable_word(m: re.Match[str]) -> str:
+    word = m.group()
+    if "://" in word:  # a URL keeps its exact characters, so it can be copied from the PDF
+        return word
+    pieces = [word[i : i + _BREAK_EVERY] for i in range(0, len(word), _BREAK_EVERY)]
+    return "\u200b".join(pieces)  # a zero-width space: a place where a line may break
+
+
+def breakable(data: Any) -> Any:
+    """The print data with every word over 30 characters given places to break (a zero-width
+    space every 15 characters), so no word runs off the page."""
+    if isinstance(data, str):
+        return _LONG_WORD_RE.sub(_breakable_word, data) if len(data) > 30 else data
+    if isinstance(data, dict):
+        return {k: breakable(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [breakable(v) for v in data]
+    return data
+
+
 def _compile(template: str, data: CommonData, options: PrintOptions, what: str) -> bytes:
+    data = breakable(data)
     source = _template("common.typ") + "\n" + _template(template)
     try:
         pdf = typst.compile(
@@ -524,33 +567,59 @@ def _compile(template: str, data: CommonData, options: PrintOptions, what: str) 
     return pdf
 
 
+def _query_marks(template: str, data: Any, label: str, what: str) -> list[int]:
+    """The numbers a template marks with `label` (typst lays the document out once more)."""
+    source = _template("common.typ") + "\n" + _template(template)
+    try:
+        found = typst.query(
+            source.encode("utf-8"),
+            label,
+            field="value",
+            font_paths=_fonts(),
+            ignore_system_fonts=True,
+            sys_inputs={"data": json.dumps(breakable(data), ensure_ascii=False)},
+        )
+    except typst.TypstError as e:
+        raise BuildError(f"could not lay out the {what}: {e.message}") from e
+    return sorted({int(n) for n in json.loads(found)})
+
+
+def _refuse_overflow(numbers: Sequence[int], picked: Sequence[Picked], what: str, where: str) -> None:
+    if numbers:
+        names = ", ".join(f"{picked[n - 1].question.id} ({picked[n - 1].question.location})" for n in numbers)
+        raise BuildError(f"question {names} does not fit {where} of the {what}: shorten its text")
+
+
 def render_quiz(banks: Sequence[Bank], options: PrintOptions) -> bytes:
     """The quiz as PDF: header, about block, numbered questions, footer on every page."""
-    return _compile("quiz.typ", quiz_data(banks, options), options, "quiz")
+    data = quiz_data(banks, options)
+    if data["check_fit"]:
+        marks = _query_marks("quiz.typ", data, "<page-overflow>", "quiz")
+        _refuse_overflow(marks, pick_questions(banks, options), "quiz", "on a page")
+    return _compile("quiz.typ", data, options, "quiz")
 
 
 def render_answer_key(banks: Sequence[Bank], options: PrintOptions) -> bytes:
     """The answer key for the same options as `render_quiz`, as a separate PDF."""
-    return _compile("key.typ", key_data(banks, options), options, "answer key")
+    data = key_data(banks, options)
+    if data["check_fit"]:
+        marks = _query_marks("key.typ", data, "<page-overflow>", "answer key")
+        _refuse_overflow(marks, pick_questions(banks, options), "answer key", "on a page")
+    return _compile("key.typ", data, options, "answer key")
 
 
 def render_flashcards(banks: Sequence[Bank], options: PrintOptions, fold: bool = False) -> bytes:
-    """Cut-out flashcards as PDF: duplex pages (fronts, mirrored backs) or fold-over pages."""
-    return _compile("cards.typ", cards_data(banks, options, fold), options, "flashcards")
+    """Cut-out flashcards as PDF: duplex pages (fronts, mirrored backs) or fold-over pages.
+
+    A card whose text does not fit even at the smallest size is an error naming its question
+    (looked for only when the font's metrics could not prove that every card fits)."""
+    data = cards_data(banks, options, fold)
+    if any(None in c["sure"].values() for c in data["cards"].values()):
+        marks = _query_marks("cards.typ", data, "<card-overflow>", "flashcards")
+        _refuse_overflow(marks, pick_questions(banks, options), "flashcards", "on its card")
+    return _compile("cards.typ", data, options, "flashcards")
 
 
 def overfull_cards(banks: Sequence[Bank], options: PrintOptions, fold: bool = False) -> list[int]:
     """Numbers of the cards whose text does not fit even at the smallest allowed size."""
-    source = _template("common.typ") + "\n" + _template("cards.typ")
-    try:
-        found = typst.query(
-            source.encode("utf-8"),
-            "<card-overflow>",
-            field="value",
-            font_paths=_fonts(),
-            ignore_system_fonts=True,
-            sys_inputs={"data": json.dumps(cards_data(banks, options, fold), ensure_ascii=False)},
-        )
-    except typst.TypstError as e:
-        raise BuildError(f"could not lay out the flashcards: {e.message}") from e
-    return sorted({int(n) for n in json.loads(found)})
+    return _query_marks("cards.typ", cards_data(banks, options, fold), "<card-overflow>", "flashcards")

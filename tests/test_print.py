@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from quizgen.cli import main
-from quizgen.errors import UsageError
+from quizgen.errors import BuildError, UsageError
 from quizgen.handout import render_answer_key_html, render_handout_html
 from quizgen.loader import load_banks
 from quizgen.model import Bank, Question, QuestionType, option_letter
@@ -540,3 +540,43 @@ def test_print_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert bad.exit_code == 2
     bad = runner.invoke(main, ["print", str(EXAMPLE), "--form", "AB", "-o", str(quiz)])
     assert bad.exit_code == 2 and "Error: --form" in bad.output
+
+
+# --- limits on the page (issue 16, point 13) -------------------------------------------------------
+
+LONG_WORD = "Pneumonoultramicroscopicsilicovolcanoconiosis" * 4  # 180 letters, no break in it
+
+
+def _with(bank: Bank, question_id: str, **changes: object) -> Bank:
+    questions = tuple(replace(q, **changes) if q.id == question_id else q for q in bank.questions)  # type: ignore[arg-type]
+    return replace(bank, questions=questions)
+
+
+@pytest.mark.parametrize("kind", ["quiz", "key", "cards"])
+def test_a_word_longer_than_a_line_breaks_instead_of_running_off(example: list[Bank], kind: str) -> None:
+    bank = _with(example[0], "ex-003", prompt=f"What does {LONG_WORD} mean?", back=f"It is {LONG_WORD}.")
+    options = PrintOptions(timestamp=EPOCH)
+    pdf = {"quiz": render_quiz, "key": render_answer_key, "cards": render_flashcards}[kind]([bank], options)
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        for page in doc.pages:
+            right_edge = max((c["x1"] for c in page.chars), default=0)
+            assert right_edge <= page.width - 5 * MM, f"text runs to {right_edge:.0f} of {page.width:.0f}"
+    assert LONG_WORD in re.sub(r"[\s\u200b]", "", all_text(pdf))  # all of it, broken over lines
+
+
+def test_a_card_that_cannot_fit_is_an_error_naming_its_question(example: list[Bank]) -> None:
+    words = " ".join(["sleep"] * 800)  # 4,800 characters: within the loader's limit, not a card's
+    bank = _with(example[0], "ex-003", back=words)
+    with pytest.raises(BuildError, match=r"ex-003.*does not fit"):
+        render_flashcards([bank], PrintOptions(timestamp=EPOCH))
+
+
+def test_a_question_that_cannot_fit_a_page_is_an_error_naming_it(example: list[Bank]) -> None:
+    words = " ".join(["sleep"] * 800)  # 4,800 characters: each text is within the loader's limit
+    options = (words, *(f"Option {i}: {words[:1000]}" for i in range(25)))
+    on_the_quiz = _with(example[0], "ex-001", options=options, correct=(0,))
+    with pytest.raises(BuildError, match=r"question ex-001 \(.*\) does not fit on a page of the quiz"):
+        render_quiz([on_the_quiz], PrintOptions(timestamp=EPOCH))
+    in_the_key = _with(example[0], "ex-001", prompt=words, explanation=words, options=options, correct=(0,))
+    with pytest.raises(BuildError, match=r"question ex-001 \(.*\) does not fit on a page of the answer key"):
+        render_answer_key([in_the_key], PrintOptions(timestamp=EPOCH))
