@@ -231,6 +231,12 @@ def _handout(banks: Sequence[Bank], ctx: RenderContext) -> tuple[bytes | str, st
     return render_handout_html(banks, ctx.print_options(banks=banks)), _questions(banks)
 
 
+def _web(banks: Sequence[Bank], ctx: RenderContext) -> tuple[bytes | str, str]:
+    from quizgen.web import render_web_page
+
+    return render_web_page(banks), _questions(banks)
+
+
 def _json(banks: Sequence[Bank], ctx: RenderContext) -> tuple[bytes | str, str]:
     from quizgen.export import export_json
 
@@ -275,6 +281,11 @@ OUTPUTS: tuple[OutputKind, ...] = (
         _meeting_pdf("key"),
     ),
     OutputKind("-handout.html", "the quiz as a web page (a browser can print it or read it aloud)", _handout),
+    OutputKind(
+        "-quiz.html",
+        "the quiz in one offline web page: study on a phone, or present it to a group (add #present)",
+        _web,
+    ),
     OutputKind(".json", "the bank as JSON, for other tools", _json),
 )
 ANKI = OUTPUTS[0]
@@ -495,6 +506,14 @@ def readme_md(banks: Sequence[Bank], outputs: Sequence[Output]) -> str:
         "- Flashcards (`*-flashcards.pdf`): print double-sided, flipping on the long edge, then cut along",
         "  the lines. If the backs come out shifted, `quizgen print --flashcards --back-offset-mm X,Y` makes",
         "  a copy that corrects it. No duplex printer? Use `*-flashcards-fold.pdf` and fold each card.",
+        "",
+        "## The web page",
+        "",
+        "`*-quiz.html` is the whole quiz in one file that needs no network: open it in any browser,",
+        "on a phone or a computer, to study one question at a time, or add `#present` to its address",
+        "to show it to a group on a shared screen. To publish it, put that one file on any static web",
+        "host (your group's website, GitHub Pages, a shared folder with a web link) and share its",
+        "address; you can also send the file itself by e-mail or chat.",
         "",
         "## Importing the deck",
         "",

@@ -362,6 +362,26 @@ def _say_recovered(message: str) -> None:
     _echo(f"Note: {message}", err=True)
 
 
+@main.command()
+@PATHS
+@_output_option("The .html file to write.")
+def web(paths: tuple[Path, ...], output: Path) -> None:
+    """Build the quiz as one offline web page: study on a phone, present to a group.
+
+    The page needs no network and no server: open it from a phone's downloads or
+    an e-mail, or put it on any web host. Add #present to its address to present.
+    """
+    from quizgen.web import render_web_page
+
+    banks = _load(paths)
+    _refuse_overwriting_inputs(paths, output)
+    page = render_web_page(banks)
+    _write(output, page)
+    if not _is_stdout(output):
+        n = sum(len(b.questions) for b in banks)
+        _echo(f"Wrote {output} ({n} question{'s' * (n != 1)}, {_size(len(page.encode('utf-8')))})", err=True)
+
+
 # -- the terminal quiz (quizgen.quiz); imports nothing heavy -----------------------------------
 
 _QUESTION_TYPES = ["multiple_choice", "multiple_select", "true_false", "cloze", "short_answer", "flashcard"]
@@ -498,8 +518,8 @@ def build(
     paths: tuple[Path, ...], out_dir: Path, meeting_count: int | None, quiet: bool, paper: str | None
 ) -> None:
     """Build every output of every bank: Anki deck, quiz, answer key, large print,
-    flashcards, a short quiz for one meeting with its key, HTML handout and JSON export,
-    plus a manifest and a README.
+    flashcards, a short quiz for one meeting with its key, HTML handout, offline web
+    page and JSON export, plus a manifest and a README.
 
     Honours SOURCE_DATE_EPOCH; without it the build time moves forward only when a bank
     changes. Files are written all at once at the end: a failed build changes nothing.

@@ -37,7 +37,7 @@ def test_build_writes_every_output_with_a_table(tmp_path: Path, monkeypatch: pyt
     out = tmp_path / "out"
     text = _build(out, str(EXAMPLE))
     names = [name for name, _ in planned_outputs(load_banks([EXAMPLE]))]
-    assert len(names) == 11  # with the meeting quiz and its key
+    assert len(names) == 12  # with the meeting quiz and its key, and the web page
     for name in names:
         assert (out / name).stat().st_size > 0, name
         assert name in text
@@ -219,8 +219,7 @@ def test_output_readme_escapes_bank_text_for_markdown() -> None:
     readme = readme_md([bank], [])
     heading = next(line for line in readme.splitlines() if line.startswith("## ") and "img" in line)
     assert heading == (
-        "## &lt;img src=x onerror=alert(1)&gt; \\*bold\\* \\[link\\](javascript:alert(2)) "
-        "\\`code\\` \\| cell"
+        "## &lt;img src=x onerror=alert(1)&gt; \\*bold\\* \\[link\\](javascript:alert(2)) \\`code\\` \\| cell"
     )
     assert "<b>" not in readme and "*\\_x\\_ &lt;b&gt;y&lt;/b&gt;*" in readme
     assert "\\# not a heading - nor a list" in readme
