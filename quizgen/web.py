@@ -19,7 +19,7 @@ from typing import Any
 
 from quizgen.answers import RULES, bank_words, normalise, typo_allowance
 from quizgen.model import CLOZE_RE, Bank, Question, QuestionType, cloze_blanked, cloze_deletions
-from quizgen.select import option_order
+from quizgen.selection import option_order
 
 LANGUAGE = "en"
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
