@@ -24,10 +24,19 @@ from quizgen.selection import option_order
 LANGUAGE = "en"
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 _FORMAT_FIELD = re.compile(r"\{(\w+)\}")
+_CSS_COMMENT = re.compile(r"/\*.*?\*/")
 
 # How far (edit distance) a real word may be from a word of a typed answer and still matter to
 # the near-miss rule: the largest typo allowance of the rules.
 _NEAR = max(row["typos"] for row in RULES["typo_allowance"])
+
+
+def compact_source(source: str) -> str:
+    """Script or style without the indentation, blank lines and whole-line comments that make its
+    file easy to read (the page's size counts on a phone)."""
+    lines = (line.strip() for line in source.splitlines())
+    kept = [line for line in lines if line and not line.startswith("//") and not _CSS_COMMENT.fullmatch(line)]
+    return "\n".join(kept) + "\n"
 
 
 def _template(name: str) -> str:
@@ -155,7 +164,6 @@ def _question_data(bank_index: int, bank: Bank, q: Question, table: Mapping[str,
     item: dict[str, Any] = {
         "key": f"{bank.id}/{q.id}",
         "bank": bank_index,
-        "id": q.id,
         "type": q.type.value,
         "section": q.source.section,
         "prompt": q.prompt,
@@ -187,8 +195,8 @@ def page_data(banks: Sequence[Bank], language: str = LANGUAGE) -> dict[str, Any]
         "lang": language,
         "storage_key": "quizgen:" + "+".join(b.id for b in banks),
         "rules": {k: v for k, v in RULES.items() if k not in ("about", "word_list")},
-        "known": known,
-        "general": general,
+        "known": " ".join(known),
+        "general": " ".join(general),
         "banks": [
             {
                 "id": b.id,
@@ -300,8 +308,8 @@ def render_web_page(banks: Sequence[Bank], language: str = LANGUAGE) -> str:
     data = page_data(banks, language)
     table = data["strings"]
     title = " / ".join(b.title for b in banks)
-    script = _template("page.js")
-    style = _template("page.css")
+    script = compact_source(_template("page.js"))
+    style = compact_source(_template("page.css"))
     values = {
         "lang": _esc(language),
         "csp": _esc(content_security_policy(script, style)),

@@ -17,7 +17,7 @@ from conftest import BANKS, EXAMPLE, REPO
 
 from quizgen.cli import main
 from quizgen.loader import load_banks
-from quizgen.web import page_data, render_web_page, strings
+from quizgen.web import compact_source, page_data, render_web_page, strings
 
 HOSTILE = BANKS / "web" / "hostile"
 TEMPLATES = REPO / "quizgen" / "templates" / "web"
@@ -75,7 +75,7 @@ def test_the_page_allows_only_its_own_script_and_style_by_hash() -> None:
     assert csp["script-src"] == _hash(code)
     assert csp["style-src"] == _hash(parsed.inline["style"][0])
     assert "unsafe" not in csp["script-src"] + csp["style-src"]
-    assert code == (TEMPLATES / "page.js").read_text(encoding="utf-8")
+    assert code == compact_source((TEMPLATES / "page.js").read_text(encoding="utf-8"))
 
 
 def test_one_file_with_nothing_to_fetch() -> None:
@@ -123,7 +123,7 @@ def test_bank_text_is_only_ever_text() -> None:
 
 def test_the_data_carries_the_option_order_and_the_answers() -> None:
     data = page_data(load_banks([EXAMPLE]))
-    by_id = {q["id"]: q for q in data["questions"]}
+    by_id = {q["key"].split("/")[1]: q for q in data["questions"]}
     mc = by_id["ex-001"]
     assert sorted(mc["options"]) == sorted(["Four", "Seven", "Ten", "Twelve"])
     assert [mc["options"][i] for i in mc["correct"]] == ["Seven"]

@@ -97,8 +97,8 @@
   const UNITS = new Set(rules.units);
   // The real words a typo must not turn into: the bank's and article's (data.known) and the general
   // word list's (data.general), each cut to the words near the bank's typed answers.
-  const pageKnown = new Set(data.known || []);
-  const pageGeneral = new Set(data.general || []);
+  const pageKnown = new Set((data.known || "").split(" ").filter(Boolean));
+  const pageGeneral = new Set((data.general || "").split(" ").filter(Boolean));
 
   function casefold(text) {
     return text.toLowerCase().replace(/ß/g, "ss").replace(/ς/g, "σ");
