@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from conftest import BANKS, EXAMPLE
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from quizgen.answers import Response, grade, words_of
 from quizgen.loader import load_banks
@@ -203,6 +203,12 @@ def _blanked(q: dict[str, Any]) -> str:
     return "".join(
         s["text"] if "text" in s else "_____" + (f" ({s['hint']})" if s["hint"] else "") for s in q["cloze"]
     )
+
+
+def _present(page: Page) -> None:
+    """Press "Present to a group" and wait for the first question (the hash changes first)."""
+    page.click("#present")
+    page.locator(".present .counter").wait_for()
 
 
 def _start(page: Page) -> None:
@@ -408,30 +414,32 @@ def test_present_mode_reveals_on_a_key_and_follows_a_clicker(open_page: Opener) 
     first, second = EXAMPLE_DATA["questions"][:2]
     counter = page.locator(".present .counter")
     answer = page.locator("#present-answer")
-    assert counter.inner_text() == "Question 1 of 6"
-    assert page.locator("#present-prompt").inner_text() == _blanked(first)
-    assert not answer.is_visible()
+    expect(counter).to_have_text("Question 1 of 6")
+    expect(page.locator("#present-prompt")).to_have_text(_blanked(first))
+    expect(answer).to_be_hidden()
     page.keyboard.press("Space")
     right = first["correct"][0]
     shown = f"{'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[right]}. {first['options'][right]}"
-    assert answer.is_visible() and shown in answer.inner_text()
-    assert page.locator(".present li.is-right").first.inner_text() == f"✓ {shown}"
+    expect(answer).to_be_visible()
+    expect(answer).to_contain_text(shown)
+    expect(page.locator(".present li.is-right").first).to_have_text(f"✓ {shown}")
     page.keyboard.press("PageDown")
-    assert counter.inner_text() == "Question 2 of 6" and not answer.is_visible()
-    assert page.locator("#present-prompt").inner_text() == _blanked(second)
+    expect(counter).to_have_text("Question 2 of 6")
+    expect(answer).to_be_hidden()
+    expect(page.locator("#present-prompt")).to_have_text(_blanked(second))
     page.keyboard.press("PageUp")
-    assert counter.inner_text() == "Question 1 of 6"
+    expect(counter).to_have_text("Question 1 of 6")
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
-    assert counter.inner_text() == "Question 2 of 6"
+    expect(counter).to_have_text("Question 2 of 6")
     page.keyboard.press("ArrowLeft")
-    assert counter.inner_text() == "Question 1 of 6"
+    expect(counter).to_have_text("Question 1 of 6")
     font = page.evaluate("parseFloat(getComputedStyle(document.querySelector('#present-prompt')).fontSize)")
     assert font >= 40
     page.keyboard.press("Escape")
-    assert page.locator("#start").is_visible()
+    expect(page.locator("#start")).to_be_visible()
     page.click("#present")
-    assert counter.inner_text() == "Question 1 of 6"
+    expect(counter).to_have_text("Question 1 of 6")
     assert page.evaluate("localStorage.length") == 0  # no scores kept
 
 
@@ -466,7 +474,7 @@ def test_no_sideways_scroll_and_large_targets_on_a_narrow_or_zoomed_screen(
         page.click("#next")
     _no_sideways_scroll(page)
     page.click("#new-quiz")
-    page.click("#present")
+    _present(page)
     for _ in range(12):
         _no_sideways_scroll(page)
         page.keyboard.press("Space")
@@ -490,7 +498,7 @@ def test_the_hostile_bank_runs_nothing(open_page: Opener) -> None:
         page.click("#next")
     assert "<img src=x onerror=alert('option')>" in page.locator("#missed").inner_text()
     page.click("#new-quiz")
-    page.click("#present")
+    _present(page)
     for _ in range(12):
         page.keyboard.press("Space")
         assert page.evaluate(injected) == 0
@@ -542,7 +550,7 @@ def test_axe_finds_no_wcag_aa_violation(open_page: Opener, scheme: str) -> None:
         page.click("#next")
     _audit(page, "summary")
     page.click("#new-quiz")
-    page.click("#present")
+    _present(page)
     page.keyboard.press("Space")
     _audit(page, "present")
     static, _ = open_page("example-static", scheme=scheme)
