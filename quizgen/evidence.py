@@ -28,7 +28,10 @@ _MARKS = str.maketrans(
 )
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043\ufe58\ufe63", "-"))
 _SPACED_DASH_RE = re.compile(r"\s*-\s*")
-_SENTENCE_END_RE = re.compile(r"(?<=[.!?])[\"')\]]*\s+")
+# a sentence ends after . ! or ?, and after up to two closing marks that follow it ("works." or
+# "(on the skin.)"); the marks stay with their sentence, so a quote that ends with them is found
+_CLOSE = "[\"')\\]\u201d\u2019]"
+_SENTENCE_END_RE = re.compile(rf"(?:(?<=[.!?])|(?<=[.!?]{_CLOSE})|(?<=[.!?]{_CLOSE}{_CLOSE}))\s+")
 
 
 def normalise_quote(text: str) -> str:

@@ -188,6 +188,15 @@ def test_sections_are_found_by_their_title_lines() -> None:
     assert not check_quote(article, "hildren need more", "intro").found
 
 
+def test_a_quote_may_end_with_closing_marks_after_its_full_stop() -> None:
+    text = 'Intro\nIt is applied topically (on the skin.) Then it "works." It ends here.\n'
+    article = read_article_text(text, [Section("intro", "Intro")])
+    for quote in ["It is applied topically (on the skin.)", 'Then it "works."', "It ends here."]:
+        assert check_quote(article, quote, "intro").found, quote
+    intro = article.section("intro")
+    assert intro is not None and len(intro.sentences) == 3
+
+
 @pytest.mark.parametrize(
     ("text", "counted"),
     [
