@@ -16,7 +16,7 @@ from quizgen.printing import PrintOptions, key_data, quiz_data
 _CSS = """
 body { font-family: "Source Sans Pro", "Source Sans 3", Arial, sans-serif; font-size: %(size)s;
   line-height: 1.5; color: #000; background: #fff; max-width: 46em; margin: 2em auto;
-  padding: 0 1em; text-align: left; }
+  padding: 0 1em; text-align: left; overflow-wrap: anywhere; }
 h1 { font-size: 1.6em; } h2 { font-size: 1.25em; }
 .about { border: 2px solid #000; padding: 0.5em 1em; }
 .meta { font-size: 1em; }
