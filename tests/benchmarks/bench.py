@@ -195,7 +195,7 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="keep the synthetic banks in this folder")
     parser.add_argument(
         "--only",
-        choices=["startup", "validate", "anki", "print", "build", "peer", "cache"],
+        choices=["startup", "validate", "anki", "print", "web", "build", "peer", "cache"],
         action="append",
         help="run only these measurements (repeatable; growth rows need both sizes of a command)",
     )
@@ -211,7 +211,7 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="quizgen-bench-"))
     banks = args.keep or work
     sizes = (2000, 20000)
-    needs_banks = not args.only or bool(set(args.only) & {"validate", "anki", "print", "build"})
+    needs_banks = not args.only or bool(set(args.only) & {"validate", "anki", "print", "web", "build"})
     for n in sizes if needs_banks else ():
         if not (banks / f"b{n}" / "bank.yaml").exists():
             write_bank(banks / f"b{n}", n)
@@ -321,8 +321,27 @@ def main() -> int:
             )
         )
 
+    # 4b. the offline web page (one HTML file with the data, the real words near the answers)
+    if wanted("web"):
+        for n in sizes:
+            page = work / f"web{n}.html"
+            times[("web", n)] = median_of(
+                lambda n=n, page=page: run([*qg, "web", str(banks / f"b{n}"), "-o", str(page)]),  # type: ignore[misc]
+                runs_for(n),
+            )
+            rows.append(
+                Row(
+                    f"web page {n:,}",
+                    f"{times[('web', n)]:.2f} s",
+                    f"{page.stat().st_size / 1e6:.1f} MB",
+                    "",
+                    "report",
+                    "",
+                )
+            )
+
     # 5. growth: time at 20,000 over time at 2,000
-    for cmd in ("validate", "anki", "print"):
+    for cmd in ("validate", "anki", "print", "web"):
         if (cmd, 20000) in times:
             g = times[(cmd, 20000)] / times[(cmd, 2000)]
             rows.append(
