@@ -15,6 +15,7 @@ fixed date.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import io
@@ -26,13 +27,14 @@ import shutil
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from quizgen.errors import BuildError
 from quizgen.evidence import NOT_FROM_ARTICLE, SAFETY_NOTES_HEADING, evidence_lines
+from quizgen.i18n import SOURCE_LANGUAGE, Translate, base_language, translator, unreviewed_notice
 from quizgen.model import CLOZE_RE, Bank, Question, QuestionType, Reference, option_letter
 from quizgen.selection import in_option_order
 
@@ -118,17 +120,6 @@ hr#answer { border: 0; border-top: 1px solid #d0d0d0; margin: 1em 0; }
 .nightMode .cloze, .night_mode .cloze, .nightMode a, .night_mode a { color: #8cc4ff; }
 """
 
-# The parts every back shows, after the answer.
-_BACK_FOOTER = (
-    '{{#Explanation}}<div class="explanation"><span class="label">Why:</span> '
-    "{{Explanation}}</div>{{/Explanation}}\n"
-    '<div class="source">{{Source}}</div>\n'
-    '<div class="smallprint">{{Disclaimer}}<br>{{Credit}}<br>Question {{Question ID}}</div>'
-)
-
-_COMMON_FIELDS = ("Explanation", "Source", "Credit", "Disclaimer", "Question ID")
-
-
 def _stable_id(*parts: str) -> int:
     """A positive id below 2**31 from a hash of `parts` (small enough for every client)."""
     digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()
@@ -167,104 +158,136 @@ class _ModelSpec:
         )
 
 
-CHOICE_MODEL = _ModelSpec(
-    CHOICE_MODEL_ID,
-    "quizgen: multiple choice",
-    ("Prompt", "Instruction", "Options", "Answer", *_COMMON_FIELDS),
-    (
+def _back_footer(_: Translate) -> str:
+    """The parts every back shows, after the answer."""
+    return (
+        '{{#Explanation}}<div class="explanation"><span class="label">' + _("Why:") + "</span> "
+        "{{Explanation}}</div>{{/Explanation}}\n"
+        '<div class="source">{{Source}}</div>\n'
+        '<div class="smallprint">{{Disclaimer}}<br>{{Credit}}<br>' + _("Question") + " {{Question ID}}</div>"
+    )
+
+
+_COMMON_FIELDS = ("Explanation", "Source", "Credit", "Disclaimer", "Question ID")
+
+
+def _model_specs(
+    _: Translate, model_id: Callable[[int], int], name_suffix: str
+) -> dict[QuestionType, _ModelSpec]:
+    """The note types, their labels in one language. Field names stay as they are in every
+    language (templates and fingerprints name them); what a learner reads is translated."""
+    footer = _back_footer(_)
+    choice = _ModelSpec(
+        model_id(CHOICE_MODEL_ID),
+        _("quizgen: multiple choice") + name_suffix,
+        ("Prompt", "Instruction", "Options", "Answer", *_COMMON_FIELDS),
         (
-            "Choice",
-            '<div class="qz">\n<div class="kind">{{Instruction}}</div>\n'
-            '<div class="prompt">{{Prompt}}</div>\n{{Options}}\n</div>',
-            '<div class="qz">\n<div class="kind">{{Instruction}}</div>\n'
-            '<div class="prompt">{{Prompt}}</div>\n<hr id="answer">\n'
-            '<div class="answer">{{Answer}}</div>\n' + _BACK_FOOTER + "\n</div>",
+            (
+                "Choice",
+                '<div class="qz">\n<div class="kind">{{Instruction}}</div>\n'
+                '<div class="prompt">{{Prompt}}</div>\n{{Options}}\n</div>',
+                '<div class="qz">\n<div class="kind">{{Instruction}}</div>\n'
+                '<div class="prompt">{{Prompt}}</div>\n<hr id="answer">\n'
+                '<div class="answer">{{Answer}}</div>\n' + footer + "\n</div>",
+            ),
         ),
-    ),
-)
-
-TRUE_FALSE_MODEL = _ModelSpec(
-    TRUE_FALSE_MODEL_ID,
-    "quizgen: true or false",
-    ("Statement", "Answer", *_COMMON_FIELDS),
-    (
+    )
+    true_or_false = _("True or false?")
+    true_false = _ModelSpec(
+        model_id(TRUE_FALSE_MODEL_ID),
+        _("quizgen: true or false") + name_suffix,
+        ("Statement", "Answer", *_COMMON_FIELDS),
         (
-            "True or false",
-            '<div class="qz">\n<div class="kind">True or false?</div>\n'
-            '<div class="prompt">{{Statement}}</div>\n</div>',
-            '<div class="qz">\n<div class="kind">True or false?</div>\n'
-            '<div class="prompt">{{Statement}}</div>\n<hr id="answer">\n'
-            '<div class="answer">{{Answer}}</div>\n' + _BACK_FOOTER + "\n</div>",
+            (
+                "True or false",
+                f'<div class="qz">\n<div class="kind">{true_or_false}</div>\n'
+                '<div class="prompt">{{Statement}}</div>\n</div>',
+                f'<div class="qz">\n<div class="kind">{true_or_false}</div>\n'
+                '<div class="prompt">{{Statement}}</div>\n<hr id="answer">\n'
+                '<div class="answer">{{Answer}}</div>\n' + footer + "\n</div>",
+            ),
         ),
-    ),
-)
-
-CLOZE_MODEL = _ModelSpec(
-    CLOZE_MODEL_ID,
-    "quizgen: cloze",
-    ("Text", *_COMMON_FIELDS),
-    (
+    )
+    blank = _("Fill in the blank")
+    cloze = _ModelSpec(
+        model_id(CLOZE_MODEL_ID),
+        _("quizgen: cloze") + name_suffix,
+        ("Text", *_COMMON_FIELDS),
         (
-            "Cloze",
-            '<div class="qz">\n<div class="kind">Fill in the blank</div>\n'
-            '<div class="prompt cloze-text">{{cloze:Text}}</div>\n</div>',
-            '<div class="qz">\n<div class="kind">Fill in the blank</div>\n'
-            '<div class="prompt cloze-text">{{cloze:Text}}</div>\n<hr id="answer">\n'
-            + _BACK_FOOTER
-            + "\n</div>",
+            (
+                "Cloze",
+                f'<div class="qz">\n<div class="kind">{blank}</div>\n'
+                '<div class="prompt cloze-text">{{cloze:Text}}</div>\n</div>',
+                f'<div class="qz">\n<div class="kind">{blank}</div>\n'
+                '<div class="prompt cloze-text">{{cloze:Text}}</div>\n<hr id="answer">\n'
+                + footer
+                + "\n</div>",
+            ),
         ),
-    ),
-    cloze=True,
-)
-
-SHORT_ANSWER_MODEL = _ModelSpec(
-    SHORT_ANSWER_MODEL_ID,
-    "quizgen: short answer",
-    ("Prompt", "Answer", "Other Answers", *_COMMON_FIELDS),
-    (
+        cloze=True,
+    )
+    type_it = _("Type your answer")
+    answer, also = _("Answer:"), _("Also accepted:")
+    short = _ModelSpec(
+        model_id(SHORT_ANSWER_MODEL_ID),
+        _("quizgen: short answer") + name_suffix,
+        ("Prompt", "Answer", "Other Answers", *_COMMON_FIELDS),
         (
-            "Type the answer",
-            '<div class="qz">\n<div class="kind">Type your answer</div>\n'
-            '<div class="prompt">{{Prompt}}</div>\n{{type:Answer}}\n</div>',
-            '<div class="qz">\n<div class="kind">Type your answer</div>\n'
-            '<div class="prompt">{{Prompt}}</div>\n{{type:Answer}}\n<hr id="answer">\n'
-            '<div class="answer"><span class="label">Answer:</span> <b>{{Answer}}</b></div>\n'
-            '{{#Other Answers}}<div class="answer"><span class="label">Also accepted:</span> '
-            "{{Other Answers}}</div>{{/Other Answers}}\n" + _BACK_FOOTER + "\n</div>",
+            (
+                "Type the answer",
+                f'<div class="qz">\n<div class="kind">{type_it}</div>\n'
+                '<div class="prompt">{{Prompt}}</div>\n{{type:Answer}}\n</div>',
+                f'<div class="qz">\n<div class="kind">{type_it}</div>\n'
+                '<div class="prompt">{{Prompt}}</div>\n{{type:Answer}}\n<hr id="answer">\n'
+                f'<div class="answer"><span class="label">{answer}</span> <b>{{{{Answer}}}}</b></div>\n'
+                f'{{{{#Other Answers}}}}<div class="answer"><span class="label">{also}</span> '
+                "{{Other Answers}}</div>{{/Other Answers}}\n" + footer + "\n</div>",
+            ),
         ),
-    ),
-)
-
-FLASHCARD_MODEL = _ModelSpec(
-    FLASHCARD_MODEL_ID,
-    "quizgen: flashcard",
-    ("Front", "Back", *_COMMON_FIELDS),
-    (
+    )
+    card = _ModelSpec(
+        model_id(FLASHCARD_MODEL_ID),
+        _("quizgen: flashcard") + name_suffix,
+        ("Front", "Back", *_COMMON_FIELDS),
         (
-            "Card",
-            '<div class="qz">\n<div class="prompt">{{Front}}</div>\n</div>',
-            '<div class="qz">\n<div class="prompt">{{Front}}</div>\n<hr id="answer">\n'
-            '<div class="answer">{{Back}}</div>\n' + _BACK_FOOTER + "\n</div>",
+            (
+                "Card",
+                '<div class="qz">\n<div class="prompt">{{Front}}</div>\n</div>',
+                '<div class="qz">\n<div class="prompt">{{Front}}</div>\n<hr id="answer">\n'
+                '<div class="answer">{{Back}}</div>\n' + footer + "\n</div>",
+            ),
         ),
-    ),
-)
+    )
+    return {
+        QuestionType.MULTIPLE_CHOICE: choice,
+        QuestionType.MULTIPLE_SELECT: choice,
+        QuestionType.TRUE_FALSE: true_false,
+        QuestionType.CLOZE: cloze,
+        QuestionType.SHORT_ANSWER: short,
+        QuestionType.FLASHCARD: card,
+    }
 
-MODEL_SPECS: tuple[_ModelSpec, ...] = (
-    CHOICE_MODEL,
-    TRUE_FALSE_MODEL,
-    CLOZE_MODEL,
-    SHORT_ANSWER_MODEL,
-    FLASHCARD_MODEL,
-)
 
-_SPEC_FOR_TYPE = {
-    QuestionType.MULTIPLE_CHOICE: CHOICE_MODEL,
-    QuestionType.MULTIPLE_SELECT: CHOICE_MODEL,
-    QuestionType.TRUE_FALSE: TRUE_FALSE_MODEL,
-    QuestionType.CLOZE: CLOZE_MODEL,
-    QuestionType.SHORT_ANSWER: SHORT_ANSWER_MODEL,
-    QuestionType.FLASHCARD: FLASHCARD_MODEL,
-}
+def _same(message: str) -> str:
+    return message
+
+
+@functools.cache
+def specs_for(language: str) -> dict[QuestionType, _ModelSpec]:
+    """The note types of a bank in `language`. English keeps its fixed ids (learners' decks depend
+    on them); every other language has its own, derived from the language, because Anki keeps a
+    card's labels in its note type: a Spanish deck beside an English one must not share them."""
+    if base_language(language) == SOURCE_LANGUAGE:
+        return _model_specs(_same, lambda base: base, "")
+    return _model_specs(
+        translator(language).gettext,
+        lambda base: _stable_id("model", language, str(base)),
+        f" ({language})",
+    )
+
+
+MODEL_SPECS: tuple[_ModelSpec, ...] = tuple(dict.fromkeys(specs_for(SOURCE_LANGUAGE).values()))
+(CHOICE_MODEL, TRUE_FALSE_MODEL, CLOZE_MODEL, SHORT_ANSWER_MODEL, FLASHCARD_MODEL) = MODEL_SPECS
 
 
 # Control characters (U+001F is Anki's field separator) are refused by the loader; they are
@@ -311,10 +334,11 @@ def note_tags(bank: Bank, question: Question) -> list[str]:
     return list(dict.fromkeys(t for t in tags if t))
 
 
-def reference_html(reference: Reference) -> str:
+def reference_html(reference: Reference, _: Translate = _same) -> str:
     """`From <a>Title</a>, Publisher (not from the article)`."""
     title = f'<a href="{_esc(reference.url, quote=True)}">{_esc(reference.title)}</a>'
-    return f"From {title}, {_esc(reference.publisher)} <b>({NOT_FROM_ARTICLE})</b>"
+    line = _esc(_("From {title}, {publisher}")).format(title=title, publisher=_esc(reference.publisher))
+    return f"{line} <b>({_esc(_(NOT_FROM_ARTICLE))})</b>"
 
 
 def source_html(bank: Bank, question: Question) -> str:
@@ -324,12 +348,13 @@ def source_html(bank: Bank, question: Question) -> str:
     if bank.article.url:
         title = f'<a href="{_esc(bank.article.url, quote=True)}">{title}</a>'
     section = _esc(bank.section_title(question.source.section))
-    parts = [f"From {title}, section “{section}”"]
+    _ = translator(bank.language).gettext
+    parts = [_esc(_("From {article}, section “{section}”")).format(article=title, section=section)]
     for line in evidence_lines(bank, question):
         if line.reference is None:
             text = f'<span class="label">{_esc(line.label)}</span> {_esc(line.text)}'
         else:
-            text = reference_html(line.reference)
+            text = reference_html(line.reference, _)
         parts.append(f'<div class="evidence">{text}</div>')
     return "".join(parts)
 
@@ -342,11 +367,11 @@ def _options_html(question: Question) -> str:
     return f'<ul class="options">{items}</ul>'
 
 
-def _marked_options_html(question: Question) -> str:
+def _marked_options_html(question: Question, _: Translate) -> str:
     """Every option again, the correct ones in bold with a check mark (not by colour alone)."""
     correct = set(question.correct)
     letters = ", ".join(option_letter(i) for i in sorted(correct))
-    heading = "Correct answer" if len(correct) == 1 else "Correct answers"
+    heading = _("Correct answer") if len(correct) == 1 else _("Correct answers")
     items = []
     for i, option in enumerate(question.options):
         letter, text = option_letter(i), _esc(option)
@@ -368,30 +393,35 @@ def _marked_options_html(question: Question) -> str:
 
 def anki_fields(bank: Bank, question: Question) -> list[str]:
     """The note's field values (HTML), in the order of its note type's fields."""
+    _ = translator(bank.language).gettext
+    disclaimer = _esc(bank.disclaimer)
+    notice = unreviewed_notice(bank, bank.language)
+    if notice is not None:
+        disclaimer += f"<br><b>{_esc(notice)}</b>"
     common = [
         _esc(question.explanation),
         source_html(bank, question),
         _esc(bank.credit),
-        _esc(bank.disclaimer),
+        disclaimer,
         _esc(question.id),
     ]
     t = question.type
     if t is QuestionType.MULTIPLE_CHOICE or t is QuestionType.MULTIPLE_SELECT:
         instruction = (
-            "Choose one answer" if t is QuestionType.MULTIPLE_CHOICE else "Choose every correct answer"
+            _("Choose one answer") if t is QuestionType.MULTIPLE_CHOICE else _("Choose every correct answer")
         )
         return [
             _esc(question.prompt),
-            instruction,
+            _esc(instruction),
             _options_html(question),
-            _marked_options_html(question),
+            _marked_options_html(question, _),
             *common,
         ]
     if t is QuestionType.TRUE_FALSE:
         verdict = (
-            "<b>✓ True</b>: this statement is correct."
+            "<b>✓ " + _esc(_("True")) + "</b>: " + _esc(_("this statement is correct."))
             if question.truth
-            else "<b>✗ False</b>: this statement is not correct."
+            else "<b>✗ " + _esc(_("False")) + "</b>: " + _esc(_("this statement is not correct."))
         )
         return [_esc(question.prompt), verdict, *common]
     if t is QuestionType.CLOZE:
@@ -431,14 +461,18 @@ def deck_name(bank: Bank, section_id: str) -> str:
 
 def deck_description(bank: Bank) -> str:
     """The bank's title, credit and disclaimer, then its safety notes under their own heading."""
+    _ = translator(bank.language).gettext
     title, credit, disclaimer = _esc(bank.title), _esc(bank.credit), _esc(bank.disclaimer)
     out = f"<b>{title}</b><br>{credit}<br><small>{disclaimer}</small>"
+    notice = unreviewed_notice(bank, bank.language)
+    if notice is not None:
+        out += f"<p><b>{_esc(notice)}</b></p>"
     if bank.safety_notes:
         notes = "".join(
-            f"<li>{_esc(n.text)}<br><small>{reference_html(bank.reference(n.reference))}</small></li>"
+            f"<li>{_esc(n.text)}<br><small>{reference_html(bank.reference(n.reference), _)}</small></li>"
             for n in bank.safety_notes
         )
-        out += f"<p><b>{_esc(SAFETY_NOTES_HEADING)}</b></p><ul>{notes}</ul>"
+        out += f"<p><b>{_esc(_(SAFETY_NOTES_HEADING))}</b></p><ul>{notes}</ul>"
     return out
 
 
@@ -472,7 +506,8 @@ class NoteContent:
 def note_content(bank: Bank, question: Question) -> NoteContent:
     """The note a question becomes (options in `option_order`), as the deck carries it."""
     shown = in_option_order(bank, question, None) if question.options else question
-    return NoteContent(_SPEC_FOR_TYPE[question.type], anki_fields(bank, shown), note_tags(bank, question))
+    spec = specs_for(bank.language)[question.type]
+    return NoteContent(spec, anki_fields(bank, shown), note_tags(bank, question))
 
 
 # The notes of each bank whose fingerprints were taken: a build plans its times from the notes'
@@ -483,12 +518,12 @@ _notes_memo: dict[int, tuple[Bank, dict[str, NoteContent]]] = {}
 
 
 def _notes(banks: Sequence[Bank]) -> dict[str, NoteContent]:
-    """Per question id, its note (made once per build, see `_notes_memo`)."""
+    """Per question (`Bank.note_key`), its note (made once per build, see `_notes_memo`)."""
     out: dict[str, NoteContent] = {}
     for bank in banks:
         entry = _notes_memo.get(id(bank))
         if entry is None or entry[0] is not bank:
-            entry = (bank, {q.id: note_content(bank, q) for q in bank.questions})
+            entry = (bank, {bank.note_key(q): note_content(bank, q) for q in bank.questions})
             _notes_memo[id(bank)] = entry
         out.update(entry[1])
     return out
@@ -512,17 +547,19 @@ def note_fingerprints(banks: Sequence[Bank]) -> dict[str, str]:
                 + ", "
             ).encode("utf-8")
         )
-        for spec in MODEL_SPECS
+        for language in dict.fromkeys(b.language for b in banks)
+        for spec in specs_for(language).values()
     }
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     notes = _notes(banks)
     prints: dict[str, str] = {}
     for bank in banks:
         for question in bank.questions:
-            note = notes[question.id]
+            key = bank.note_key(question)
+            note = notes[key]
             h = heads[note.spec.model_id].copy()
             h.update(f"{dumps(note.fields)}, {dumps(note.tags)}]".encode())
-            prints[question.id] = h.hexdigest()
+            prints[key] = h.hexdigest()
     return prints
 
 
@@ -536,7 +573,11 @@ def build_decks(banks: Sequence[Bank], note_times: Mapping[str, float] | None = 
     times = note_times or {}
     timed_note = _timed_note_class()
     notes = _notes(banks)
-    models = {spec.model_id: spec.build() for spec in MODEL_SPECS}
+    models = {
+        spec.model_id: spec.build()
+        for language in dict.fromkeys(b.language for b in banks)
+        for spec in specs_for(language).values()
+    }
     decks: list[genanki.Deck] = []
     seen_ids: dict[int, str] = {}
     for bank in banks:
@@ -548,10 +589,10 @@ def build_decks(banks: Sequence[Bank], note_times: Mapping[str, float] | None = 
                 continue
             deck = genanki.Deck(deck_id(bank, section.id), deck_name(bank, section.id))
             for question in questions:
-                note = notes[question.id]
+                note = notes[bank.note_key(question)]
                 deck.add_note(
                     timed_note(
-                        times.get(question.id),
+                        times.get(bank.note_key(question)),
                         model=models[note.spec.model_id],
                         fields=note.fields,
                         tags=note.tags,

@@ -28,6 +28,7 @@ from quizgen.fsutil import (
     refuse_overwriting_inputs,
     write_all_atomic,
 )
+from quizgen.i18n import N_, translator, unreviewed_notice
 from quizgen.model import Bank
 from quizgen.timestamps import Epochs, banks_fingerprint, epoch_manifest_path, plan_epochs
 
@@ -255,38 +256,47 @@ class OutputKind:
 
 # Every output of a bank, in build order: a new output is one more row.
 OUTPUTS: tuple[OutputKind, ...] = (
-    OutputKind(".apkg", "Anki deck: open it with Anki (File > Import), AnkiDroid or AnkiMobile", _apkg),
-    OutputKind("-quiz.pdf", "printable quiz to hand out", _pdf("quiz")),
+    OutputKind(".apkg", N_("Anki deck: open it with Anki (File > Import), AnkiDroid or AnkiMobile"), _apkg),
+    OutputKind("-quiz.pdf", N_("printable quiz to hand out"), _pdf("quiz")),
     OutputKind(
-        "-answer-key.pdf", "answer key for the quiz, with explanations (for the facilitator)", _pdf("key")
+        "-answer-key.pdf", N_("answer key for the quiz, with explanations (for the facilitator)"), _pdf("key")
     ),
     OutputKind(
-        "-quiz-large-print.pdf", "the same quiz in large print (18 pt, sans-serif)", _pdf("quiz", True)
+        "-quiz-large-print.pdf", N_("the same quiz in large print (18 pt, sans-serif)"), _pdf("quiz", True)
     ),
-    OutputKind("-answer-key-large-print.pdf", "answer key for the large-print quiz", _pdf("key", True)),
+    OutputKind("-answer-key-large-print.pdf", N_("answer key for the large-print quiz"), _pdf("key", True)),
     OutputKind(
-        "-flashcards.pdf", "cut-out flashcards: print double-sided, flip on the long edge, cut", _pdf("cards")
+        "-flashcards.pdf",
+        N_("cut-out flashcards: print double-sided, flip on the long edge, cut"),
+        _pdf("cards"),
     ),
     OutputKind(
-        "-flashcards-fold.pdf", "cut-out flashcards for printers without duplex: fold each card", _pdf("fold")
+        "-flashcards-fold.pdf",
+        N_("cut-out flashcards for printers without duplex: fold each card"),
+        _pdf("fold"),
     ),
     OutputKind(
         "-meeting-quiz.pdf",
-        "a short quiz for one support-group meeting: one question per fact, from every section, on two pages",
+        N_(
+            "a short quiz for one support-group meeting: one question per fact, from every section, "
+            "on two pages"
+        ),
         _meeting_pdf("quiz"),
     ),
     OutputKind(
         "-meeting-answer-key.pdf",
-        "answer key for the meeting quiz (for the facilitator)",
+        N_("answer key for the meeting quiz (for the facilitator)"),
         _meeting_pdf("key"),
     ),
-    OutputKind("-handout.html", "the quiz as a web page (a browser can print it or read it aloud)", _handout),
+    OutputKind(
+        "-handout.html", N_("the quiz as a web page (a browser can print it or read it aloud)"), _handout
+    ),
     OutputKind(
         "-quiz.html",
-        "the quiz in one offline web page: study on a phone, or present it to a group (add #present)",
+        N_("the quiz in one offline web page: study on a phone, or present it to a group (add #present)"),
         _web,
     ),
-    OutputKind(".json", "the bank as JSON, for other tools", _json),
+    OutputKind(".json", N_("the bank as JSON, for other tools"), _json),
 )
 ANKI = OUTPUTS[0]
 
@@ -493,10 +503,16 @@ def readme_md(banks: Sequence[Bank], outputs: Sequence[Output]) -> str:
         "",
     ]
     for bank in banks:
+        # each bank's part in its own language
+        _ = translator(bank.language).gettext
         title, article = markdown_text(bank.title), markdown_text(bank.article.title)
-        lines += [f"## {title}", "", f"From the article *{article}*. {markdown_text(bank.disclaimer)}", ""]
-        lines += ["| file | what it is for | size |", "|---|---|---|"]
-        lines += [f"| `{o.name}` | {o.purpose} | {o.detail} |" for o in outputs if o.bank_id == bank.id]
+        origin = _("From the article {article}.").format(article=f"*{article}*")
+        lines += [f"## {title}", "", f"{origin} {markdown_text(bank.disclaimer)}", ""]
+        notice = unreviewed_notice(bank, bank.language)
+        if notice is not None:
+            lines += [f"**{markdown_text(notice)}**", ""]
+        lines += [f"| {_('file')} | {_('what it is for')} | {_('size')} |", "|---|---|---|"]
+        lines += [f"| `{o.name}` | {_(o.purpose)} | {o.detail} |" for o in outputs if o.bank_id == bank.id]
         lines.append("")
     lines += [
         "## Printing",

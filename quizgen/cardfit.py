@@ -183,7 +183,7 @@ def _surely_fits(
     bold = _font_bound("SourceSansPro-Bold.ttf")
     width = (w_mm - 2 * CARD_INSET_MM) * _PT_PER_MM / size  # in em
     height = (h_mm - 2 * CARD_INSET_MM) * _PT_PER_MM / size
-    title = f"Card {face['number']}" + (": answer" if which == "back" else "")
+    title = face["titles"][which]
     parts: list[tuple[str, _FontBound, float]] = [(title, bold, 0.0)]
     if which == "front":
         parts.append((face["front"], regular, 0.0))

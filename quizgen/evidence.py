@@ -12,14 +12,16 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from quizgen.i18n import N_, translator
 from quizgen.model import Bank, Question, Reference, Section
 
 QUOTE_MAX_WORDS = 30
 
 # What a learner reads beside the evidence (one place, so a translation is one table).
-ARTICLE_SAYS = "The article says:"
-NOT_FROM_ARTICLE = "not from the article"
-SAFETY_NOTES_HEADING = "Safety notes (not from the article)"
+# Marked for the catalog here; translated where they are shown (`translator(bank.language)`).
+ARTICLE_SAYS = N_("The article says:")
+NOT_FROM_ARTICLE = N_("not from the article")
+SAFETY_NOTES_HEADING = N_("Safety notes (not from the article)")
 
 _QUOTES = "'" * 8 + '"' * 8
 _MARKS = str.maketrans(
@@ -296,17 +298,22 @@ class EvidenceLine:
         return f"{line}: {self.url}" if self.url else line
 
 
-def reference_line(reference: Reference) -> EvidenceLine:
+def reference_line(reference: Reference, language: str = "en") -> EvidenceLine:
     """`From <title>, <publisher> (not from the article)`, with the reference's URL."""
+    _ = translator(language).gettext
     return EvidenceLine(
-        "", f"From {reference.title}, {reference.publisher}", f"({NOT_FROM_ARTICLE})", reference
+        "",
+        _("From {title}, {publisher}").format(title=reference.title, publisher=reference.publisher),
+        f"({_(NOT_FROM_ARTICLE)})",
+        reference,
     )
 
 
 def evidence_lines(bank: Bank, question: Question) -> list[EvidenceLine]:
-    """The question's first quote, then each reference its facts come from."""
+    """The question's first quote, then each reference its facts come from (in the bank's language)."""
+    _ = translator(bank.language).gettext
     lines: list[EvidenceLine] = []
     if question.evidence:
-        lines.append(EvidenceLine(ARTICLE_SAYS, f"\u201c{question.evidence[0]}\u201d"))
-    lines.extend(reference_line(r) for r in bank.references_of(question))
+        lines.append(EvidenceLine(_(ARTICLE_SAYS), f"\u201c{question.evidence[0]}\u201d"))
+    lines.extend(reference_line(r, bank.language) for r in bank.references_of(question))
     return lines

@@ -45,14 +45,14 @@ def _esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _html_page(title: str, large: bool, header: list[str], main: list[str]) -> str:
+def _html_page(title: str, large: bool, header: list[str], main: list[str], lang: str = "en") -> str:
     """One page: everything inside a landmark (header, main), as screen readers expect."""
     css = _CSS % {"size": "18pt" if large else "12pt"}
     body = ["<header>", *header, "</header>", "<main>", *main, "</main>"]
     return "\n".join(
         [
             "<!DOCTYPE html>",
-            '<html lang="en">',
+            f'<html lang="{_esc(lang)}">',
             "<head>",
             '<meta charset="utf-8">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -73,16 +73,20 @@ def _html_header(data: CommonData, heading: str) -> list[str]:
     if data["subtitle"]:
         out.append(f'<p class="meta"><strong>{_esc(data["subtitle"])}</strong></p>')
     if data["form"]:
-        out.append(f'<p class="meta"><strong>Form {_esc(data["form"])}</strong></p>')
+        form = data["labels"]["form"].replace("{form}", data["form"])
+        out.append(f'<p class="meta"><strong>{_esc(form)}</strong></p>')
     return out
 
 
 def _html_credit(data: CommonData) -> list[str]:
     """The credit and the disclaimer, under the title: read first, and printed on the first page."""
-    return [
+    out = [
         f'<p class="credit">{_esc(data["credit"])}</p>',
         f"<p><strong>{_esc(data['disclaimer'])}</strong></p>",
     ]
+    if data["notice"]:
+        out.append(f'<p class="notice"><strong>{_esc(data["notice"])}</strong></p>')
+    return out
 
 
 def _html_evidence(ev: EvidenceData) -> str:
@@ -116,7 +120,7 @@ def _html_main_points(data: CommonData) -> list[str]:
     for about in data["about"]:
         if about["summary"]:
             out.append('<section class="main-points">')
-            out.append("<h2>The main points</h2>")
+            out.append(f"<h2>{_esc(data['labels']['main_points'])}</h2>")
             if len(data["about"]) > 1:
                 out.append(f"<p><strong>{_esc(about['article'])}</strong></p>")
             out.append("<ul>")
@@ -126,7 +130,7 @@ def _html_main_points(data: CommonData) -> list[str]:
     return out
 
 
-def _html_question(q: QuestionData) -> str:
+def _html_question(q: QuestionData, labels: dict[str, str]) -> str:
     parts = ["<li>"]
     if q["type"] == "cloze":
         pieces = []
@@ -150,7 +154,8 @@ def _html_question(q: QuestionData) -> str:
         )
         parts.append("</ul>")
     if q["type"] == "true_false":
-        parts.append('<p class="tf">Circle one: <b>True</b> <b>False</b></p>')
+        circle, true, false = (_esc(labels[k]) for k in ("circle_one", "true", "false"))
+        parts.append(f'<p class="tf">{circle} <b>{true}</b> <b>{false}</b></p>')
     parts.extend('<div class="line"></div>' for _ in range(q["lines"]))
     parts.append("</li>")
     return "\n".join(parts)
@@ -160,40 +165,45 @@ def render_handout_html(banks: Sequence[Bank], options: PrintOptions) -> str:
     """The quiz as one self-contained HTML page (same content and order as the PDF)."""
     data = quiz_data(banks, options)
     header = _html_header(data, data["title"]) + _html_credit(data)
-    body = ['<p class="meta">Name: ____________________ Date: ____________</p>']
+    labels = data["labels"]
+    name, date = _esc(labels["name"]), _esc(labels["date"])
+    body = [f'<p class="meta">{name} ____________________ {date} ____________</p>']
     body.append('<section class="about">')
-    body.append("<h2>About this quiz</h2>")
+    body.append(f"<h2>{_esc(labels['about'])}</h2>")
     for about in data["about"]:
         source = _esc(about["article"])
         if about["url"]:
             source += f' (<a href="{_esc(about["url"])}">{_esc(about["url"])}</a>)'
-        body.append(f"<p>These questions come from the article {source}.</p>")
+        body.append(f"<p>{_esc(labels['about_from'])} {source}.</p>")
     body.append("</section>")
     body.append(f"<p>{_esc(data['instructions'])}</p>")
     body.append('<ol class="questions">')
-    body.extend(_html_question(q) for q in data["questions"])
+    body.extend(_html_question(q, labels) for q in data["questions"])
     body.append("</ol>")
     body.extend(_html_main_points(data))
     body.extend(_html_safety_notes(data))
-    return _html_page(data["title"], options.large_print, header, body)
+    return _html_page(data["title"], options.large_print, header, body, data["lang"])
 
 
 def render_answer_key_html(banks: Sequence[Bank], options: PrintOptions) -> str:
     """The answer key as one self-contained HTML page."""
     data = key_data(banks, options)
-    header = _html_header(data, f"Answer key: {data['title']}") + _html_credit(data)
+    labels = data["labels"]
+    title = labels["answer_key_of"].replace("{title}", data["title"])
+    answer, why, section = (_esc(labels[k]) for k in ("answer", "why", "section"))
+    header = _html_header(data, title) + _html_credit(data)
     body = ['<ol class="key">']
     for e in data["entries"]:
         body.append("<li>")
         body.append(f"<p>{_esc(e['prompt'])}</p>")
-        body.append(f"<p><strong>Answer:</strong> {_esc(e['answer'])}</p>")
+        body.append(f"<p><strong>{answer}</strong> {_esc(e['answer'])}</p>")
         if e["also"]:
             body.append(f"<p>{_esc(e['also'])}</p>")
-        body.append(f"<p><strong>Why:</strong> {_esc(e['explanation'])}</p>")
-        body.append(f"<p><strong>Section:</strong> {_esc(e['section'])}</p>")
+        body.append(f"<p><strong>{why}</strong> {_esc(e['explanation'])}</p>")
+        body.append(f"<p><strong>{section}</strong> {_esc(e['section'])}</p>")
         body.extend(_html_evidence(ev) for ev in e["evidence"])
         body.append("</li>")
     body.append("</ol>")
     body.extend(_html_main_points(data))
     body.extend(_html_safety_notes(data))
-    return _html_page(f"Answer key: {data['title']}", options.large_print, header, body)
+    return _html_page(title, options.large_print, header, body, data["lang"])

@@ -187,13 +187,14 @@ class Question:
     def deletions(self) -> tuple[ClozeDeletion, ...]:
         return cloze_deletions(self.prompt) if self.type is QuestionType.CLOZE else ()
 
-    def answer_text(self) -> str:
-        """The right answer as one line of plain text, for keys and feedback."""
+    def answer_text(self, true_false: tuple[str, str] = ("True", "False")) -> str:
+        """The right answer as one line of plain text, for keys and feedback (`true_false`: the
+        words for true and false in the output's language)."""
         t = self.type
         if t is QuestionType.MULTIPLE_CHOICE or t is QuestionType.MULTIPLE_SELECT:
             return "; ".join(self.correct_options)
         if t is QuestionType.TRUE_FALSE:
-            return "True" if self.truth else "False"
+            return true_false[0] if self.truth else true_false[1]
         if t is QuestionType.SHORT_ANSWER:
             return self.accepted[0]
         if t is QuestionType.CLOZE:
@@ -266,6 +267,11 @@ class Bank:
         """A translation no qualified reviewer has checked yet: its outputs say so."""
         return self.translation is not None and self.translation.reviewed_by is None
 
+    def note_key(self, question: Question) -> str:
+        """A question's key among the notes of every bank built together: its id, or for a
+        translation (whose questions keep their original's ids) `<bank id>:<question id>`."""
+        return question.id if self.translates is None else f"{self.id}:{question.id}"
+
     def questions_in(self, section_id: str) -> tuple[Question, ...]:
         """The questions that come from one article section, in bank order."""
         return tuple(q for q in self.questions if q.source.section == section_id)
@@ -295,6 +301,7 @@ class Bank:
     def section_title(self, section_id: str) -> str:
         return self.article.section(section_id).title
 
-    def source_line(self, question: Question) -> str:
-        """`From "Title", section "Section"` for a question's source."""
-        return f'From "{self.article.title}", section "{self.section_title(question.source.section)}"'
+    def source_line(self, question: Question, template: str = 'From "{article}", section "{section}"') -> str:
+        """`From "Title", section "Section"` for a question's source (`template`: its translation)."""
+        section = self.section_title(question.source.section)
+        return template.format(article=self.article.title, section=section)

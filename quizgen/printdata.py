@@ -68,6 +68,9 @@ class CommonData(TypedDict):
     """What every printed document carries: title, credit, disclaimer, about, safety notes."""
 
     kind: str  # "quiz", "key", "cards" or "fold"
+    lang: str  # the document's language (typst hyphenation and quotes), e.g. "es"
+    labels: dict[str, str]  # every fixed word the templates print, in that language
+    notice: str | None  # an unreviewed translation says so on every output
     title: str
     subtitle: str | None
     form: str | None
@@ -98,6 +101,7 @@ class RevealedSegment(TypedDict):
 
 class CardFace(TypedDict):
     number: int
+    titles: dict[str, str]  # the heading of each face ("Card 3", "Card 3: answer")
     front: str
     options: list[str]
     back: str

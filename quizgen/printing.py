@@ -27,6 +27,8 @@ import typst
 from quizgen import cardfit
 from quizgen.errors import BuildError, UsageError
 from quizgen.evidence import NOT_FROM_ARTICLE, SAFETY_NOTES_HEADING, evidence_lines
+from quizgen.i18n import N_, SOURCE_LANGUAGE, Translate, base_language, translator, unreviewed_notice
+from quizgen.i18n import english as _same
 from quizgen.meeting import meeting_picks
 from quizgen.model import (
     CLOZE_RE,
@@ -73,7 +75,7 @@ _FONT_FILES = (
 
 FORM_RE = re.compile(r"^[A-Z]$")
 
-INSTRUCTIONS = (
+INSTRUCTIONS = N_(
     "Answer every question. Where you see boxes, tick the box next to your answer; "
     "where it says \u201cchoose all that apply\u201d, tick every box that fits. "
     "Circle True or False. Write your answers on the lines. "
@@ -81,7 +83,38 @@ INSTRUCTIONS = (
 )
 
 
-MEETING_SUBTITLE = "A short quiz for one meeting: {count} questions"
+MEETING_SUBTITLE = N_("A short quiz for one meeting: {count} questions")
+
+
+def print_labels(_: Translate) -> dict[str, str]:
+    """Every fixed word the typst templates print, in one language (typst cannot call gettext)."""
+    return {
+        "form": _("Form {form}"),
+        "page_of": _("Page {page} of {pages}"),
+        "circle_one": _("Circle one:"),
+        "true": _("True"),
+        "false": _("False"),
+        "name": _("Name:"),
+        "date": _("Date:"),
+        "about": _("About this quiz"),
+        "about_from": _("These questions come from the article"),
+        "instructions": _("Instructions"),
+        "questions": _("Questions"),
+        "answer_key": _("Answer key"),
+        "answer_key_of": _("Answer key: {title}"),
+        "key_note": _(
+            "For the person leading the group. Keep this key apart from the quiz; it is not handed out."
+        ),
+        "answer": _("Answer:"),
+        "why": _("Why:"),
+        "section": _("Section:"),
+        "main_points": _("The main points"),
+        "how_front": _(
+            "Card fronts. Print double-sided, flipping on the long edge. Cut on the dashed lines."
+        ),
+        "how_back": _("Card backs, mirrored so each lands behind its front."),
+        "how_fold": _("Cut on the dashed lines, then fold each card on the dotted line."),
+    }
 
 
 @dataclass(frozen=True)
@@ -134,19 +167,19 @@ def pick_questions(banks: Sequence[Bank], options: PrintOptions) -> list[Picked]
 # --- what a question looks like on paper (plain data, shared by PDF and HTML) ------------------
 
 
-def _instruction(q: Question) -> str | None:
+def _instruction(q: Question, _: Translate) -> str | None:
     t = q.type
     if t is QuestionType.MULTIPLE_CHOICE:
-        return "Choose one answer."
+        return _("Choose one answer.")
     if t is QuestionType.MULTIPLE_SELECT:
-        return "Choose all that apply."
+        return _("Choose all that apply.")
     if t is QuestionType.TRUE_FALSE:
         return None  # the "Circle one: True False" line says it
     if t is QuestionType.CLOZE:
-        return "Fill in the blanks." if len(q.deletions) > 1 else "Fill in the blank."
+        return _("Fill in the blanks.") if len(q.deletions) > 1 else _("Fill in the blank.")
     if t is QuestionType.SHORT_ANSWER:
-        return "Write a short answer."
-    return "Explain in your own words."
+        return _("Write a short answer.")
+    return _("Explain in your own words.")
 
 
 def _cloze_segments(text: str) -> list[ClozeSegment]:
@@ -178,7 +211,7 @@ def prompt_text(q: Question) -> str:
     return q.prompt
 
 
-def printed_answer(q: Question) -> str:
+def printed_answer(q: Question, _: Translate = _same) -> str:
     """The answer as printed in the key and on the back of a card: option letters with their text,
     numbered cloze blanks (`Question.answer_text` is the plain answer, without letters)."""
     if q.type in (QuestionType.MULTIPLE_CHOICE, QuestionType.MULTIPLE_SELECT):
@@ -188,25 +221,27 @@ def printed_answer(q: Question) -> str:
         if len(answers) == 1:
             return answers[0]
         return "; ".join(f"({n}) {a}" for n, a in enumerate(answers, start=1))
-    return q.answer_text()
+    return q.answer_text((_("True"), _("False")))
 
 
-def _also_accepted(q: Question) -> str | None:
+def _also_accepted(q: Question, _: Translate) -> str | None:
     if q.type is QuestionType.SHORT_ANSWER and len(q.accepted) > 1:
-        return "Also accept: " + "; ".join(q.accepted[1:])
+        return _("Also accept:") + " " + "; ".join(q.accepted[1:])
     return None
 
 
-def _prompt_has_instruction(q: Question) -> bool:
-    return q.type is QuestionType.MULTIPLE_SELECT and "all that apply" in q.prompt.casefold()
+def _prompt_has_instruction(q: Question, _: Translate) -> bool:
+    """The prompt already says "choose all that apply" (in the bank's language)."""
+    words = _("all that apply").casefold()
+    return q.type is QuestionType.MULTIPLE_SELECT and words in q.prompt.casefold()
 
 
-def _question_data(number: int, q: Question) -> QuestionData:
+def _question_data(number: int, q: Question, _: Translate) -> QuestionData:
     data: QuestionData = {
         "number": number,
         "type": q.type.value,
         "prompt": q.prompt,
-        "instruction": None if _prompt_has_instruction(q) else _instruction(q),
+        "instruction": None if _prompt_has_instruction(q, _) else _instruction(q, _),
         "options": [{"label": option_letter(i), "text": o} for i, o in enumerate(q.options)],
         "lines": 0,
         "segments": [],
@@ -222,11 +257,12 @@ def _question_data(number: int, q: Question) -> QuestionData:
 
 def _key_data(number: int, p: Picked) -> KeyEntry:
     q = p.question
+    _ = translator(p.bank.language).gettext
     return {
         "number": number,
         "prompt": prompt_text(q),
-        "answer": printed_answer(q),
-        "also": _also_accepted(q),
+        "answer": printed_answer(q, _),
+        "also": _also_accepted(q, _),
         "explanation": q.explanation,
         "section": p.bank.section_title(q.source.section),
         "evidence": [
@@ -255,17 +291,20 @@ def _about(bank: Bank) -> AboutData:
 def _safety_notes(banks: Sequence[Bank]) -> SafetyData:
     """The banks' safety notes, each with the reference it comes from (printed after the questions)."""
     notes: list[SafetyNoteData] = []
+    _ = translator(banks[0].language if banks else SOURCE_LANGUAGE).gettext
+    heading = _(SAFETY_NOTES_HEADING)
     for bank in banks:
+        _ = translator(bank.language).gettext
         for note in bank.safety_notes:
             r = bank.reference(note.reference)
-            notes.append(
-                {
-                    "text": note.text,
-                    "source": f"From {r.title}, {r.publisher} ({NOT_FROM_ARTICLE}):",
-                    "url": r.url,
-                }
-            )
-    return {"heading": SAFETY_NOTES_HEADING, "notes": notes}
+            source = _("From {title}, {publisher}").format(title=r.title, publisher=r.publisher)
+            notes.append({"text": note.text, "source": f"{source} ({_(NOT_FROM_ARTICLE)}):", "url": r.url})
+    return {"heading": heading, "notes": notes}
+
+
+def data_language(picked: Sequence[Picked]) -> str:
+    """The language a printout is in: that of its (first) bank."""
+    return picked[0].bank.language if picked else SOURCE_LANGUAGE
 
 
 def short_disclaimer(disclaimer: str) -> str:
@@ -280,10 +319,17 @@ def _common(picked: Sequence[Picked], options: PrintOptions, kind: str) -> Commo
     title = " / ".join(b.title for b in banks)
     credits = list(dict.fromkeys(b.credit for b in banks))
     disclaimers = list(dict.fromkeys(b.disclaimer for b in banks))
+    language = banks[0].language if banks else SOURCE_LANGUAGE
+    _ = translator(language).gettext
+    notices = [n for n in dict.fromkeys(unreviewed_notice(b, b.language) for b in banks) if n]
     return {
         "kind": kind,
+        "lang": base_language(language),
+        "labels": print_labels(_),
+        # a translation no qualified person has reviewed says so on every output
+        "notice": " ".join(notices) or None,
         "title": title,
-        "subtitle": MEETING_SUBTITLE.format(count=len(picked)) if options.meeting else None,
+        "subtitle": _(MEETING_SUBTITLE).format(count=len(picked)) if options.meeting else None,
         "form": options.form,
         "paper": _TYPST_PAPER[options.paper],
         "large": options.large_print,
@@ -309,10 +355,11 @@ def _may_not_fit(texts: Iterable[str]) -> bool:
 def quiz_data(banks: Sequence[Bank], options: PrintOptions) -> QuizData:
     """Everything the quiz template prints, as JSON-ready data."""
     picked = pick_questions(banks, options)
+    _ = translator(data_language(picked)).gettext
     return {
         **_common(picked, options, "quiz"),
-        "instructions": INSTRUCTIONS,
-        "questions": [_question_data(n, p.question) for n, p in enumerate(picked, start=1)],
+        "instructions": _(INSTRUCTIONS),
+        "questions": [_question_data(n, p.question, _) for n, p in enumerate(picked, start=1)],
         "check_fit": [
             n for n, p in enumerate(picked, start=1) if _may_not_fit([p.question.prompt, *p.question.options])
         ],
@@ -417,17 +464,23 @@ def card_layout(
 
 def _card_faces(number: int, p: Picked) -> CardFace:
     q = p.question
+    _ = translator(p.bank.language).gettext
     front_text = prompt_text(q)
-    back = q.back if q.type is QuestionType.FLASHCARD else printed_answer(q)
+    back = q.back if q.type is QuestionType.FLASHCARD else printed_answer(q, _)
     revealed: list[RevealedSegment] = []
     if q.type is QuestionType.CLOZE:
         back = cloze_blanked(q.prompt, reveal=True)
         revealed = _revealed_segments(q.prompt)
     return {
         "number": number,
+        # the heading of each face (cardfit measures the same words)
+        "titles": {
+            "front": _("Card {number}").format(number=number),
+            "back": _("Card {number}: answer").format(number=number),
+        },
         "front": front_text,
         "options": (
-            ["True or false?"]
+            [_("True or false?")]
             if q.type is QuestionType.TRUE_FALSE
             else [f"{option_letter(i)}. {o}" for i, o in enumerate(q.options)]
         ),

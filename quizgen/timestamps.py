@@ -31,6 +31,7 @@ from quizgen.export import (
     question_record,
     references_record,
     safety_notes_record,
+    translation_record,
 )
 from quizgen.model import Bank
 
@@ -64,17 +65,19 @@ def _bank_meta(bank: Bank) -> dict[str, Any]:
         "references": references_record(bank),
         "fact_references": {f.id: f.reference for f in bank.facts if f.reference is not None},
         "safety_notes": safety_notes_record(bank),
+        # a translation's cards say whether it is reviewed, in its language
+        **({"language": bank.language, "translation": translation_record(bank)} if bank.translates else {}),
     }
 
 
 def question_fingerprints(banks: Sequence[Bank]) -> dict[str, str]:
-    """Per question id, a hash of its content (as exported: its place in a file is not content)
+    """Per question (`Bank.note_key`), a hash of its content (as exported: its place in a file is not content)
     and of its bank's card-visible metadata."""
     prints: dict[str, str] = {}
     for bank in banks:
         meta = _digest(_bank_meta(bank))
         for q in bank.questions:
-            prints[q.id] = _digest([meta, question_record(q)])
+            prints[bank.note_key(q)] = _digest([meta, question_record(q)])
     return prints
 
 
@@ -85,7 +88,7 @@ def banks_fingerprint(banks: Sequence[Bank], prints: Mapping[str, str] | None = 
         prints = question_fingerprints(banks)
     return _digest(
         [
-            [_bank_meta(b), facts_record(b), list(b.summary), [prints[q.id] for q in b.questions]]
+            [_bank_meta(b), facts_record(b), list(b.summary), [prints[b.note_key(q)] for q in b.questions]]
             for b in banks
         ]
     )

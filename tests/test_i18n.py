@@ -1,0 +1,221 @@
+"""Interface text from message catalogs: complete and current catalogs, every output of a Spanish
+bank in Spanish (and the English ones in English), the not-reviewed line, note types per language."""
+
+from __future__ import annotations
+
+import gettext
+import html
+import io
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+from conftest import BANKS, EXAMPLE, REPO
+from pypdf import PdfReader
+
+from quizgen import anki, i18n
+from quizgen.handout import render_answer_key_html, render_handout_html
+from quizgen.loader import load_banks
+from quizgen.model import Bank
+from quizgen.printing import PrintOptions, render_answer_key, render_flashcards, render_quiz
+
+EXAMPLE_ES = BANKS / "valid" / "example-es"
+LOCALE = REPO / "quizgen" / "locale"
+PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
+
+
+def _catalog(lang: str) -> dict[str, str]:
+    with (LOCALE / lang / "LC_MESSAGES" / "quizgen.po").open("rb") as f:
+        return {m.id: m.string for m in read_po(f) if m.id and isinstance(m.id, str)}
+
+
+# ------------------------------------------------------------------ the catalogs
+
+
+def test_template_holds_every_marked_string() -> None:
+    """quizgen.pot is what Babel extracts from the code now (refresh: python -m quizgen.i18n)."""
+    found = extract_from_dir(str(REPO / "quizgen"), method_map=[("**.py", "python")])
+    extracted = {m if isinstance(m, str) else m[0] for _, _, m, _, _ in found}
+    with (LOCALE / "quizgen.pot").open("rb") as f:
+        committed = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
+    assert extracted == committed, "quizgen/locale is stale: run `python -m quizgen.i18n`"
+
+
+@pytest.mark.parametrize("lang", i18n.catalog_languages())
+def test_catalog_is_complete_and_keeps_placeholders(lang: str) -> None:
+    with (LOCALE / "quizgen.pot").open("rb") as f:
+        wanted = {m.id for m in read_po(f) if m.id}
+    with (LOCALE / lang / "LC_MESSAGES" / "quizgen.po").open("rb") as f:
+        po = read_po(f)
+    messages = {m.id: m for m in po if m.id}
+    assert set(messages) == wanted
+    for mid, m in messages.items():
+        assert m.string and "fuzzy" not in m.flags, f"{lang}: translate {mid!r}"
+        assert sorted(PLACEHOLDER.findall(str(m.string))) == sorted(PLACEHOLDER.findall(str(mid))), mid
+
+
+@pytest.mark.parametrize("lang", i18n.catalog_languages())
+def test_compiled_catalog_is_current(lang: str) -> None:
+    """The committed .mo (what the run time reads) says what the .po says."""
+    with (LOCALE / lang / "LC_MESSAGES" / "quizgen.mo").open("rb") as f:
+        compiled = gettext.GNUTranslations(f)
+    for mid, text in _catalog(lang).items():
+        assert compiled.gettext(mid) == text, f"{lang}: quizgen.mo is stale: run `python -m quizgen.i18n`"
+
+
+def test_language_falls_back_to_its_base_then_english() -> None:
+    assert i18n.translator("es-MX").gettext("True") == "Verdadero"
+    assert i18n.translator("fr").gettext("True") == "True"
+    assert i18n.has_catalog("en-GB") and i18n.has_catalog("es") and not i18n.has_catalog("fr")
+
+
+# ------------------------------------------------------------------ outputs in the bank's language
+
+
+def _fragments(message: str) -> list[str]:
+    """The literal pieces of a message (between placeholders) long enough to recognise."""
+    return [p.strip() for p in PLACEHOLDER.split(message) if len(p.strip()) >= 4]
+
+
+CATALOG_ES = _catalog("es")
+ENGLISH = sorted({f for mid, text in CATALOG_ES.items() if mid != text for f in _fragments(mid)})
+SPANISH = sorted({f for mid, text in CATALOG_ES.items() if mid != text for f in _fragments(text)})
+
+
+def _plain(text: str) -> str:
+    text = re.sub(r"<style>.*?</style>", " ", text, flags=re.S)  # class names are not text
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+
+
+def _foreign(text: str, fragments: list[str]) -> list[str]:
+    flat = _plain(text)
+    return [f for f in fragments if f in flat]
+
+
+@pytest.fixture(scope="module")
+def editions() -> tuple[Bank, Bank]:
+    en, es = load_banks([EXAMPLE, EXAMPLE_ES])
+    return en, es
+
+
+def _pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def _printed(bank: Bank) -> dict[str, str]:
+    """Every printed output of a bank, as text read back (PDFs) or the page (HTML)."""
+    normal = PrintOptions(timestamp=0)
+    large = PrintOptions(timestamp=0, large_print=True)
+    return {
+        "quiz.pdf": _pdf_text(render_quiz([bank], normal)),
+        "key.pdf": _pdf_text(render_answer_key([bank], large)),
+        "cards.pdf": _pdf_text(render_flashcards([bank], normal)),
+        "fold.pdf": _pdf_text(render_flashcards([bank], large, fold=True)),
+        "handout.html": render_handout_html([bank], normal),
+        "key.html": render_answer_key_html([bank], normal),
+    }
+
+
+@pytest.fixture(scope="module")
+def printed(editions: tuple[Bank, Bank]) -> dict[str, dict[str, str]]:
+    en, es = editions
+    return {"en": _printed(en), "es": _printed(es)}
+
+
+NOTICE_ES = "Esta traducción todavía no ha sido revisada por un profesional de la salud."
+
+
+def test_no_english_interface_text_in_spanish_print(printed: dict[str, dict[str, str]]) -> None:
+    for name, text in printed["es"].items():
+        assert _foreign(text, ENGLISH) == [], name
+        assert NOTICE_ES in _plain(text), name  # not reviewed: every output says so
+
+
+def test_no_spanish_interface_text_in_english_print(printed: dict[str, dict[str, str]]) -> None:
+    for name, text in printed["en"].items():
+        assert _foreign(text, SPANISH) == [], name
+
+
+def test_documents_declare_their_language(printed: dict[str, dict[str, str]]) -> None:
+    assert '<html lang="es">' in printed["es"]["handout.html"]
+    assert '<html lang="en">' in printed["en"]["handout.html"]
+    assert "Página 1 de 2" in printed["es"]["quiz.pdf"]
+
+
+def test_the_not_reviewed_line_goes_once_a_review_is_recorded(tmp_path: Path) -> None:
+    shutil.copytree(EXAMPLE, tmp_path / "example")
+    shutil.copytree(EXAMPLE_ES, tmp_path / "example-es")
+    meta = tmp_path / "example-es" / "bank.yaml"
+    meta.write_text(
+        meta.read_text(encoding="utf-8").replace(
+            "reviewed_by: null",
+            'reviewed_by: {name: "Ana Pérez", qualification: "Enfermera y educadora en salud", '
+            'date: "2026-12-01"}',
+        ),
+        encoding="utf-8",
+    )
+    (es,) = [b for b in load_banks([tmp_path / "example", tmp_path / "example-es"]) if b.id == "example-es"]
+    assert not es.unreviewed_translation
+    options = PrintOptions(timestamp=0)
+    for text in (
+        _pdf_text(render_quiz([es], options)),
+        render_handout_html([es], options),
+        anki.deck_description(es),
+        *(f for q in es.questions for f in anki.anki_fields(es, q)),
+    ):
+        assert "revisada" not in text
+
+
+# ------------------------------------------------------------------ Anki
+
+
+@pytest.fixture
+def col(tmp_path: Path) -> Iterator[Collection]:
+    collection = Collection(str(tmp_path / "collection.anki2"))
+    yield collection
+    collection.close()
+
+
+def _import(col: Collection, data: bytes, path: Path) -> object:
+    path.write_bytes(data)
+    request = ImportAnkiPackageRequest(
+        package_path=str(path), options=ImportAnkiPackageOptions(with_scheduling=False)
+    )
+    return col.import_anki_package(request).log
+
+
+def test_spanish_note_types_have_their_own_ids_and_english_keep_theirs() -> None:
+    english = {s.model_id for s in anki.specs_for("en").values()}
+    assert english == {s.model_id for s in anki.MODEL_SPECS} == set(range(1_733_104_001, 1_733_104_006))
+    assert {s.model_id for s in anki.specs_for("en-GB").values()} == english
+    spanish = {s.model_id for s in anki.specs_for("es").values()}
+    assert len(spanish) == 5 and not spanish & english
+    assert {s.model_id for s in anki.specs_for("es").values()} == spanish  # stable
+
+
+def test_spanish_deck_imports_beside_the_english_one(
+    col: Collection, tmp_path: Path, editions: tuple[Bank, Bank]
+) -> None:
+    en, es = editions
+    log_en = _import(col, anki.render_apkg([en], 1_700_000_000), tmp_path / "en.apkg")
+    log_es = _import(col, anki.render_apkg([es], 1_700_000_000), tmp_path / "es.apkg")
+    for log in (log_en, log_es):
+        assert len(log.new) == 6 and not log.conflicting and not log.duplicate  # type: ignore[attr-defined]
+    assert len(col.find_notes("")) == 12
+    names = {m["name"] for m in col.models.all()}
+    assert "quizgen: multiple choice" in names and "quizgen: opción múltiple (es)" in names
+    # every rendered card of each deck in its own language
+    for bank, foreign in ((es, ENGLISH), (en, SPANISH)):
+        deck = col.decks.id_for_name(bank.deck)
+        assert deck is not None
+        for cid in col.find_cards(f'"deck:{bank.deck}"'):
+            out = col.get_card(cid).render_output(reload=True)
+            for side in (out.question_text, out.answer_text):
+                assert _foreign(side, foreign) == [], (bank.id, _plain(side))
+            if bank is es:
+                assert NOTICE_ES in _plain(out.answer_text)
