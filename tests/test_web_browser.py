@@ -443,6 +443,23 @@ def test_present_mode_reveals_on_a_key_and_follows_a_clicker(open_page: Opener) 
     assert page.evaluate("localStorage.length") == 0  # no scores kept
 
 
+def test_space_on_a_focused_present_button_does_what_the_button_says(open_page: Opener) -> None:
+    """Space activates a focused button: "Previous" goes back and "Leave presenting" leaves (the
+    clicker keys must not take Space from a button the keyboard user has moved to)."""
+    page, _ = open_page(viewport={"width": 1280, "height": 720}, fragment="#present")
+    counter = page.locator(".present .counter")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect(counter).to_have_text("Question 2 of 6")
+    page.focus("#present-prev")
+    page.keyboard.press("Space")
+    expect(counter).to_have_text("Question 1 of 6")
+    expect(page.locator("#present-answer")).to_be_hidden()
+    page.focus("#present-exit")
+    page.keyboard.press("Space")
+    expect(page.locator("#start")).to_be_visible()
+
+
 def test_no_request_leaves_the_page(open_page: Opener) -> None:
     page, watch = open_page("shipped")
     page.click("#start")

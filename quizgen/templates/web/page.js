@@ -682,6 +682,8 @@
 
   doc.addEventListener("keydown", (e) => {
     if (!presenting || e.altKey || e.ctrlKey || e.metaKey) return;
+    // Space on a focused button is that button's own key: "Previous" goes back, "Leave" leaves.
+    if (e.key === " " && e.target instanceof Element && e.target.closest("button, a, input, select, textarea, summary")) return;
     const forward = ["ArrowRight", "ArrowDown", "PageDown", " "];
     const back = ["ArrowLeft", "ArrowUp", "PageUp"];
     if (forward.includes(e.key)) presentStep(1);
