@@ -235,7 +235,7 @@ def _handout(banks: Sequence[Bank], ctx: RenderContext) -> tuple[bytes | str, st
 def _web(banks: Sequence[Bank], ctx: RenderContext) -> tuple[bytes | str, str]:
     from quizgen.web import render_web_page
 
-    return render_web_page(banks), _questions(banks)
+    return render_web_page(banks, banks[0].language if banks else "en"), _questions(banks)
 
 
 def _json(banks: Sequence[Bank], ctx: RenderContext) -> tuple[bytes | str, str]:

@@ -112,6 +112,7 @@ def main() -> None:
         ],
         check=True,
     )
+    _add_web_strings(pot)
     for lang in catalog_languages():
         subprocess.run(
             [
@@ -128,6 +129,27 @@ def main() -> None:
             check=True,
         )
     subprocess.run([*babel, "compile", "-D", DOMAIN, "-d", str(LOCALE_DIR), "--statistics"], check=True)
+
+
+def web_messages() -> list[str]:
+    """The texts of the web page's message table (quizgen/templates/web/strings.en.json): a JSON
+    file Babel does not read, so they join the template here."""
+    import json
+
+    table = json.loads((LOCALE_DIR.parent / "templates" / "web" / "strings.en.json").read_text("utf-8"))
+    return list(dict.fromkeys(table.values()))
+
+
+def _add_web_strings(pot: Path) -> None:
+    from babel.messages.pofile import read_po, write_po
+
+    with pot.open("rb") as f:
+        catalog = read_po(f)
+    for text in web_messages():
+        if text not in catalog:
+            catalog.add(text)
+    with pot.open("wb") as f:
+        write_po(f, catalog, omit_header=True, no_location=True, sort_output=True)
 
 
 if __name__ == "__main__":

@@ -583,6 +583,13 @@ def run_quiz(
     seed: int | str | None = None,
 ) -> Status:
     """Run a quiz to the end, print the summary, and offer to retry what was missed."""
+    # an unreviewed translation says so before its first question (in its language)
+    from quizgen.i18n import unreviewed_notice
+
+    banks = list({id(p.bank): p.bank for p in items}.values())
+    for notice in dict.fromkeys(unreviewed_notice(b, b.language) for b in banks):
+        if notice:
+            io.say(notice, "heading")
     while True:
         result = QuizSession(items, io, store, clock=clock, remember_missed=remember_missed, seed=seed).run()
         if result.status is not Status.FINISHED:

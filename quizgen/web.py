@@ -44,9 +44,13 @@ def _template(name: str) -> str:
 
 
 def strings(language: str = LANGUAGE) -> dict[str, str]:
-    """Every fixed string of the page (learner-facing text), from the page's message table."""
-    table: dict[str, str] = json.loads(_template(f"strings.{language}.json"))
-    return table
+    """Every fixed string of the page (learner-facing text): the page's English message table
+    (strings.en.json, whose texts are in the message catalogs), in `language`."""
+    from quizgen.i18n import translator
+
+    table: dict[str, str] = json.loads(_template("strings.en.json"))
+    _ = translator(language).gettext
+    return {key: _(text) for key, text in table.items()}
 
 
 def _fmt(text: str, **fields: object) -> str:
@@ -300,6 +304,11 @@ def _footer(banks: Sequence[Bank], table: Mapping[str, str]) -> list[str]:
         out.append(f"<p>{_esc(text)}</p>")
     for text in dict.fromkeys(b.disclaimer for b in banks):
         out.append(f'<p class="disclaimer">{_esc(text)}</p>')
+    from quizgen.i18n import unreviewed_notice
+
+    for notice in dict.fromkeys(unreviewed_notice(b, b.language) for b in banks):
+        if notice:
+            out.append(f'<p class="disclaimer"><strong>{_esc(notice)}</strong></p>')
     return out
 
 

@@ -40,7 +40,7 @@ def _catalog(lang: str) -> dict[str, str]:
 def test_template_holds_every_marked_string() -> None:
     """quizgen.pot is what Babel extracts from the code now (refresh: python -m quizgen.i18n)."""
     found = extract_from_dir(str(REPO / "quizgen"), method_map=[("**.py", "python")])
-    extracted = {m if isinstance(m, str) else m[0] for _, _, m, _, _ in found}
+    extracted = {m if isinstance(m, str) else m[0] for _, _, m, _, _ in found} | set(i18n.web_messages())
     with (LOCALE / "quizgen.pot").open("rb") as f:
         committed = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
     assert extracted == committed, "quizgen/locale is stale: run `python -m quizgen.i18n`"
@@ -219,3 +219,42 @@ def test_spanish_deck_imports_beside_the_english_one(
                 assert _foreign(side, foreign) == [], (bank.id, _plain(side))
             if bank is es:
                 assert NOTICE_ES in _plain(out.answer_text)
+
+
+# ------------------------------------------------------------------ the web page
+
+
+def test_web_page_strings_come_from_the_catalog(editions: tuple[Bank, Bank]) -> None:
+    from quizgen import web
+    from quizgen.web import render_web_page, strings
+
+    english, spanish = strings("en"), strings("es")
+    assert english.keys() == spanish.keys()
+    same = {k for k in english if english[k] == spanish[k]}
+    assert same == {"blank_hint", "section_option", "blank_right"}  # no words in them
+    en, es = editions
+    page = render_web_page([es], es.language)
+    assert '<html lang="es"' in page and NOTICE_ES in page
+    assert NOTICE_ES not in render_web_page([en], en.language)
+    # what a reader without JavaScript sees: the questions, the key and the footer
+    table = strings("es")
+    fallback = "\n".join(
+        web._static_questions([es], table) + web._static_key([es], table) + web._footer([es], table)
+    )
+    assert _foreign(fallback, ENGLISH) == []
+
+
+def test_terminal_quiz_of_an_unreviewed_translation_says_so(in_repo: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from quizgen.cli import main
+
+    env = {"QUIZGEN_DATA_DIR": str(tmp_path), "NO_COLOR": "1"}
+    spanish = CliRunner().invoke(
+        main, ["quiz", "tests/banks/valid/example-es", "--count", "1"], input="q\n", env=env
+    )
+    assert NOTICE_ES in spanish.output
+    english = CliRunner().invoke(
+        main, ["quiz", "tests/banks/valid/example", "--count", "1"], input="q\n", env=env
+    )
+    assert "revisada" not in english.output
