@@ -1143,12 +1143,14 @@ def _original_beside(translation: Bank) -> Bank | None:
     """The bank `translation` translates, when it lies in a folder beside the translation's."""
     if translation.root is None or not translation.files:
         return None
-    folder_bank = Path(translation.files[0]).name in BANK_FILE_NAMES
+    # bank.yaml need not sort first among the bank's files
+    folder_bank = any(Path(f).name in BANK_FILE_NAMES for f in translation.files)
     beside = translation.root.parent if folder_bank else translation.root
     for files in find_bank_files([beside]):
         if display_path(files[0]) in translation.files:
             continue
-        text = files[0].read_text(encoding="utf-8", errors="replace")
+        head = next((f for f in files if f.name in BANK_FILE_NAMES), files[0])
+        text = head.read_text(encoding="utf-8", errors="replace")
         if not re.search(rf"^\s+id:\s*[\"']?{re.escape(translation.translates or '')}[\"']?\s*$", text, re.M):
             continue
         bank = _load_one(files, [], {}, {})
