@@ -383,3 +383,94 @@ def test_validate_finds_every_quote_in_the_article() -> None:
         pytest.skip(f"the article is not available at {ARTICLE}")
     result = CliRunner().invoke(main, ["validate", "--strict", "--article", str(ARTICLE), str(BANK_DIR)])
     assert result.exit_code == 0, result.output
+
+
+# ------------------------------------------------------------------ the Spanish edition (issue 14)
+# The checks above are for the English bank (English reading grade, own words against the English
+# article, the review's English wording). The Spanish translation has the same ids, facts and
+# sources (enforced by `validate`); these checks cover what is its own: reading ease in Spanish, the
+# patient terms, "usted", brand names, and honest provenance.
+
+ES_DIR = REPO / "questions" / "calcineurin-lupus-es"
+#: Fernández-Huerta: 70-80 "fairly easy" (bastante fácil), 80-90 "easy"; patient material aims at 70+.
+MIN_FERNANDEZ_HUERTA = 70.0
+
+
+@pytest.fixture(scope="module")
+def es_bank() -> Bank:
+    banks = {b.id: b for b in load_banks([BANK_DIR, ES_DIR], strict=True)}
+    es = banks["calcineurin-lupus-es"]
+    assert (es.language, es.translates) == ("es", "calcineurin-lupus")
+    return es
+
+
+def spanish_ease(texts: list[str]) -> list[tuple[float, float]]:
+    """(Fernández-Huerta, Szigriszt-Pazos) per text, from a textstat of its own set to Spanish (the
+    module-level textstat stays English for the grade checks above)."""
+    from textstat.textstat import textstatistics  # type: ignore[import-untyped]
+
+    es = textstatistics()
+    es.set_lang("es")
+    return [(float(es.fernandez_huerta(t)), float(es.szigriszt_pazos(t))) for t in texts]
+
+
+def test_spanish_reading_ease_is_fairly_easy_or_better(es_bank: Bank) -> None:
+    """Prompts and explanations of the Spanish bank average Fernández-Huerta 70 or more ("fairly
+    easy"), over all of them and over each kind (textstat 0.7.8, set_lang("es"))."""
+    kinds = {
+        "prompt": [graded_prompt(q) for q in es_bank.questions],
+        "explanation": [q.explanation for q in es_bank.questions],
+    }
+    kinds["all"] = kinds["prompt"] + kinds["explanation"]
+    for kind, texts in kinds.items():
+        scores = spanish_ease(texts)
+        mean = sum(fh for fh, _ in scores) / len(scores)
+        hardest = "\n".join(f"  {fh:5.1f}  {t}" for (fh, _), t in sorted(zip(scores, texts, strict=True))[:6])
+        assert mean >= MIN_FERNANDEZ_HUERTA, f"{kind}: mean Fernández-Huerta {mean:.1f}; hardest:\n{hardest}"
+
+
+def test_spanish_explanations_are_one_to_three_sentences(es_bank: Bank) -> None:
+    bad = []
+    for q in es_bank.questions:
+        sentences = [s for s in re.split(r"(?<=[.!?])\s+", q.explanation.strip()) if s]
+        if not 1 <= len(sentences) <= 3:
+            bad.append(f"{q.id}: {len(sentences)} sentences")
+    assert not bad, "\n".join(bad)
+
+
+def _spanish_texts(bank: Bank) -> list[tuple[str, str]]:
+    texts = [(f"{q.id} {field}", t) for q in bank.questions for field, t in question_texts(q)]
+    texts += [(f"summary {i + 1}", t) for i, t in enumerate(bank.summary)]
+    texts += [(f"fact {f.id}", f.text) for f in bank.facts if f.omitted is None]
+    texts += [(f"safety note {i + 1}", n.text) for i, n in enumerate(bank.safety_notes)]
+    texts.append(("disclaimer", bank.disclaimer))
+    return texts
+
+
+def test_spanish_uses_the_patient_terms_and_usted(es_bank: Bank) -> None:
+    """The terms of Spanish patient material (MedlinePlus en español), one spelling each; "usted",
+    never "tú"; brand names as they are."""
+    everything = " ".join(t for _, t in _spanish_texts(es_bank))
+    for term in ("nefritis lúpica", "inhibidores de la calcineurina", "sistema inmunitario", "riñones",
+                 "efectos secundarios", "presión arterial alta", "equipo de atención médica"):
+        assert term in everything.casefold(), term
+    for brand in ("Lupkynis", "Prograf", "Neoral", "Elidel"):
+        assert brand in everything, brand
+    # rivals of the chosen terms (TRADUCCION.md, glossary) and informal "tú" forms
+    banned = (
+        r"\b(sistema inmun(e|ológico)|efectos (colaterales|adversos)|hipertensión arterial|equipo médico|"
+        r"equipo de salud|tú|tu|tus|te|ti|contigo|puedes|debes|tienes)\b"
+    )
+    found = [f"{where}: {m.group(0)!r}" for where, t in _spanish_texts(es_bank)
+             for m in re.finditer(banned, t, re.I)]
+    assert not found, "\n".join(found)
+
+
+def test_spanish_translation_is_honest_about_its_review(es_bank: Bank) -> None:
+    """Made by an AI model and not yet reviewed by a health professional: the bank says so."""
+    assert es_bank.translation is not None
+    method = es_bank.translation.method.casefold()
+    assert "modelo de ia" in method and "revisión" in method
+    assert "ningún profesional de la salud la ha revisado" in method
+    assert es_bank.translation.reviewed_by is None
+    assert es_bank.unreviewed_translation
