@@ -265,9 +265,9 @@ def test_large_print_line_spacing_of_translated_cards(translations: list[Bank]) 
 
 
 def _footer_baseline(page: Any) -> float | None:
-    """The baseline of a card sheet's footer ("Page 3 of 9. Card fronts. ..."), below the cards:
+    """The baseline of a card sheet's footer ("Page 3 of 9. ...", "Página 3 de 9. ..."), below the cards:
     it is cut off with the margins, so its distance to the last card's text is not line spacing."""
-    lines = [ln for ln in page.extract_text_lines() if ln["text"].startswith("Page ")]
+    lines = [ln for ln in page.extract_text_lines() if ln["text"].startswith(("Page ", "Página "))]
     if not lines:
         return None
     top = min(float(ln["top"]) for ln in lines)
