@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from quizgen.anki import MODEL_SPECS, deck_name, note_guid, note_tags, render_apkg
 from quizgen.cli import main
+from quizgen.i18n import translator
 from quizgen.loader import load_banks, shipped_banks_dir
 from quizgen.model import Bank, Question, QuestionType
 
@@ -110,7 +111,8 @@ def test_import_into_fresh_collection(col: Collection, tmp_path: Path, which: st
             assert "<script" not in side.lower()
         # every back carries the source, the disclaimer and the question id
         bank, question = by_guid[card.note().guid]
-        assert "From <i>" in output.answer_text
+        source_line = translator(bank.language).gettext("From {article}, section “{section}”")
+        assert source_line.split("{article}")[0] + "<i>" in output.answer_text  # "From <i>", "De <i>"
         assert html.escape(bank.disclaimer, quote=False) in output.answer_text
         assert question.id in output.answer_text
 
