@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
-from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 from quizgen.model import OPTION_LETTERS, Bank, Question, QuestionType, cloze_blanked, option_letter
@@ -25,7 +25,8 @@ _CHOICE_SPLIT = re.compile(r"[\s,;/]+")
 _NUMBER = re.compile(r"[0-9]+")  # a choice number: ASCII digits only (int("²") would fail)
 _LETTERS = OPTION_LETTERS.lower()
 
-RULES: dict[str, Any] = json.loads(files("quizgen").joinpath("answer_rules.json").read_text("utf-8"))
+# read beside this module (importlib.resources would add its imports to every quiz's start)
+RULES: dict[str, Any] = json.loads(Path(__file__).with_name("answer_rules.json").read_text("utf-8"))
 TRUE_WORDS = frozenset(RULES["true_words"])
 FALSE_WORDS = frozenset(RULES["false_words"])
 _TYPO_ALLOWANCE: list[tuple[int | None, int]] = [

@@ -357,23 +357,118 @@ def _prepare_folder(
             say(message)
 
 
+class OutputReuse:
+    """The outputs an earlier build left in the folder that a build need not render again.
+
+    An output is kept when the key of its inputs is the one recorded when it was written (in the
+    user's cache folder, see `bankcache.read_build_record`) and its file still has the SHA-256
+    and size the folder's manifest gives. The key covers quizgen's code (its version and files),
+    the bytes of the bank's files and of its article text (and of the original's, for a
+    translation), the output, the paper, the meeting quiz's length, the build's epoch and, for
+    the deck, each note's epoch. Without a cache folder nothing is kept.
+    """
+
+    def __init__(self, out_dir: Path, banks: Sequence[Bank]) -> None:
+        from quizgen import bankcache
+
+        self.out_dir = out_dir
+        self.banks = banks
+        self.record = bankcache.read_build_record(out_dir) if out_dir.is_dir() else {}
+        self.files: dict[str, object] = {}
+        if self.record:
+            with contextlib.suppress(OSError, ValueError):
+                manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+                if isinstance(manifest, dict) and isinstance(manifest.get("files"), dict):
+                    self.files = manifest["files"]
+        self.keys: dict[str, str] = {}
+        self.kept_names: list[str] = []
+        self._bank_digests: dict[str, str | None] = {}
+
+    def _bank_digest(self, bank: Bank, depth: int = 0) -> str | None:
+        """A digest of everything the bank is read from; None when that cannot be told."""
+        if bank.id in self._bank_digests:
+            return self._bank_digests[bank.id]
+        from quizgen.bankcache import file_digest
+
+        h = hashlib.sha256()
+        digest: str | None = None
+        parts = [Path(f) for f in bank.files]
+        if bank.article.text_path is not None and bank.root is not None:
+            parts.append(bank.root / bank.article.text_path)
+        for part in parts:
+            h.update(f"\0{part}\0{file_digest(part)}".encode())
+        if bank.files:
+            digest = h.hexdigest()
+        if bank.translates is not None:  # a translation shows its original's option order
+            original = next((b for b in self.banks if b.id == bank.translates), None)
+            theirs = self._bank_digest(original, depth + 1) if original is not None and depth < 4 else None
+            digest = None if theirs is None or digest is None else f"{digest}:{theirs}"
+        self._bank_digests[bank.id] = digest
+        return digest
+
+    def key(self, bank: Bank, kind: OutputKind, ctx: RenderContext) -> str | None:
+        from quizgen.bankcache import code_stamp
+
+        digest = self._bank_digest(bank)
+        if digest is None:
+            return None
+        notes = [(q.id, ctx.epochs.questions.get(q.id)) for q in bank.questions] if kind is ANKI else []
+        what = [
+            code_stamp(),
+            digest,
+            kind.suffix,
+            ctx.paper([bank]),
+            ctx.meeting_count,
+            ctx.epochs.build,
+            notes,
+        ]
+        return hashlib.sha256(json.dumps(what).encode()).hexdigest()
+
+    def kept(self, bank: Bank, kind: OutputKind, ctx: RenderContext) -> Output | None:
+        """The output as the folder holds it, when it need not be rendered again."""
+        name = f"{bank.id}{kind.suffix}"
+        key = self.key(bank, kind, ctx)
+        if key is None:
+            return None
+        self.keys[name] = key
+        entry = self.files.get(name)
+        if self.record.get(name) != key or not isinstance(entry, dict):
+            return None
+        try:
+            data = (self.out_dir / name).read_bytes()
+        except OSError:
+            return None
+        if len(data) != entry.get("bytes") or hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+            return None
+        return Output(bank.id, name, kind.purpose, data, str(entry.get("detail", "")))
+
+
 def render_outputs(
     banks: Sequence[Bank],
     epochs: Epochs,
     on_output: Callable[[str], None] | None = None,
     paper_for: Callable[[Bank], Paper] | None = None,
     meeting_count: int | None = None,
+    reuse: OutputReuse | None = None,
 ) -> list[Output]:
     """Render every output of every bank in memory (no file is written).
 
     `paper_for` chooses each bank's paper (default: the bank's own `paper:`, else letter);
-    `meeting_count` the length of the meeting quiz (default: each bank's own, else 12).
+    `meeting_count` the length of the meeting quiz (default: each bank's own, else 12);
+    `reuse` gives the outputs an earlier build left that need no rendering (taken as they are).
     """
     outputs: list[Output] = []
     ctx = RenderContext(epochs, paper_for, meeting_count)
     try:
         for bank in banks:
             for kind in OUTPUTS:
+                kept = reuse.kept(bank, kind, ctx) if reuse is not None else None
+                if kept is not None:
+                    reuse.kept_names.append(kept.name)  # type: ignore[union-attr]
+                    outputs.append(kept)
+                    if on_output is not None:
+                        on_output(kept.name)
+                    continue
                 data, detail = kind.render([bank], ctx)
                 payload = data.encode("utf-8") if isinstance(data, str) else data
                 name = f"{bank.id}{kind.suffix}"
@@ -436,6 +531,7 @@ def build_deck(
 class BuildResult:
     outputs: list[Output]
     epoch: int
+    kept: tuple[str, ...] = ()  # outputs not rendered again: their inputs had not changed
 
 
 def build_all(
@@ -457,16 +553,32 @@ def build_all(
     _prepare_folder(out_dir, names, inputs, say)
     check_build_folder(out_dir)
     outputs: list[Output] = []
+    reuse = OutputReuse(out_dir, banks)
+    from quizgen import bankcache
 
     def render(epochs: Epochs) -> dict[Path, bytes | str]:
-        outputs.extend(render_outputs(banks, epochs, on_output, paper_for, meeting_count))
+        outputs.extend(render_outputs(banks, epochs, on_output, paper_for, meeting_count, reuse))
         files: dict[Path, bytes | str] = {out_dir / o.name: o.data for o in outputs}
         files[out_dir / MANIFEST] = manifest_json(outputs, epochs.build, banks_fingerprint(banks))
         files[out_dir / "README.md"] = readme_md(banks, outputs)
-        return files
+        # a file that already holds these bytes is not written again
+        return {path: data for path, data in files.items() if not _holds(path, data)}
 
+    bankcache.forget_build_record(out_dir)  # until the files are written, nothing is known of them
     epochs = write_with_epochs(banks, epoch_manifest, render)
-    return BuildResult(outputs, epochs.build)
+    bankcache.write_build_record(out_dir, reuse.keys)
+    return BuildResult(outputs, epochs.build, tuple(reuse.kept_names))
+
+
+def _holds(path: Path, data: bytes | str) -> bool:
+    """Whether the regular file `path` holds exactly `data`."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        if not path.is_file() or path.stat().st_size != len(payload):
+            return False
+        return path.read_bytes() == payload
+    except OSError:
+        return False
 
 
 def manifest_json(outputs: Sequence[Output], epoch: int, fingerprint: str) -> str:

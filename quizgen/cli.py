@@ -94,7 +94,7 @@ def _refuse_binary_to_stdout(path: Path, what: str) -> None:
 
 def _input_files(paths: Sequence[Path]) -> list[Path]:
     """Every bank file the command reads."""
-    from quizgen.loader import find_bank_files
+    from quizgen.bankfiles import find_bank_files
 
     return [f for group in find_bank_files(list(paths) or None) for f in group]
 
@@ -107,8 +107,9 @@ def _refuse_overwriting_inputs(paths: Sequence[Path], *outputs: Path) -> None:
 
 
 def _load(paths: Sequence[Path]) -> list[Bank]:
-    """Load the banks at `paths` (the shipped banks when none), raising BankError on any error."""
-    from quizgen.loader import load_banks
+    """Load the banks at `paths` (the shipped banks when none), raising BankError on any error
+    (through the cache of validated banks: an unchanged bank is not read again)."""
+    from quizgen.bankcache import load_banks
 
     return load_banks(list(paths) or None)
 
@@ -201,7 +202,7 @@ def validate(paths: tuple[Path, ...], strict: bool, article: Path | None) -> Non
     Quotes (evidence) are checked against the article text the bank records
     (article.text) or the one given with --article.
     """
-    from quizgen.loader import check_banks
+    from quizgen.bankcache import check_banks
 
     report = check_banks(list(paths) or None, article=article)
     for problem in report.problems:
@@ -543,7 +544,8 @@ def build(
     if not quiet:
         outputs = result.outputs
         width = max((len(o.name) for o in outputs), default=0)
-        _echo(f"Wrote {len(outputs)} files to {out_dir} (SOURCE_DATE_EPOCH={result.epoch}):")
+        kept = f", {len(result.kept)} of them unchanged since the last build" if result.kept else ""
+        _echo(f"Wrote {len(outputs)} files to {out_dir}{kept} (SOURCE_DATE_EPOCH={result.epoch}):")
         for o in outputs:
             _echo(f"  {o.name:<{width}}  {_size(len(o.data)):>8}  {o.detail}")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from quizgen.model import Location
+from quizgen.model import Bank, Location
 
 
 class QuizgenError(Exception):
@@ -60,3 +60,20 @@ class BankError(QuizgenError):
 
     def __str__(self) -> str:
         return "\n".join([*(str(p) for p in self.problems), self.summary()])
+
+
+@dataclass(frozen=True)
+class Report:
+    """What the validator found: the banks that loaded, and every problem (errors and warnings)."""
+
+    banks: list[Bank]
+    problems: list[Problem]
+    files: int
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]

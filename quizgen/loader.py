@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import difflib
 import gc
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +20,21 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from quizgen import yamlhints
 from quizgen.answers import normalise
+from quizgen.bankfiles import (  # re-exported: callers find bank files through the loader too
+    BANK_FILE_NAMES as BANK_FILE_NAMES,
+)
+from quizgen.bankfiles import (
+    YAML_SUFFIXES as YAML_SUFFIXES,
+)
+from quizgen.bankfiles import (
+    display_path as display_path,
+)
+from quizgen.bankfiles import (
+    find_bank_files as find_bank_files,
+)
+from quizgen.bankfiles import (
+    shipped_banks_dir as shipped_banks_dir,
+)
 from quizgen.bankformat import (
     ALL_QUESTION_KEYS,
     ARTICLE_KEYS,
@@ -44,7 +58,8 @@ from quizgen.bankformat import (
     Key,
     KeyTable,
 )
-from quizgen.errors import BankError, Problem, UsageError
+from quizgen.errors import BankError, Problem
+from quizgen.errors import Report as Report  # defined there: the cache unpickles it without the loader
 from quizgen.evidence import QUOTE_MAX_WORDS, word_count
 from quizgen.lint import lint_bank
 from quizgen.model import (
@@ -121,8 +136,6 @@ MAX_BANK_ID_CHARS = 64  # bank ids name output files: `<id>-answer-key-large-pri
 MAX_CLOZE_NUMBER = 65_535  # Anki keeps a card's number in 16 bits
 MAX_DEPTH = 200
 MAX_OPTIONS = len(OPTION_LETTERS)  # lettered A to Z on paper, in Anki and in the terminal
-BANK_FILE_NAMES = ("bank.yaml", "bank.yml")
-YAML_SUFFIXES = (".yaml", ".yml")
 
 _CORE = "tag:yaml.org,2002:"
 TEXT_TAGS = {_CORE + t for t in ("str", "int", "float", "timestamp")}
@@ -140,76 +153,7 @@ FINGERPRINT_RE = re.compile(f"^[0-9a-f]{{{FINGERPRINT_CHARS}}}$")
 _OPTIONAL = Key(False)  # a key of some question type, while the type is unknown
 
 # --------------------------------------------------------------------------- finding files
-
-
-def shipped_banks_dir() -> Path:
-    """The banks that come with quizgen: packaged in the wheel, or `questions/` in a checkout."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "_banks"
-    return packaged if packaged.is_dir() else here.parent / "questions"
-
-
-@dataclass
-class _BankFiles:
-    folder: Path
-    files: list[Path] = field(default_factory=list)
-
-
-def _yaml_files(folder: Path) -> list[Path]:
-    for p in folder.iterdir():
-        if p.suffix in YAML_SUFFIXES and p.is_symlink() and not p.exists():
-            raise UsageError(f"{display_path(p)} is a broken link (to {os.readlink(p)}): fix it or remove it")
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if p.is_file() and p.suffix in YAML_SUFFIXES and not p.name.startswith(".")
-    )
-
-
-def _collect(path: Path, groups: dict[Path, _BankFiles]) -> None:
-    if path.is_file():
-        if path.suffix not in YAML_SUFFIXES:
-            raise UsageError(f"{display_path(path)} is not a bank file (bank files end in .yaml or .yml)")
-        siblings = [path.parent / n for n in BANK_FILE_NAMES if (path.parent / n).is_file()]
-        if path.name in BANK_FILE_NAMES:  # the metadata file stands for its whole bank
-            _collect(path.parent, groups)
-        elif siblings:  # a question file: with its bank's metadata
-            groups.setdefault(path.parent, _BankFiles(path.parent)).files.extend([*siblings, path])
-        else:  # a one-file bank
-            groups.setdefault(path, _BankFiles(path.parent)).files.append(path)
-        return
-    files = _yaml_files(path)
-    if any(p.name in BANK_FILE_NAMES for p in files):
-        groups.setdefault(path, _BankFiles(path)).files.extend(files)
-        return
-    for f in files:  # one-file banks
-        groups.setdefault(f, _BankFiles(f.parent)).files.append(f)
-    for sub in sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
-        _collect(sub, groups)
-
-
-def find_bank_files(paths: Sequence[Path] | None) -> list[list[Path]]:
-    """Group the given files and folders into banks (lists of files); no paths = shipped banks."""
-    if not paths:
-        paths = [shipped_banks_dir()]
-    groups: dict[Path, _BankFiles] = {}
-    for p in paths:
-        if not p.exists():
-            raise UsageError(f"no such file or folder: {p}")
-        path = Path(p).resolve()
-        _collect(path, groups)
-        if not any(f == path or path in f.parents for g in groups.values() for f in g.files):
-            raise UsageError(f"no bank files (.yaml or .yml) in {p}")
-    return [sorted(dict.fromkeys(group.files), key=lambda f: f.name) for group in groups.values()]
-
-
-def display_path(path: Path) -> str:
-    """A path as users should read it: relative to the current folder when below it."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
-
+# (in quizgen.bankfiles, which imports nothing heavy: the cache of validated banks uses it)
 
 # --------------------------------------------------------------------------- parsing files
 
@@ -1054,23 +998,6 @@ def _check_explanation(node: Node, explanation: str, prompt: str, ctx: _Ctx) -> 
 
 
 # --------------------------------------------------------------------------- banks
-
-
-@dataclass(frozen=True)
-class Report:
-    """What the validator found: the banks that loaded, and every problem (errors and warnings)."""
-
-    banks: list[Bank]
-    problems: list[Problem]
-    files: int
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
 
 
 def check_banks(paths: Sequence[Path] | None = None, *, article: Path | None = None) -> Report:

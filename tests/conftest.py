@@ -23,3 +23,7 @@ def in_repo(monkeypatch: pytest.MonkeyPatch) -> Path:
 def no_user_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never read the settings file of the person running them (quizgen.toml)."""
     monkeypatch.setenv("QUIZGEN_CONFIG", str(tmp_path_factory.getbasetemp() / "no-such-quizgen.toml"))
+    # nor the cache of validated banks of the person running them: each test starts with an
+    # empty cache of its own (subprocesses inherit it)
+    monkeypatch.setenv("QUIZGEN_CACHE_DIR", str(tmp_path_factory.mktemp("bank-cache")))
+    monkeypatch.delenv("QUIZGEN_NO_CACHE", raising=False)

@@ -70,9 +70,11 @@ genanki.Package(deck).write_to_file(out, timestamp=1700000000)
 """
 
 
-def run(args: list[str], cwd: Path | None = None) -> float:
+def run(args: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> float:
     start = time.perf_counter()
-    subprocess.run(args, cwd=cwd, env=ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    subprocess.run(
+        args, cwd=cwd, env=env or ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     return time.perf_counter() - start
 
 
@@ -186,6 +188,63 @@ def peer_rows(
                 verdict(q_mb / a_mb, 1.5),
             )
         )
+
+
+def first_question(args: list[str], env: dict[str, str]) -> float:
+    """Seconds from starting the terminal quiz to its first question on screen."""
+    start = time.perf_counter()
+    pipe = subprocess.PIPE
+    proc = subprocess.Popen(args, env=env, stdin=pipe, stdout=pipe, stderr=pipe)
+    assert proc.stdout is not None
+    seen = b""
+    while b"Question 1" not in seen:
+        chunk = proc.stdout.read1(4096)  # type: ignore[attr-defined]
+        if not chunk:
+            raise RuntimeError(f"the quiz ended before its first question: {seen[-300:]!r}")
+        seen += chunk
+    elapsed = time.perf_counter() - start
+    proc.kill()
+    proc.communicate()
+    return elapsed
+
+
+def cache_rows(rows: list[Row], qg: list[str], work: Path, runs: int) -> None:
+    """The shipped bank, unchanged since the last run: `build`, the quiz's first question and
+    `validate`, each served by the cache, against `--help` (start-up) or the same run without it."""
+    cache = work / "cache"
+    warm = {**ENV, "QUIZGEN_CACHE_DIR": str(cache), "QUIZGEN_DATA_DIR": str(work / "data")}
+    off = {**warm, "QUIZGEN_NO_CACHE": "1"}
+    out = work / "shipped-build"
+    build = [*qg, "build", "--out", str(out), "--quiet"]
+    cold_build = run(build, env=warm)  # the first build fills the cache and the folder
+    built = run(build, env=warm)
+    help_t = median_of(lambda: run([*qg, "--help"]), runs)
+    nothing = median_of(lambda: run(build, env=warm), max(runs, 5))
+    rows.append(
+        Row(
+            "build, shipped bank, nothing changed",
+            f"{nothing:.2f} s",
+            f"{cold_build:.2f} s (first build; second {built:.2f} s)",
+            "",
+            "<= 0.2 s",
+            "yes" if nothing <= 0.2 else "NO",
+        )
+    )
+    quiz = [*qg, "quiz", "--count", "1"]
+    q_t, h_t = paired(lambda: first_question(quiz, warm), lambda: run([*qg, "--help"]), max(runs, 9))
+    rows.append(
+        Row(
+            "quiz to its first question (cached)",
+            f"{q_t * 1000:.0f} ms",
+            f"{h_t * 1000:.0f} ms (quizgen --help)",
+            f"{q_t / h_t:.2f}",
+            "<= 1.5",
+            verdict(q_t / h_t, 1.5),
+        )
+    )
+    q_off = median_of(lambda: first_question(quiz, off), runs)
+    rows.append(Row("quiz to its first question (no cache)", f"{q_off * 1000:.0f} ms", "", "", "report"))
+    del help_t
 
 
 def main() -> int:
@@ -359,7 +418,11 @@ def main() -> int:
     if wanted("peer"):
         peer_rows(rows, args.ankdown, qg, work, banks, runs_for)
 
-    # 7. peak memory of build
+    # 7. the cache of validated banks: nothing changed
+    if wanted("cache"):
+        cache_rows(rows, qg, work, args.runs)
+
+    # 8. peak memory of build
     if wanted("build"):
         for n in sizes:
             out = str(work / f"build{n}")

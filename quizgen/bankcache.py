@@ -1,0 +1,280 @@
+"""The cache of validated banks: a bank whose files did not change is not read and checked again.
+
+`check_banks` reads every file of a bank, composes its YAML and checks every value; for the same
+bytes it always finds the same banks and the same problems. This module keeps that result (the
+frozen banks and every problem, warnings and notes too) in the user's cache folder, keyed by:
+
+- quizgen's version and a stamp of its own files (a changed quizgen never trusts an old entry),
+  and the Python version;
+- the current folder (problems name files relative to it) and the `--article` given, if any;
+- the bank files, grouped into banks as `find_bank_files` groups them, and the SHA-256 of the
+  bytes of each.
+
+An entry also records the other files the check read (each bank's `article.text`, whose quotes
+were checked against it) with the SHA-256 of their bytes, or that they were missing: it is used
+only while they are unchanged too. A check that read files it cannot name (a translation checked
+against an original found beside it) is not kept.
+
+Entries are written atomically (a temporary file and a rename), so two processes filling the
+cache at once each leave a whole entry. An entry that cannot be read, is damaged, or was written
+by another version is ignored and replaced; a cache folder that cannot be written is no error
+(the banks are read as without a cache). `QUIZGEN_CACHE_DIR` names another folder (the tests use
+their own); `QUIZGEN_NO_CACHE=1` turns the cache off.
+
+Entries are pickles: the folder is the user's own, as trusted as the user's other files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import hashlib
+import os
+import pickle
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from quizgen import __version__
+from quizgen.bankfiles import find_bank_files
+from quizgen.errors import Report
+
+CACHE_DIR_ENV = "QUIZGEN_CACHE_DIR"
+NO_CACHE_ENV = "QUIZGEN_NO_CACHE"
+MAGIC = b"quizgen-bank-cache\n"
+MAX_ENTRIES = 64  # the oldest entries beyond this are removed when one is written
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def cache_root() -> Path | None:
+    """The cache folder: QUIZGEN_CACHE_DIR, else the user's cache folder; None when turned off."""
+    if os.environ.get(NO_CACHE_ENV, "") not in ("", "0"):
+        return None
+    override = os.environ.get(CACHE_DIR_ENV)
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("quizgen", appauthor=False))
+
+
+def cache_dir() -> Path | None:
+    """Where validated banks are kept (None when the cache is off)."""
+    root = cache_root()
+    return root / "banks" if root is not None else None
+
+
+_stamp: list[str] = []
+
+
+def code_stamp() -> str:
+    """quizgen's version with the name, size and change time of each of its own files (its
+    templates too), and the Python version: a checkout whose code changed does not trust
+    entries of the code before."""
+    if _stamp:
+        return _stamp[0]
+    h = hashlib.sha256(f"{__version__}\0{sys.version}\0{pickle.HIGHEST_PROTOCOL}".encode())
+    for folder, subfolders, names in sorted(os.walk(_PACKAGE)):
+        subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
+        for name in sorted(names):
+            if not name.endswith(".pyc"):
+                with contextlib.suppress(OSError):
+                    st = os.stat(os.path.join(folder, name))
+                    h.update(f"\0{folder}/{name}\0{st.st_size}\0{st.st_mtime_ns}".encode())
+    _stamp.append(h.hexdigest())
+    return _stamp[0]
+
+
+def file_digest(path: Path) -> str | None:
+    """SHA-256 of a file's bytes; None when it cannot be read."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _key(groups: Sequence[Sequence[Path]], article: Path | None) -> str | None:
+    """The cache key of a check of these bank files; None when a file cannot be read."""
+    h = hashlib.sha256(code_stamp().encode())
+    h.update(f"\0cwd\0{os.getcwd()}".encode())
+    if article is not None:
+        h.update(f"\0article\0{os.path.abspath(article)}\0{file_digest(article)}".encode())
+    for files in groups:
+        h.update(b"\0bank")
+        for f in files:
+            digest = file_digest(f)
+            if digest is None:
+                return None
+            h.update(f"\0{f}\0{digest}".encode())
+    return h.hexdigest()
+
+
+def _read_entry(path: Path, key: str) -> Report | None:
+    """The report kept at `path` for `key`, None when there is none that can be trusted."""
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # unpickling makes many objects and no cycles: the collector would only slow it
+    try:
+        with open(path, "rb") as f:
+            if f.read(len(MAGIC)) != MAGIC:
+                return None
+            stored = pickle.load(f)
+    except FileNotFoundError:
+        return None
+    except Exception:  # a damaged entry: any error of unpickling, read again and replaced
+        return None
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    if not (isinstance(stored, dict) and stored.get("key") == key and stored.get("version") == __version__):
+        return None
+    for name, digest in stored.get("reads", ()):
+        if file_digest(Path(name)) != digest:
+            return None
+    report = stored.get("report")
+    return report if isinstance(report, Report) else None
+
+
+def _other_reads(report: Report, article: Path | None) -> list[tuple[str, str | None]] | None:
+    """The files besides the bank files that the check read, with their digests; None when it
+    may have read files that cannot be named here."""
+    reads: list[tuple[str, str | None]] = []
+    ids = {b.id for b in report.banks}
+    for bank in report.banks:
+        if getattr(bank, "translates", None) is not None and bank.translates not in ids:
+            return None  # its original may have been read from a folder beside it
+        text_path = bank.article.text_path
+        if article is None and text_path is not None and bank.root is not None:
+            path = os.path.abspath(bank.root / text_path)
+            reads.append((path, file_digest(Path(path))))
+    return reads
+
+
+def _write_atomic(path: Path, data: bytes) -> bool:
+    """Write `data` to `path` through a temporary file and a rename (a reader sees the old file
+    or the new one, never part of one); False on any failure (an unwritable folder, a full disk)."""
+    import tempfile
+
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".entry.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+        tmp = None
+        return True
+    except OSError:
+        return False
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _write_entry(folder: Path, path: Path, payload: dict[str, Any]) -> None:
+    """Write an entry atomically; any failure is ignored (the cache is only a shortcut)."""
+    try:
+        data = MAGIC + pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, RecursionError, TypeError, AttributeError):
+        return
+    if _write_atomic(path, data):
+        with contextlib.suppress(OSError):
+            _prune(folder)
+
+
+def _prune(folder: Path) -> None:
+    entries = []
+    for e in os.scandir(folder):
+        if e.name.endswith(".pickle"):
+            with contextlib.suppress(OSError):
+                entries.append((e.stat().st_mtime_ns, e.path))
+    for _, path in sorted(entries)[:-MAX_ENTRIES]:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+
+def check_banks(paths: Sequence[Path] | None = None, *, article: Path | None = None) -> Report:
+    """`loader.check_banks`, served from the cache when the same files were checked before.
+
+    Returns exactly what `loader.check_banks` returns (banks, every problem, the file count)."""
+    folder = cache_dir()
+    groups = find_bank_files(paths) if folder is not None else []
+    key = _key(groups, article) if folder is not None else None
+    if folder is not None and key is not None:
+        entry = folder / f"{key[:40]}.pickle"
+        report = _read_entry(entry, key)
+        if report is not None:
+            return report
+    from quizgen import loader
+
+    report = loader.check_banks(paths, article=article)
+    # kept only when the files did not change while they were read
+    if folder is not None and key is not None and _key(groups, article) == key:
+        reads = _other_reads(report, article)
+        if reads is not None:
+            payload = {"version": __version__, "key": key, "reads": reads, "report": report}
+            _write_entry(folder, entry, payload)
+    return report
+
+
+def load_banks(
+    paths: Sequence[Path] | None = None, *, strict: bool = False, article: Path | None = None
+) -> list[Any]:
+    """`loader.load_banks` through the cache: BankError with every problem on any error."""
+    from quizgen.errors import BankError
+
+    report = check_banks(paths, article=article)
+    if report.errors or (strict and report.warnings):
+        raise BankError(report.problems)
+    return report.banks
+
+
+# --------------------------------------------------------------------------- build records
+# What `build` rendered into a folder: per output file, the key of its inputs (see
+# quizgen.build.OutputReuse). Kept here, not in the folder's manifest.json, because the keys
+# name this machine's quizgen (the code stamp), while the committed manifest must not.
+
+
+def _build_record_path(out_dir: Path) -> Path | None:
+    root = cache_root()
+    if root is None:
+        return None
+    name = hashlib.sha256(os.path.abspath(out_dir).encode()).hexdigest()[:40]
+    return root / "builds" / f"{name}.json"
+
+
+def read_build_record(out_dir: Path) -> dict[str, str]:
+    """Per output file of the last build into `out_dir`, the key of its inputs ({} if none)."""
+    import json
+
+    path = _build_record_path(out_dir)
+    if path is None:
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not (
+        isinstance(data, dict) and data.get("stamp") == code_stamp() and isinstance(data.get("files"), dict)
+    ):
+        return {}
+    return {k: v for k, v in data["files"].items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def write_build_record(out_dir: Path, keys: dict[str, str]) -> None:
+    """Remember the input keys of what was just written into `out_dir` (failures ignored)."""
+    import json
+
+    path = _build_record_path(out_dir)
+    if path is None:
+        return
+    _write_atomic(path, json.dumps({"stamp": code_stamp(), "files": keys}, sort_keys=True).encode())
+
+
+def forget_build_record(out_dir: Path) -> None:
+    """Before a build writes into `out_dir`: what it wrote before is no longer known for sure."""
+    path = _build_record_path(out_dir)
+    if path is not None:
+        with contextlib.suppress(OSError):
+            path.unlink()

@@ -1,0 +1,303 @@
+"""The cache of validated banks and the outputs `build` keeps (issue 17): each gives exactly what a
+run without the cache gives."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from conftest import BANKS, EXAMPLE, REPO
+
+from quizgen import bankcache, build, loader
+from quizgen.cli import main
+from quizgen.errors import Report
+
+EXAMPLE_ES = BANKS / "valid" / "example-es"
+EVIDENCE = BANKS / "evidence"
+
+
+_CHECK_BANKS = loader.check_banks  # the fixture `loads` replaces loader.check_banks with a counter
+
+
+def fresh(paths: list[Path], article: Path | None = None) -> Report:
+    """What a run without the cache finds."""
+    return _CHECK_BANKS(paths, article=article)
+
+
+def same(a: Report, b: Report) -> None:
+    """Equal in everything a command uses: banks (files and root too), every problem, file count."""
+    assert a == b
+    assert [(x.root, x.files) for x in a.banks] == [(x.root, x.files) for x in b.banks]
+    assert [str(p) for p in a.problems] == [str(p) for p in b.problems]
+    assert pickle.dumps(a) == pickle.dumps(b)
+
+
+@pytest.fixture
+def loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the fresh loads the cache makes (a hit makes none)."""
+    calls: list[int] = []
+    real = loader.check_banks
+
+    def counting(*args: Any, **kwargs: Any) -> Report:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(loader, "check_banks", counting)
+    return calls
+
+
+def copy_bank(src: Path, tmp_path: Path) -> Path:
+    dst = tmp_path / src.name
+    shutil.copytree(src, dst)
+    return dst
+
+
+def entries() -> list[Path]:
+    folder = bankcache.cache_dir()
+    assert folder is not None
+    return sorted(folder.glob("*.pickle")) if folder.exists() else []
+
+
+def test_a_hit_returns_what_a_fresh_load_returns_with_warnings_and_notes(
+    tmp_path: Path, loads: list[int]
+) -> None:
+    paths = [BANKS / "warnings", EVIDENCE / "missing-article", EXAMPLE]
+    first = bankcache.check_banks(paths)
+    assert loads == [1] and len(entries()) == 1
+    second = bankcache.check_banks(paths)
+    assert loads == [1]  # served by the cache
+    expected = fresh(paths)
+    same(second, expected)
+    same(first, expected)
+    assert {p.severity for p in second.problems} >= {"warning", "note"}
+
+
+def test_an_edited_file_is_read_again(tmp_path: Path, loads: list[int]) -> None:
+    bank = copy_bank(EXAMPLE, tmp_path)
+    before = bankcache.check_banks([bank])
+    intro = bank / "intro.yaml"
+    intro.write_text(intro.read_text().replace("seven hours", "eight hours", 1))
+    after = bankcache.check_banks([bank])
+    assert loads == [1, 1]
+    same(after, fresh([bank]))
+    assert after != before
+
+
+def test_an_edited_article_is_read_again(tmp_path: Path, loads: list[int]) -> None:
+    bank = tmp_path / "evidence"
+    bank.mkdir()
+    for name in ("bank.yaml", "article.txt", "good-quotes.yaml"):
+        shutil.copy(EVIDENCE / name, bank / name)
+    paths = [bank / "good-quotes.yaml"]
+    before = bankcache.check_banks(paths)
+    article = bank / "article.txt"
+    article.write_text(article.read_text().replace("seven", "six"))
+    after = bankcache.check_banks(paths)
+    assert loads == [1, 1]
+    same(after, fresh(paths))
+    assert [str(p) for p in after.problems] != [str(p) for p in before.problems]
+
+
+def test_another_quizgen_version_is_not_trusted(
+    tmp_path: Path, loads: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bankcache.check_banks([EXAMPLE])
+    monkeypatch.setattr(bankcache, "__version__", "99.0.0")
+    monkeypatch.setattr(bankcache, "_stamp", [])
+    same(bankcache.check_banks([EXAMPLE]), fresh([EXAMPLE]))
+    assert loads == [1, 1]
+
+
+def test_an_entry_written_by_another_version_under_the_same_key_is_ignored(loads: list[int]) -> None:
+    bankcache.check_banks([EXAMPLE])
+    (entry,) = entries()
+    stored = pickle.loads(entry.read_bytes()[len(bankcache.MAGIC) :])
+    stored["version"] = "0.0.1"
+    stored["report"] = Report([], [], 0)
+    entry.write_bytes(bankcache.MAGIC + pickle.dumps(stored))
+    same(bankcache.check_banks([EXAMPLE]), fresh([EXAMPLE]))
+    assert loads == [1, 1]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"",
+        b"garbage",
+        bankcache.MAGIC,
+        bankcache.MAGIC + b"\x80\x05junk",
+        bankcache.MAGIC + pickle.dumps([1]),
+    ],
+)
+def test_a_damaged_entry_is_ignored_and_replaced(damage: bytes, loads: list[int]) -> None:
+    bankcache.check_banks([EXAMPLE])
+    (entry,) = entries()
+    good = entry.read_bytes()
+    entry.write_bytes(damage if damage else good[: len(good) // 2])
+    same(bankcache.check_banks([EXAMPLE]), fresh([EXAMPLE]))
+    assert loads == [1, 1]
+    bankcache.check_banks([EXAMPLE])  # rewritten whole: a hit again
+    assert loads == [1, 1]
+
+
+def test_a_cache_folder_that_cannot_be_written_changes_nothing(
+    tmp_path: Path, loads: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv(bankcache.CACHE_DIR_ENV, str(blocker / "cache"))  # below a file: never creatable
+    for _ in range(2):
+        same(bankcache.check_banks([EXAMPLE]), fresh([EXAMPLE]))
+    assert loads == [1, 1]
+    result = CliRunner().invoke(main, ["validate", str(EXAMPLE)])
+    assert result.exit_code == 0 and "0 errors" in result.output
+
+
+def test_the_cache_can_be_turned_off(loads: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(bankcache.NO_CACHE_ENV, "1")
+    bankcache.check_banks([EXAMPLE])
+    bankcache.check_banks([EXAMPLE])
+    assert loads == [1, 1] and bankcache.cache_dir() is None
+
+
+def test_problems_name_files_relative_to_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = [(BANKS / "warnings").resolve()]
+    monkeypatch.chdir(REPO)
+    bankcache.check_banks(paths)
+    monkeypatch.chdir(tmp_path)
+    same(bankcache.check_banks(paths), fresh(paths))
+
+
+def _validate(env: dict[str, str], *paths: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "quizgen", "validate", *map(str, paths)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=REPO,
+    )
+
+
+def test_two_processes_filling_the_cache_at_once(
+    tmp_path: Path, loads: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = (BANKS / "warnings", EXAMPLE)
+    monkeypatch.setenv(bankcache.CACHE_DIR_ENV, str(tmp_path / "shared-cache"))
+    env = dict(os.environ)
+    expected, _ = _validate({**env, bankcache.NO_CACHE_ENV: "1"}, *paths).communicate()
+    runs = [_validate(env, *paths) for _ in range(2)]
+    outputs = [p.communicate()[0] for p in runs]
+    assert outputs == [expected, expected]
+    again, _ = _validate(env, *paths).communicate()
+    assert again == expected
+    # the entry they left is whole and serves the next check
+    assert len(entries()) == 1
+    monkeypatch.chdir(REPO)
+    same(bankcache.check_banks(list(paths)), fresh(list(paths)))
+    assert loads == []  # served by the entry the processes left
+
+
+# --------------------------------------------------------------------------- build keeps outputs
+
+
+QUICK = tuple(k for k in build.OUTPUTS if k.suffix in (".apkg", "-handout.html", ".json"))
+
+
+@pytest.fixture
+def quick_outputs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the deck, the handout and the JSON: the same logic as every output, without typst."""
+    monkeypatch.setattr(build, "OUTPUTS", QUICK)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+
+
+def _build_all(banks: list[Path], out: Path) -> build.BuildResult:
+    return build.build_all(loader.load_banks(banks), out)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+
+
+def _manifest_is_true(out: Path) -> None:
+    manifest = json.loads((out / build.MANIFEST).read_text())
+    for name, entry in manifest["files"].items():
+        data = (out / name).read_bytes()
+        assert (hashlib.sha256(data).hexdigest(), len(data)) == (entry["sha256"], entry["bytes"]), name
+
+
+def test_build_keeps_what_did_not_change_and_renders_what_did(
+    tmp_path: Path, quick_outputs: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    en, es = copy_bank(EXAMPLE, tmp_path), copy_bank(EXAMPLE_ES, tmp_path)
+    out = tmp_path / "out"
+    first = _build_all([en, es], out)
+    assert first.kept == ()
+    assert len(_build_all([en, es], out).kept) == 2 * len(QUICK)  # nothing changed: nothing rendered
+
+    # one question of the translation: its outputs only (the original's stay as they were)
+    habits = es / "habits.yaml"
+    habits.write_text(habits.read_text().replace("un cuarto oscuro ayuda", "un cuarto oscuro sí ayuda", 1))
+    third = _build_all([en, es], out)
+    assert sorted(third.kept) == sorted(f"example{k.suffix}" for k in QUICK)
+    _manifest_is_true(out)
+    fresh_out = tmp_path / "fresh"
+    monkeypatch.setenv(bankcache.NO_CACHE_ENV, "1")
+    _build_all([en, es], fresh_out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == {
+        p.name: p.read_bytes() for p in fresh_out.iterdir()
+    }
+
+
+def test_build_after_editing_the_original_renders_its_translation_too(
+    tmp_path: Path, quick_outputs: None
+) -> None:
+    en, es = copy_bank(EXAMPLE, tmp_path), copy_bank(EXAMPLE_ES, tmp_path)
+    out = tmp_path / "out"
+    _build_all([en, es], out)
+    intro = en / "intro.yaml"
+    intro.write_text(intro.read_text().replace("seven hours", "eight hours", 1))
+    assert _build_all([en, es], out).kept == ()
+    _manifest_is_true(out)
+
+
+def test_a_deleted_or_changed_output_is_written_again(tmp_path: Path, quick_outputs: None) -> None:
+    out = tmp_path / "out"
+    _build_all([EXAMPLE], out)
+    before = _files(out)
+    (out / "example.json").unlink()
+    (out / "example-handout.html").write_text("edited by hand")
+    result = _build_all([EXAMPLE], out)
+    assert sorted(result.kept) == ["example.apkg"]
+    assert _files(out) == before
+    _manifest_is_true(out)
+
+
+def test_other_options_render_again(
+    tmp_path: Path, quick_outputs: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    _build_all([EXAMPLE], out)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000001")
+    assert _build_all([EXAMPLE], out).kept == ()
+    banks = loader.load_banks([EXAMPLE])
+    assert build.build_all(banks, out, meeting_count=3).kept == ()
+
+
+def test_build_command_says_what_it_kept(tmp_path: Path, quick_outputs: None) -> None:
+    out = tmp_path / "out"
+    for _ in range(2):
+        result = CliRunner().invoke(main, ["build", str(EXAMPLE), "--out", str(out)])
+        assert result.exit_code == 0, result.output
+    assert f"Wrote 3 files to {out}, 3 of them unchanged since the last build" in result.output
