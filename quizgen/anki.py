@@ -299,8 +299,14 @@ _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _NOT_MATH = "\\<span></span>"
 
 
+# Every character `_esc` changes: most bank text holds none and is returned as it is.
+_ESCAPED_RE = re.compile("[&<>\"'\\[\\\\\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def _esc(text: str, *, quote: bool = False) -> str:
     """Bank text as Anki field HTML: shown as written, never markup, media, math or a separator."""
+    if _ESCAPED_RE.search(text) is None:
+        return text
     # "[" too: Anki reads [sound:...] in a field as media to play, even inside text
     escaped = html.escape(_CONTROL_RE.sub("", text), quote=quote).replace("[", "&#91;")
     return escaped.replace("\\", _NOT_MATH) if not quote and "\\" in escaped else escaped
@@ -341,15 +347,23 @@ def reference_html(reference: Reference, _: Translate = _same) -> str:
     return f"{line} <b>({_esc(_(NOT_FROM_ARTICLE))})</b>"
 
 
+@cache
+def _source_line(language: str, article_title: str, url: str | None, section_title: str) -> str:
+    """`From <i>Article</i>, section “Section”` in the bank's language, the title a link when the
+    article has a URL (the same for every question of a section: made once)."""
+    title = f"<i>{_esc(article_title)}</i>"
+    if url:
+        title = f'<a href="{_esc(url, quote=True)}">{title}</a>'
+    _ = translator(language).gettext
+    return _esc(_("From {article}, section “{section}”")).format(article=title, section=_esc(section_title))
+
+
 def source_html(bank: Bank, question: Question) -> str:
     """`From <i>Article</i>, section “Section”` (the title links to the article if it has a URL),
     then the question's first quote and the references its facts come from."""
-    title = f"<i>{_esc(bank.article.title)}</i>"
-    if bank.article.url:
-        title = f'<a href="{_esc(bank.article.url, quote=True)}">{title}</a>'
-    section = _esc(bank.section_title(question.source.section))
     _ = translator(bank.language).gettext
-    parts = [_esc(_("From {article}, section “{section}”")).format(article=title, section=section)]
+    section_title = bank.section_title(question.source.section)
+    parts = [_source_line(bank.language, bank.article.title, bank.article.url, section_title)]
     for line in evidence_lines(bank, question):
         if line.reference is None:
             text = f'<span class="label">{_esc(line.label)}</span> {_esc(line.text)}'

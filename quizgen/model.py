@@ -295,6 +295,8 @@ class Bank:
 
     def references_of(self, question: Question) -> tuple[Reference, ...]:
         """The references the question's facts come from, in the order it cites them."""
+        if not self.references:  # every fact is from the article
+            return ()
         ids = [self.fact(f).reference for f in question.source.facts]
         return tuple(self.reference(i) for i in dict.fromkeys(i for i in ids if i is not None))
 
