@@ -174,10 +174,15 @@ def _write_atomic(path: Path, data: bytes) -> bool:
 
 def _write_entry(folder: Path, path: Path, payload: dict[str, Any]) -> None:
     """Write an entry atomically; any failure is ignored (the cache is only a shortcut)."""
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # pickling a big bank, the collector would only walk its objects again and again
     try:
         data = MAGIC + pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, RecursionError, TypeError, AttributeError):
         return
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     if _write_atomic(path, data):
         with contextlib.suppress(OSError):
             _prune(folder)

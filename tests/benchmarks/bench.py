@@ -246,6 +246,38 @@ def cache_rows(rows: list[Row], qg: list[str], work: Path, runs: int) -> None:
     rows.append(Row("quiz to its first question (no cache)", f"{q_off * 1000:.0f} ms", "", "", "report"))
     del help_t
 
+    # a cold run (an empty cache, filled by the run) against a run without the cache
+    cards = work / "cards20000"
+    if not (cards / "bank.yaml").exists():
+        write_flashcards(cards, work / "cards20000-md", 20000)
+    deck = str(work / "cold.apkg")
+    counter = iter(range(1000))
+    cold_t, off_t = paired(
+        lambda: run(
+            [*qg, "anki", str(cards), "-o", deck],
+            env={**warm, "QUIZGEN_CACHE_DIR": str(cache / str(next(counter)))},
+        ),
+        lambda: run([*qg, "anki", str(cards), "-o", deck], env=off),
+        max(3, runs // 2),
+    )
+    rows.append(
+        Row(
+            "cold run: anki 20,000 flashcards, empty cache",
+            f"{cold_t:.2f} s",
+            f"{off_t:.2f} s (cache off)",
+            f"{cold_t / off_t:.2f}",
+            "<= 1.0",
+            verdict(cold_t / off_t, 1.0),
+        )
+    )
+    warm_t = median_of(
+        lambda: run(
+            [*qg, "anki", str(cards), "-o", deck], env={**warm, "QUIZGEN_CACHE_DIR": str(cache / "0")}
+        ),
+        3,
+    )
+    rows.append(Row("warm run: anki 20,000 flashcards, bank cached", f"{warm_t:.2f} s", "", "", "report"))
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
