@@ -460,6 +460,18 @@ def test_space_on_a_focused_present_button_does_what_the_button_says(open_page: 
     expect(page.locator("#start")).to_be_visible()
 
 
+def test_a_revealed_answer_is_on_screen_at_200_percent_zoom(open_page: Opener) -> None:
+    """At 1280x720 zoomed to 200 % (640x360) the answer line is scrolled into view when shown: the
+    facilitator's keys cannot scroll, they all step through the quiz."""
+    page, _ = open_page(viewport={"width": 640, "height": 360}, fragment="#present")
+    counter = page.locator(".present .counter")
+    for n in range(1, 7):
+        expect(counter).to_have_text(f"Question {n} of 6")
+        page.keyboard.press("PageDown")
+        expect(page.locator("#present-answer p").first).to_be_in_viewport(ratio=1)
+        page.keyboard.press("PageDown")
+
+
 def test_no_request_leaves_the_page(open_page: Opener) -> None:
     page, watch = open_page("shipped")
     page.click("#start")

@@ -655,6 +655,9 @@
     window.scrollTo(0, 0);
     const again = focused && doc.getElementById(focused);
     (again && !again.disabled ? again : heading).focus();
+    // The answer just shown may be below the fold (long question, 200 % zoom), and the keys that
+    // would scroll belong to the clicker: bring it into view.
+    if (revealed) answer.scrollIntoView({ block: "nearest" });
   }
 
   function presentStep(direction) {
