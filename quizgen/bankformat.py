@@ -183,6 +183,15 @@ BANK_KEYS: KeyTable = {
             "description": "Default paper of the printed PDFs: letter or a4 (quizgen.toml and --paper win).",
         },
     ),
+    "publish_url": Key(
+        False,
+        {
+            "type": "string",
+            "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://",
+            "description": "Where the quiz's web page is published (http or https): the printed quiz, "
+            "answer key and handout show it as text and as a QR code.",
+        },
+    ),
     "meeting_quiz_count": Key(
         False,
         {

@@ -94,6 +94,7 @@ def bank_record(bank: Bank) -> dict[str, Any]:
         "summary": list(bank.summary),
         "paper": bank.paper,
         "meeting_quiz_count": bank.meeting_quiz_count,
+        "publish_url": bank.publish_url,
         "article": article_record(bank),
         "facts": facts_record(bank),
         "references": references_record(bank),

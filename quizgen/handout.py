@@ -6,11 +6,12 @@ the PDF hold the same questions in the same order. Every string from the bank is
 
 from __future__ import annotations
 
+import base64
 import html
 from collections.abc import Sequence
 
 from quizgen.model import Bank
-from quizgen.printdata import CommonData, EvidenceData, QuestionData
+from quizgen.printdata import AboutData, CommonData, EvidenceData, QuestionData
 from quizgen.printing import PrintOptions, key_data, quiz_data
 
 _CSS = """
@@ -161,6 +162,18 @@ def _html_question(q: QuestionData, labels: dict[str, str]) -> str:
     return "\n".join(parts)
 
 
+def _html_online(about: AboutData) -> list[str]:
+    """Where the quiz is online: the address as a link and its QR code (an SVG image)."""
+    url, qr = about["publish_url"], about["qr"]
+    if not url or not qr:
+        return []
+    image = "data:image/svg+xml;base64," + base64.b64encode(qr.encode("utf-8")).decode("ascii")
+    return [
+        f'<p><img class="qr" src="{image}" alt="QR code of {_esc(url)}" width="120" height="120">',
+        f'<strong>Take this quiz online:</strong> <a href="{_esc(url)}">{_esc(url)}</a></p>',
+    ]
+
+
 def render_handout_html(banks: Sequence[Bank], options: PrintOptions) -> str:
     """The quiz as one self-contained HTML page (same content and order as the PDF)."""
     data = quiz_data(banks, options)
@@ -175,6 +188,7 @@ def render_handout_html(banks: Sequence[Bank], options: PrintOptions) -> str:
         if about["url"]:
             source += f' (<a href="{_esc(about["url"])}">{_esc(about["url"])}</a>)'
         body.append(f"<p>{_esc(labels['about_from'])} {source}.</p>")
+        body.extend(_html_online(about))
     body.append("</section>")
     body.append(f"<p>{_esc(data['instructions'])}</p>")
     body.append('<ol class="questions">')

@@ -450,6 +450,7 @@ class _Meta:
     summary: tuple[str, ...] = ()
     paper: str | None = None
     meeting_quiz_count: int | None = None
+    publish_url: str | None = None
     article: Article | None = None
     facts: dict[str, Fact] = field(default_factory=dict)
     references: dict[str, Reference] = field(default_factory=dict)
@@ -550,6 +551,8 @@ def _read_meta(node: Node, ctx: _Ctx) -> _Meta:
             ctx.error(m["paper"], f"paper must be one of {', '.join(PAPERS)}, not '{paper}'")
         elif paper is not None:
             meta.paper = paper
+    if "publish_url" in m:
+        meta.publish_url = _read_url(m["publish_url"], ctx, "publish_url")
     if "meeting_quiz_count" in m:
         meta.meeting_quiz_count = _positive_int(m["meeting_quiz_count"], ctx, "meeting_quiz_count")
     sections: list[Section] = []
@@ -1215,6 +1218,7 @@ def _load_one(
         references=tuple(meta.references.values()),
         safety_notes=meta.safety_notes,
         meeting_quiz_count=meta.meeting_quiz_count,
+        publish_url=meta.publish_url,
         language=meta.language,
         translates=meta.translates,
         translation=meta.translation,

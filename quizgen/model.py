@@ -250,6 +250,7 @@ class Bank:
     references: tuple[Reference, ...] = ()
     safety_notes: tuple[SafetyNote, ...] = ()
     meeting_quiz_count: int | None = None  # questions in the short quiz for one meeting
+    publish_url: str | None = None  # where the quiz's web page is published (printed with a QR code)
     language: str = DEFAULT_LANGUAGE  # BCP 47: the language of the bank's text and of its outputs
     translates: str | None = None  # in a translation: the id of the original bank
     translation: Translation | None = None  # in a translation: how it was made, who reviewed it

@@ -51,6 +51,8 @@ class AboutData(TypedDict):
     article: str
     url: str | None
     summary: list[str]
+    publish_url: str | None  # where the web page is published
+    qr: str | None  # its QR code, an SVG document
 
 
 class SafetyNoteData(TypedDict):

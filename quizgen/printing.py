@@ -281,10 +281,14 @@ def _banks_used(picked: Sequence[Picked]) -> list[Bank]:
 
 
 def _about(bank: Bank) -> AboutData:
+    from quizgen.qr import qr_svg
+
     return {
         "article": bank.article.title,
         "url": bank.article.url,
         "summary": list(bank.summary),
+        "publish_url": bank.publish_url,
+        "qr": qr_svg(bank.publish_url) if bank.publish_url else None,
     }
 
 
