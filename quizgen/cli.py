@@ -114,6 +114,14 @@ def _load(paths: Sequence[Path]) -> list[Bank]:
     return load_banks(list(paths) or None)
 
 
+def _load_one_edition(paths: Sequence[Path]) -> list[Bank]:
+    """Like `_load`, for the commands that make one quiz (quiz, review, print, web): with no path,
+    the shipped banks in their original language only, so one quiz never mixes an original with its
+    translation; name a translation's folder to use it."""
+    banks = _load(paths)
+    return banks if paths else [b for b in banks if b.translates is None]
+
+
 def _filter_options(verb: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """--count, --tag, --section and --type: shared by the commands that choose questions."""
 
@@ -374,7 +382,7 @@ def web(paths: tuple[Path, ...], output: Path) -> None:
     """
     from quizgen.web import render_web_page
 
-    banks = _load(paths)
+    banks = _load_one_edition(paths)
     _refuse_overwriting_inputs(paths, output)
     page = render_web_page(banks)
     _write(output, page)
@@ -446,7 +454,7 @@ def quiz(
     from quizgen.quiz import start_quiz
 
     selection = _selection(count, tags, sections, types, seed=seed, shuffle=not no_shuffle)
-    banks = _load(paths)
+    banks = _load_one_edition(paths)
     io, store = _quiz_io_and_store(no_color)
     _exit_for(start_quiz(banks, selection, io, store, retry_missed=retry_missed))
 
@@ -460,7 +468,7 @@ def review(paths: tuple[Path, ...], count: int | None, seed: str | None, no_colo
     """Ask only the questions due for review (spaced repetition), and say when the next are due."""
     from quizgen.quiz import start_review
 
-    banks = _load(paths)
+    banks = _load_one_edition(paths)
     io, store = _quiz_io_and_store(no_color)
     _exit_for(start_review(banks, io, store, count=count, seed=seed))
 
@@ -645,7 +653,7 @@ def print_(
             "--flashcards makes a PDF of cards; it cannot be combined with --answer-key or --format html"
         )
     epoch = source_date_epoch()
-    banks = _load(paths)
+    banks = _load_one_edition(paths)
     _refuse_overwriting_inputs(paths, output)
     options = printing.PrintOptions(
         paper=_paper(banks, paper),

@@ -179,3 +179,26 @@ def test_print_refuses_an_extension_that_does_not_match_the_format(
     assert result.exit_code == 2
     assert result.stderr == f"Error: {message}\n"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_one_quiz_never_mixes_an_original_with_its_translation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quizgen.loader import load_banks
+
+    shipped = load_banks(None)
+    originals = [b for b in shipped if b.translates is None]
+    assert len(originals) < len(shipped), "the shipped banks include a translation"
+    n = sum(len(b.questions) for b in originals)
+    monkeypatch.setenv("QUIZGEN_DATA_DIR", str(tmp_path / "data"))
+    result = CliRunner().invoke(main, ["quiz", "--no-color"], input="q\n")
+    assert f"Question 1 of {n} " in result.output or f"Question 1 of {n}\n" in result.output, result.output
+    result = CliRunner().invoke(main, ["web", "-o", str(tmp_path / "page.html")])
+    assert result.exit_code == 0, result.output
+    assert f"({n} questions," in result.output
+    assert '<html lang="en"' in (tmp_path / "page.html").read_text("utf-8")
+    # a translation named by its folder is used on its own
+    (translation,) = [b for b in shipped if b.translates is not None]
+    folder = next(p for p in (REPO / "questions").iterdir() if p.name == translation.id)
+    result = CliRunner().invoke(main, ["web", str(folder), "-o", str(tmp_path / "es.html")])
+    assert f"({len(translation.questions)} questions," in result.output
