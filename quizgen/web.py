@@ -115,15 +115,16 @@ def real_words(banks: Sequence[Bank]) -> tuple[list[str], list[str]]:
 
     The terminal quiz knows every word of the bank, its article and the general word list; the
     page carries only the ones that could matter: those within the typo allowance of a word of
-    an answer the learner types. Returns (bank and article words, general words).
+    an answer the learner types. Returns (bank words, general words).
     """
     from quizgen.answers import _general_words
-    from quizgen.quiz import article_text
 
     targets = _typed_answer_words(banks)
     own: set[str] = set()
     for bank in banks:
-        own |= bank_words(bank, article_text(bank))
+        # the bank's words only: the page must be the same bytes whether or not the article's
+        # text can be found (it is not inside an installed package)
+        own |= bank_words(bank, None)
     general = [w for w in _general_words().word_frequency.dictionary if w not in own]
     return _near(targets, sorted(own)), _near(targets, general)
 

@@ -179,14 +179,14 @@ def test_problems_name_files_relative_to_the_current_folder(
     same(bankcache.check_banks(paths), fresh(paths))
 
 
-def _validate(env: dict[str, str], *paths: Path) -> subprocess.Popen[str]:
+def _validate(env: dict[str, str], *paths: Path, cwd: Path = REPO) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "quizgen", "validate", *map(str, paths)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        cwd=REPO,
+        cwd=cwd,
     )
 
 
@@ -196,15 +196,18 @@ def test_two_processes_filling_the_cache_at_once(
     paths = (BANKS / "warnings", EXAMPLE)
     monkeypatch.setenv(bankcache.CACHE_DIR_ENV, str(tmp_path / "shared-cache"))
     env = dict(os.environ)
-    expected, _ = _validate({**env, bankcache.NO_CACHE_ENV: "1"}, *paths).communicate()
-    runs = [_validate(env, *paths) for _ in range(2)]
+    # outside the checkout, so `python -m quizgen` runs the quizgen this process imported (from the
+    # checkout's folder it would import the source tree, whose files stamp another cache key)
+    here = tmp_path
+    expected, _ = _validate({**env, bankcache.NO_CACHE_ENV: "1"}, *paths, cwd=here).communicate()
+    runs = [_validate(env, *paths, cwd=here) for _ in range(2)]
     outputs = [p.communicate()[0] for p in runs]
     assert outputs == [expected, expected]
-    again, _ = _validate(env, *paths).communicate()
+    again, _ = _validate(env, *paths, cwd=here).communicate()
     assert again == expected
     # the entry they left is whole and serves the next check
     assert len(entries()) == 1
-    monkeypatch.chdir(REPO)
+    monkeypatch.chdir(here)
     same(bankcache.check_banks(list(paths)), fresh(list(paths)))
     assert loads == []  # served by the entry the processes left
 
