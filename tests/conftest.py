@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,3 +31,38 @@ def no_user_settings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
     # empty cache of its own (subprocesses inherit it)
     monkeypatch.setenv("QUIZGEN_CACHE_DIR", str(tmp_path_factory.mktemp("bank-cache")))
     monkeypatch.delenv("QUIZGEN_NO_CACHE", raising=False)
+
+
+# Flags that keep the system's Chromium quiet on a machine without internet.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-default-apps",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-features=Translate,OptimizationHints,MediaRouter",
+]
+
+
+def chromium_path() -> str:
+    """The system's Chromium; a browser test fails (never skips) without it."""
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    pytest.fail("Chromium not found: install it (apt-get install -y chromium) to run the browser tests")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One Chromium, driven by Playwright, for every browser test of the session."""
+    if os.environ.get("QUIZGEN_SKIP_BROWSER_TESTS") == "1":
+        pytest.skip("QUIZGEN_SKIP_BROWSER_TESTS=1")
+    from playwright.sync_api import sync_playwright
+
+    path = chromium_path()
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

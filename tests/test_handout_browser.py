@@ -8,37 +8,17 @@ here. Without a browser these tests fail rather than skip.
 from __future__ import annotations
 
 import io
-import shutil
-from collections.abc import Iterator
 
 import pypdf
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from conftest import EXAMPLE
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from quizgen.handout import render_answer_key_html, render_handout_html
 from quizgen.loader import load_banks
 from quizgen.model import Bank
 from quizgen.printing import PrintOptions
-
-ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
-
-
-def _chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    pytest.fail("Chromium not found: install it (apt-get install -y chromium) to run the handout tests")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=_chromium(), args=ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")

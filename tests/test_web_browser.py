@@ -8,8 +8,6 @@ QUIZGEN_SKIP_BROWSER_TESTS=1 to leave them out on purpose. One browser serves th
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +16,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from conftest import BANKS, EXAMPLE
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from quizgen.answers import Response, grade, words_of
 from quizgen.loader import load_banks
@@ -27,35 +25,7 @@ from quizgen.web import cloze_segments, page_data, render_web_page
 HOSTILE = BANKS / "web" / "hostile"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # Chromium's own background traffic (component updates, safe browsing...) is not the page's.
-QUIET = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-default-apps",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-features=Translate,OptimizationHints,MediaRouter",
-]
 PHONE = {"width": 390, "height": 844}
-
-
-def _chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    pytest.fail("Chromium not found: install it (apt-get install -y chromium) to run the web page tests")
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if os.environ.get("QUIZGEN_SKIP_BROWSER_TESTS") == "1":
-        pytest.skip("QUIZGEN_SKIP_BROWSER_TESTS=1")
-    path = _chromium()
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=path, args=QUIET)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="session")
