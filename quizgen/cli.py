@@ -19,7 +19,7 @@ from quizgen import __version__
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from quizgen.model import Bank
+    from quizgen.bank.model import Bank
 
 
 def _echo(message: Any = None, **kwargs: Any) -> None:
@@ -94,7 +94,7 @@ def _refuse_binary_to_stdout(path: Path, what: str) -> None:
 
 def _input_files(paths: Sequence[Path]) -> list[Path]:
     """Every bank file the command reads."""
-    from quizgen.bankfiles import find_bank_files
+    from quizgen.bank.bankfiles import find_bank_files
 
     return [f for group in find_bank_files(list(paths) or None) for f in group]
 
@@ -109,7 +109,7 @@ def _refuse_overwriting_inputs(paths: Sequence[Path], *outputs: Path) -> None:
 def _load(paths: Sequence[Path]) -> list[Bank]:
     """Load the banks at `paths` (the shipped banks when none), raising BankError on any error
     (through the cache of validated banks: an unchanged bank is not read again)."""
-    from quizgen.bankcache import load_banks
+    from quizgen.bank.bankcache import load_banks
 
     return load_banks(list(paths) or None)
 
@@ -151,8 +151,8 @@ def _filter_options(verb: str) -> Callable[[Callable[..., Any]], Callable[..., A
 def _selection(
     count: int | None, tags: tuple[str, ...], sections: tuple[str, ...], types: tuple[str, ...], **more: Any
 ) -> Any:
-    from quizgen.model import QuestionType
-    from quizgen.selection import Selection
+    from quizgen.bank.model import QuestionType
+    from quizgen.study.selection import Selection
 
     return Selection(count, tags, sections, tuple(QuestionType(t) for t in types), **more)
 
@@ -210,7 +210,7 @@ def validate(paths: tuple[Path, ...], strict: bool, article: Path | None) -> Non
     Quotes (evidence) are checked against the article text the bank records
     (article.text) or the one given with --article.
     """
-    from quizgen.bankcache import check_banks
+    from quizgen.bank.bankcache import check_banks
 
     report = check_banks(list(paths) or None, article=article)
     for problem in report.problems:
@@ -249,9 +249,9 @@ def new(bank_id: str, article: Path, into: Path) -> None:
 
     Never writes over an existing folder or file.
     """
+    from quizgen.bank.starter import outline, starter_files
     from quizgen.errors import UsageError
     from quizgen.fsutil import write_atomic
-    from quizgen.starter import outline, starter_files
 
     try:
         text = article.read_text(encoding="utf-8-sig")
@@ -272,7 +272,7 @@ def new(bank_id: str, article: Path, into: Path) -> None:
 def stats(paths: tuple[Path, ...]) -> None:
     """Count questions by type, section, difficulty and tag; for a translation, what is
     translated, what needs review since its original changed, and what is not yet translated."""
-    from quizgen.loader import original_of
+    from quizgen.bank.loader import original_of
     from quizgen.reports import stats_report
 
     banks = _load(paths)
@@ -303,8 +303,8 @@ def fingerprints(paths: tuple[Path, ...]) -> None:
 def coverage(paths: tuple[Path, ...], fail_under: float | None, article: Path | None) -> None:
     """List each fact of the inventory with the questions that test it, and, per article
     section, the share of its sentences that questions quote."""
-    from quizgen.loader import load_banks
-    from quizgen.quotes import article_text, read_article
+    from quizgen.bank.loader import load_banks
+    from quizgen.bank.quotes import article_text, read_article
     from quizgen.reports import coverage_percent, coverage_report
 
     banks = load_banks(list(paths) or None, article=article)
@@ -331,7 +331,7 @@ def coverage(paths: tuple[Path, ...], fail_under: float | None, article: Path | 
 )
 def export(paths: tuple[Path, ...], fmt: str, output: Path | None) -> None:
     """Export the validated banks as JSON (shape described in the README)."""
-    from quizgen.export import export_json
+    from quizgen.outputs.export import export_json
 
     banks = _load(paths)
     if output is not None:
@@ -353,7 +353,7 @@ def anki(paths: tuple[Path, ...], output: Path) -> None:
     Honours SOURCE_DATE_EPOCH; otherwise the notes' times move forward only when
     their questions change (remembered in .quizgen-epoch.json beside FILE).
     """
-    from quizgen.build import build_deck
+    from quizgen.outputs.build import build_deck
 
     _refuse_binary_to_stdout(output, "An Anki deck")
     banks = _load(paths)
@@ -380,7 +380,7 @@ def web(paths: tuple[Path, ...], output: Path) -> None:
     The page needs no network and no server: open it from a phone's downloads or
     an e-mail, or put it on any web host. Add #present to its address to present.
     """
-    from quizgen.web import render_web_page
+    from quizgen.outputs.web import render_web_page
 
     banks = _load_one_edition(paths)
     _refuse_overwriting_inputs(paths, output)
@@ -391,7 +391,7 @@ def web(paths: tuple[Path, ...], output: Path) -> None:
         _echo(f"Wrote {output} ({n} question{'s' * (n != 1)}, {_size(len(page.encode('utf-8')))})", err=True)
 
 
-# -- the terminal quiz (quizgen.quiz); imports nothing heavy -----------------------------------
+# -- the terminal quiz (quizgen.study.quiz); imports nothing heavy -----------------------------------
 
 _QUESTION_TYPES = ["multiple_choice", "multiple_select", "true_false", "cloze", "short_answer", "flashcard"]
 NO_COLOR = click.option("--no-color", is_flag=True, help="No colour (also when NO_COLOR is set).")
@@ -399,7 +399,7 @@ NO_COLOR = click.option("--no-color", is_flag=True, help="No colour (also when N
 
 def _progress_store() -> Any:
     """The user's progress store; its warnings (a damaged file, say) go to stderr."""
-    from quizgen.progress import now, open_default_store
+    from quizgen.study.progress import now, open_default_store
 
     now()  # a QUIZGEN_NOW that cannot be used is bad usage before anything is asked
     store = open_default_store(
@@ -412,14 +412,14 @@ def _progress_store() -> Any:
 
 
 def _quiz_io_and_store(no_color: bool) -> tuple[Any, Any]:
-    from quizgen.quiz import TerminalIO, colour_wanted
+    from quizgen.study.quiz import TerminalIO, colour_wanted
 
     io = TerminalIO(colour_wanted(no_color, dict(os.environ), sys.stdout.isatty()))
     return io, _progress_store()
 
 
 def _exit_for(status: Any) -> None:
-    from quizgen.quiz import Status
+    from quizgen.study.quiz import Status
 
     if status is Status.INTERRUPTED:
         raise click.exceptions.Exit(130)
@@ -451,7 +451,7 @@ def quiz(
 
     Keys at any prompt: ? help, h hint, s skip, u undo the last answer, q quit.
     """
-    from quizgen.quiz import start_quiz
+    from quizgen.study.quiz import start_quiz
 
     selection = _selection(count, tags, sections, types, seed=seed, shuffle=not no_shuffle)
     banks = _load_one_edition(paths)
@@ -466,7 +466,7 @@ def quiz(
 @NO_COLOR
 def review(paths: tuple[Path, ...], count: int | None, seed: str | None, no_color: bool) -> None:
     """Ask only the questions due for review (spaced repetition), and say when the next are due."""
-    from quizgen.quiz import start_review
+    from quizgen.study.quiz import start_review
 
     banks = _load_one_edition(paths)
     io, store = _quiz_io_and_store(no_color)
@@ -486,12 +486,12 @@ def review(paths: tuple[Path, ...], count: int | None, seed: str | None, no_colo
 def progress(paths: tuple[Path, ...], reset: bool, yes: bool, export_format: str | None) -> None:
     """Show what is learned, due and new in each section, the share of answers right, recent
     answers, the streak of days and what falls due in the next 7 days."""
-    from quizgen.quiz import progress_table
+    from quizgen.study.quiz import progress_table
 
     banks = _load(paths)
     store = _progress_store()
     if export_format == "csv":
-        from quizgen.progress import log_csv
+        from quizgen.study.progress import log_csv
 
         click.echo(log_csv(banks, store), nl=False)  # data: ids and times, checked by the loader
         return
@@ -534,7 +534,7 @@ def build(
     changes. Files are written all at once at the end: a failed build changes nothing.
     """
 
-    from quizgen.build import build_all, planned_outputs
+    from quizgen.outputs.build import build_all, planned_outputs
 
     banks = _load(paths)
     show_bar = not quiet and sys.stderr.isatty()
@@ -562,7 +562,7 @@ def _size(n: int) -> str:
     return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
 
 
-# -- printing (quizgen.printing) ---------------------------------------------------------------
+# -- printing (quizgen.outputs.printing) ---------------------------------------------------------------
 
 
 def _offset_mm(ctx: click.Context, param: click.Parameter, value: str) -> tuple[float, float]:
@@ -630,10 +630,10 @@ def print_(
 
     Honours SOURCE_DATE_EPOCH, so a rebuild gives the same bytes.
     """
-    from quizgen import printing
     from quizgen.errors import UsageError
     from quizgen.fsutil import is_special
-    from quizgen.timestamps import source_date_epoch
+    from quizgen.outputs import printing
+    from quizgen.outputs.timestamps import source_date_epoch
 
     fmt = fmt or ("html" if output.suffix.lower() in _PRINT_SUFFIXES["html"] else "pdf")
     flashcards = flashcards or fold
@@ -669,7 +669,7 @@ def print_(
     if flashcards:
         data = printing.render_flashcards(banks, options, fold=fold)
     elif fmt == "html":
-        from quizgen import handout
+        from quizgen.outputs import handout
 
         render = handout.render_answer_key_html if answer_key else handout.render_handout_html
         data = render(banks, options)

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from quizgen.bank.model import PAPERS, Bank
 from quizgen.errors import UsageError
-from quizgen.model import PAPERS, Bank
 
 FILE_NAME = "quizgen.toml"
 KEYS = ("paper",)

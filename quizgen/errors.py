@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from quizgen.model import Bank, Location
+from quizgen.bank.model import Bank, Location
 
 
 class QuizgenError(Exception):

@@ -6,11 +6,11 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from quizgen.evidence import NOT_FROM_ARTICLE, ArticleText, section_evidence
-from quizgen.model import Bank, Fact, Question
-from quizgen.selection import default_print_order, picked_related
-from quizgen.spacing import MIN_DISTANCE, closest_pair
-from quizgen.translation import fingerprint, translation_status
+from quizgen.bank.evidence import NOT_FROM_ARTICLE, ArticleText, section_evidence
+from quizgen.bank.model import Bank, Fact, Question
+from quizgen.bank.translation import fingerprint, translation_status
+from quizgen.study.selection import default_print_order, picked_related
+from quizgen.study.spacing import MIN_DISTANCE, closest_pair
 
 
 def _table(title: str, counts: Counter[str], order: Sequence[str] | None = None) -> list[str]:

@@ -16,11 +16,11 @@ from anki.import_export_pb2 import ImportResponse
 from anki.scheduler_pb2 import CardAnswer
 from click.testing import CliRunner
 
-from quizgen.anki import MODEL_SPECS, deck_name, note_guid, note_tags, render_apkg
+from quizgen.bank.loader import load_banks, shipped_banks_dir
+from quizgen.bank.model import Bank, Question, QuestionType
 from quizgen.cli import main
 from quizgen.i18n import translator
-from quizgen.loader import load_banks, shipped_banks_dir
-from quizgen.model import Bank, Question, QuestionType
+from quizgen.outputs.anki import MODEL_SPECS, deck_name, note_guid, note_tags, render_apkg
 
 EXAMPLE = Path(__file__).parent / "banks" / "valid" / "example"
 T0 = 1_700_000_000.0
@@ -377,7 +377,7 @@ def test_a_change_only_in_rendered_fields_updates_the_notes(
 ) -> None:
     """The bank stays the same; only what the cards show changes (here the option order, as a
     shuffle or a translated label would): the rebuilt notes are newer, so Anki updates them."""
-    import quizgen.selection
+    import quizgen.study.selection
 
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     out = tmp_path / "out" / "deck.apkg"
@@ -394,7 +394,7 @@ def test_a_change_only_in_rendered_fields_updates_the_notes(
     ) -> tuple[int, ...]:
         return tuple(reversed(range(count)))  # not the build's own shuffled order
 
-    monkeypatch.setattr(quizgen.selection, "option_order", reversed_order)
+    monkeypatch.setattr(quizgen.study.selection, "option_order", reversed_order)
     log = import_apkg(col, build(), tmp_path, "v2.apkg")
     choice_ids = {q.id for q in _example()[0].questions if q.options}
     assert (len(log.new), len(log.conflicting)) == (0, 0)
@@ -513,7 +513,7 @@ def test_reimport_over_the_old_subdeck_names(
     banks = [b for b in _shipped() if b.translates is None]  # the English deck
     (bank,) = banks
     with monkeypatch.context() as m:
-        m.setattr("quizgen.anki.deck_name", _old_deck_name)
+        m.setattr("quizgen.outputs.anki.deck_name", _old_deck_name)
         old = render_apkg(banks, T0)
     new = render_apkg(banks, T0 + 60)
     sections = [s for s in bank.article.sections if bank.questions_in(s.id)]

@@ -24,8 +24,8 @@ import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 from conftest import EXAMPLE
 
-from quizgen.anki import note_guid, render_apkg
-from quizgen.loader import load_banks
+from quizgen.bank.loader import load_banks
+from quizgen.outputs.anki import note_guid, render_apkg
 
 AQT = "aqt==26.9.3"  # Anki's desktop package, the same release as the `anki` test dependency
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

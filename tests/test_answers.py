@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quizgen.answers import (
+from quizgen.bank.model import Question, QuestionType, Source
+from quizgen.study.answers import (
     RULES,
     Response,
     Verdict,
@@ -24,7 +25,6 @@ from quizgen.answers import (
     typo_allowance,
     words_of,
 )
-from quizgen.model import Question, QuestionType, Source
 
 CASES: dict[str, Any] = json.loads((Path(__file__).parent / "answer_cases.json").read_text("utf-8"))
 
@@ -118,8 +118,8 @@ def test_the_word_list_knows_the_words_the_cases_rely_on() -> None:
 def test_a_word_of_the_article_or_the_bank_is_never_a_typo() -> None:
     from conftest import EXAMPLE
 
-    from quizgen.answers import bank_words, match_text
-    from quizgen.loader import load_banks
+    from quizgen.bank.loader import load_banks
+    from quizgen.study.answers import bank_words, match_text
 
     (bank,) = load_banks([EXAMPLE])
     assert match_text("sirolimus", ["sirolimas"]) is not None  # no word anywhere: a typo
@@ -133,8 +133,8 @@ def test_spellings_a_bank_accepts_stay_typos_in_its_other_questions() -> None:
 
     from conftest import EXAMPLE
 
-    from quizgen.answers import bank_words, match_text
-    from quizgen.loader import load_banks
+    from quizgen.bank.loader import load_banks
+    from quizgen.study.answers import bank_words, match_text
 
     (bank,) = load_banks([EXAMPLE])
     sa = next(q for q in bank.questions if q.accepted)

@@ -15,9 +15,9 @@ from click.testing import CliRunner
 from conftest import EXAMPLE, REPO
 from pypdf import PdfReader
 
-from quizgen.build import MANIFEST, REFRESH_COMMAND, planned_outputs
+from quizgen.bank.loader import load_banks
 from quizgen.cli import main
-from quizgen.loader import load_banks
+from quizgen.outputs.build import MANIFEST, REFRESH_COMMAND, planned_outputs
 
 COMMITTED = REPO / "output"
 
@@ -127,11 +127,11 @@ def test_build_failing_in_second_writer_changes_nothing(
 def test_build_failing_in_second_renderer_changes_nothing(
     monkeypatch: pytest.MonkeyPatch, previous_build: tuple[Path, dict[str, bytes]]
 ) -> None:
-    import quizgen.build
+    import quizgen.outputs.build
     from quizgen.errors import BuildError
 
     out, before = previous_build
-    real = quizgen.build.render_pdf
+    real = quizgen.outputs.build.render_pdf
     calls = {"n": 0}
 
     def second_fails(*args: Any, **kwargs: Any) -> bytes:
@@ -140,7 +140,7 @@ def test_build_failing_in_second_renderer_changes_nothing(
             raise BuildError("the answer key could not be typeset")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(quizgen.build, "render_pdf", second_fails)
+    monkeypatch.setattr(quizgen.outputs.build, "render_pdf", second_fails)
     result = CliRunner().invoke(
         main, ["build", str(EXAMPLE), "--out", str(out)], env={"SOURCE_DATE_EPOCH": "1800000000"}
     )
@@ -151,9 +151,9 @@ def test_build_failing_in_second_renderer_changes_nothing(
 
 
 def test_typesetting_errors_come_back_from_the_worker(tmp_path: Path) -> None:
-    from quizgen.build import pdf_worker_pool, render_pdf
     from quizgen.errors import UsageError
-    from quizgen.printing import PrintOptions
+    from quizgen.outputs.build import pdf_worker_pool, render_pdf
+    from quizgen.outputs.printing import PrintOptions
 
     (bank,) = load_banks([EXAMPLE])
     with pdf_worker_pool() as pool:
@@ -210,7 +210,7 @@ def test_committed_output_is_current(tmp_path: Path) -> None:
 
 def test_output_readme_escapes_bank_text_for_markdown() -> None:
     """A bank title is text in output/README.md, never HTML or Markdown (issue 16, point 11)."""
-    from quizgen.build import readme_md
+    from quizgen.outputs.build import readme_md
 
     bank = load_banks([EXAMPLE])[0]
     title = "<img src=x onerror=alert(1)> *bold* [link](javascript:alert(2)) `code` | cell"
@@ -226,14 +226,14 @@ def test_output_readme_escapes_bank_text_for_markdown() -> None:
 
 
 def test_a_new_output_is_one_more_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import quizgen.build
-    from quizgen.build import OutputKind
+    import quizgen.outputs.build
+    from quizgen.outputs.build import OutputKind
 
     def words(banks: Any, ctx: Any) -> tuple[str, str]:
         return f"{banks[0].id} at {ctx.epochs.build}\n", "1 line"
 
     row = OutputKind("-words.txt", "a test output", words)
-    monkeypatch.setattr(quizgen.build, "OUTPUTS", (*quizgen.build.OUTPUTS[-1:], row))
+    monkeypatch.setattr(quizgen.outputs.build, "OUTPUTS", (*quizgen.outputs.build.OUTPUTS[-1:], row))
     out = tmp_path / "out"
     text = _build(out, str(EXAMPLE), env={"SOURCE_DATE_EPOCH": "1700000000"})
     assert (out / "example-words.txt").read_text() == "example at 1700000000\n"

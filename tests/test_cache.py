@@ -17,9 +17,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import BANKS, EXAMPLE, REPO
 
-from quizgen import bankcache, build, loader
+from quizgen.bank import bankcache, loader
 from quizgen.cli import main
 from quizgen.errors import Report
+from quizgen.outputs import build
 
 EXAMPLE_ES = BANKS / "valid" / "example-es"
 EVIDENCE = BANKS / "evidence"

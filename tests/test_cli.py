@@ -129,7 +129,7 @@ def test_validate_counts_warnings_and_files() -> None:
 
 def test_cli_question_types_match_the_model() -> None:
     from quizgen import cli
-    from quizgen.model import QuestionType
+    from quizgen.bank.model import QuestionType
 
     assert [t.value for t in QuestionType] == cli._QUESTION_TYPES
 
@@ -144,7 +144,7 @@ def test_readme_says_where_progress_is_kept_and_documents_quizgen_now(
     home = str(Path.home())
     linux = Unix("quizgen", appauthor=False).user_data_dir.replace(home, "~")
     mac = MacOS("quizgen", appauthor=False).user_data_dir.replace(home, "~")
-    from quizgen.progressdb import FILE_NAME
+    from quizgen.study.progressdb import FILE_NAME
 
     assert f"`{linux}/{FILE_NAME}`" in README
     assert f"`{mac}/{FILE_NAME}`" in README
@@ -184,7 +184,7 @@ def test_print_refuses_an_extension_that_does_not_match_the_format(
 def test_one_quiz_never_mixes_an_original_with_its_translation(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from quizgen.loader import load_banks
+    from quizgen.bank.loader import load_banks
 
     shipped = load_banks(None)
     originals = [b for b in shipped if b.translates is None]

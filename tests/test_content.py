@@ -15,9 +15,9 @@ import pytest
 import textstat  # type: ignore[import-untyped]
 from click.testing import CliRunner
 
+from quizgen.bank.loader import load_banks
+from quizgen.bank.model import Bank, Question, QuestionType, cloze_blanked
 from quizgen.cli import main
-from quizgen.loader import load_banks
-from quizgen.model import Bank, Question, QuestionType, cloze_blanked
 
 REPO = Path(__file__).resolve().parent.parent
 BANK_DIR = REPO / "questions" / "calcineurin-lupus"

@@ -15,10 +15,7 @@ from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPack
 from click.testing import CliRunner
 from conftest import ARTICLE, BANKS, REPO
 
-from quizgen import handout, printing
-from quizgen.anki import note_guid, render_apkg
-from quizgen.cli import main
-from quizgen.evidence import (
+from quizgen.bank.evidence import (
     QUOTE_MAX_WORDS,
     SAFETY_NOTES_HEADING,
     check_quote,
@@ -27,10 +24,13 @@ from quizgen.evidence import (
     normalise_quote,
     read_article_text,
 )
-from quizgen.export import export_json
-from quizgen.loader import check_banks, load_banks
-from quizgen.model import Bank, Reference, Section
-from quizgen.quotes import article_text, read_article
+from quizgen.bank.loader import check_banks, load_banks
+from quizgen.bank.model import Bank, Reference, Section
+from quizgen.bank.quotes import article_text, read_article
+from quizgen.cli import main
+from quizgen.outputs import handout, printing
+from quizgen.outputs.anki import note_guid, render_apkg
+from quizgen.outputs.export import export_json
 from quizgen.reports import coverage_report
 
 EVIDENCE = BANKS / "evidence"
@@ -433,7 +433,7 @@ def test_shipped_bank_quotes_match_the_article(in_repo: Path) -> None:
 
 
 def test_a_long_quote_in_the_terminal_hangs_under_its_label() -> None:
-    from quizgen.quiz import wrap_for_terminal
+    from quizgen.study.quiz import wrap_for_terminal
 
     lines = wrap_for_terminal("The article says: \u201c" + "word " * 30 + "\u201d", 60).splitlines()
     assert len(lines) > 1
@@ -443,7 +443,7 @@ def test_a_long_quote_in_the_terminal_hangs_under_its_label() -> None:
 def test_schema_takes_a_fact_from_a_section_or_a_reference_not_both() -> None:
     from jsonschema import Draft202012Validator
 
-    from quizgen.bankformat import bank_schema
+    from quizgen.bank.bankformat import bank_schema
 
     fact = bank_schema()["$defs"]["bank"]["properties"]["facts"]["items"]
     validator = Draft202012Validator(fact)

@@ -8,8 +8,8 @@ from pathlib import Path
 from click.testing import CliRunner
 from conftest import EXAMPLE
 
+from quizgen.bank.loader import load_banks
 from quizgen.cli import main
-from quizgen.loader import load_banks
 
 
 def _export(*args: str) -> dict:  # type: ignore[type-arg]

@@ -20,15 +20,15 @@ from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPack
 from click.testing import CliRunner
 from conftest import REPO
 
+from quizgen.bank.loader import load_banks
+from quizgen.bank.model import QuestionType, option_letter
 from quizgen.cli import main
-from quizgen.loader import load_banks
-from quizgen.meeting import DEFAULT_MEETING_COUNT, meeting_count, meeting_questions
-from quizgen.model import QuestionType, option_letter
-from quizgen.printing import PrintOptions, pick_questions
-from quizgen.progress import JsonProgressStore
-from quizgen.quiz import start_quiz
-from quizgen.selection import Picked, Selection, closest_related, default_print_order, in_option_order
-from quizgen.spacing import MIN_DISTANCE
+from quizgen.outputs.meeting import DEFAULT_MEETING_COUNT, meeting_count, meeting_questions
+from quizgen.outputs.printing import PrintOptions, pick_questions
+from quizgen.study.progress import JsonProgressStore
+from quizgen.study.quiz import start_quiz
+from quizgen.study.selection import Picked, Selection, closest_related, default_print_order, in_option_order
+from quizgen.study.spacing import MIN_DISTANCE
 
 OUT = REPO / "output"
 # The English bank (its Spanish translation shares its question ids and has its own checks).
@@ -298,7 +298,7 @@ def test_print_meeting_takes_count(tmp_path: Path) -> None:
 
 
 def test_anki_cloze_back_marks_the_answer_by_weight_and_underline(tmp_path: Path) -> None:
-    from quizgen.anki import CSS, render_apkg
+    from quizgen.outputs.anki import CSS, render_apkg
 
     q = next(q for q in BANK.questions if q.type is QuestionType.CLOZE)
     col = Collection(str(tmp_path / "collection.anki2"))
@@ -325,7 +325,7 @@ def test_anki_cloze_back_marks_the_answer_by_weight_and_underline(tmp_path: Path
 def test_printed_cloze_cards_mark_the_answer_by_weight_and_underline() -> None:
     import pdfplumber
 
-    from quizgen.printing import render_flashcards
+    from quizgen.outputs.printing import render_flashcards
 
     q = next(q for q in BANK.questions if q.type is QuestionType.CLOZE and len(q.deletions) == 1)
     answer = q.deletions[0].answer.split()[0]
@@ -365,6 +365,6 @@ def test_printed_cloze_cards_mark_the_answer_by_weight_and_underline() -> None:
     ],
 )
 def test_the_issue_table_holds_with_the_shipped_banks_words(typed: str, answer: str, accepted: bool) -> None:
-    from quizgen.answers import bank_words, match_text
+    from quizgen.study.answers import bank_words, match_text
 
     assert (match_text(typed, [answer], bank_words(BANK)) is not None) is accepted

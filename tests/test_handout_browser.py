@@ -15,10 +15,10 @@ from axe_playwright_python.sync_playwright import Axe
 from conftest import EXAMPLE
 from playwright.sync_api import Browser
 
-from quizgen.handout import render_answer_key_html, render_handout_html
-from quizgen.loader import load_banks
-from quizgen.model import Bank
-from quizgen.printing import PrintOptions
+from quizgen.bank.loader import load_banks
+from quizgen.bank.model import Bank
+from quizgen.outputs.handout import render_answer_key_html, render_handout_html
+from quizgen.outputs.printing import PrintOptions
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLE
 
-from quizgen.handout import render_handout_html
-from quizgen.loader import load_banks
-from quizgen.printing import PrintOptions
+from quizgen.bank.loader import load_banks
+from quizgen.outputs.handout import render_handout_html
+from quizgen.outputs.printing import PrintOptions
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 LONG_WORD = "Pneumonoultramicroscopicsilicovolcanoconiosis" * 4

@@ -18,11 +18,12 @@ from babel.messages.pofile import read_po
 from conftest import BANKS, EXAMPLE, REPO
 from pypdf import PdfReader
 
-from quizgen import anki, i18n
-from quizgen.handout import render_answer_key_html, render_handout_html
-from quizgen.loader import load_banks
-from quizgen.model import Bank
-from quizgen.printing import PrintOptions, render_answer_key, render_flashcards, render_quiz
+from quizgen import i18n
+from quizgen.bank.loader import load_banks
+from quizgen.bank.model import Bank
+from quizgen.outputs import anki
+from quizgen.outputs.handout import render_answer_key_html, render_handout_html
+from quizgen.outputs.printing import PrintOptions, render_answer_key, render_flashcards, render_quiz
 
 EXAMPLE_ES = BANKS / "valid" / "example-es"
 LOCALE = REPO / "quizgen" / "locale"
@@ -225,8 +226,8 @@ def test_spanish_deck_imports_beside_the_english_one(
 
 
 def test_web_page_strings_come_from_the_catalog(editions: tuple[Bank, Bank]) -> None:
-    from quizgen import web
-    from quizgen.web import render_web_page, strings
+    from quizgen.outputs import web
+    from quizgen.outputs.web import render_web_page, strings
 
     english, spanish = strings("en"), strings("es")
     assert english.keys() == spanish.keys()

@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import BANKS, REPO
 
+from quizgen.bank.lint import lint_bank
+from quizgen.bank.loader import load_banks
+from quizgen.bank.model import Bank, Question, QuestionType, Source
 from quizgen.cli import main
-from quizgen.lint import lint_bank
-from quizgen.loader import load_banks
-from quizgen.model import Bank, Question, QuestionType, Source
 
 LINTS = sorted(p for p in (BANKS / "lints").glob("*.yaml") if p.name != "bank.yaml")
 

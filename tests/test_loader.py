@@ -12,10 +12,10 @@ from conftest import BANKS, EXAMPLE, REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quizgen import loader
+from quizgen.bank import loader
+from quizgen.bank.model import QuestionType
 from quizgen.cli import main
 from quizgen.errors import BankError, UsageError
-from quizgen.model import QuestionType
 
 INVALID = sorted(
     p for p in (BANKS / "invalid").iterdir() if p.name != "bank.yaml" and p.suffix != ".expected"
@@ -288,7 +288,7 @@ def test_strict_summary_counts_warnings() -> None:
 
 
 def test_yaml_hints_name_the_expected_columns() -> None:
-    from quizgen.yamlhints import hint
+    from quizgen.bank.yamlhints import hint
 
     between = "questions:\n  - id: q1\n    source:\n      section: s1\n     facts: [f1]\n"
     assert hint(between, 5, 6) == (

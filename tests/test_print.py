@@ -15,12 +15,12 @@ import pypdf
 import pytest
 from click.testing import CliRunner
 
+from quizgen.bank.loader import load_banks
+from quizgen.bank.model import Bank, Question, QuestionType, option_letter
 from quizgen.cli import main
 from quizgen.errors import BuildError, UsageError
-from quizgen.handout import render_answer_key_html, render_handout_html
-from quizgen.loader import load_banks
-from quizgen.model import Bank, Question, QuestionType, option_letter
-from quizgen.printing import (
+from quizgen.outputs.handout import render_answer_key_html, render_handout_html
+from quizgen.outputs.printing import (
     PAPER_MM,
     PrintOptions,
     card_layout,
@@ -33,7 +33,7 @@ from quizgen.printing import (
     render_quiz,
     short_disclaimer,
 )
-from quizgen.selection import Selection
+from quizgen.study.selection import Selection
 
 EXAMPLE = Path(__file__).parent / "banks" / "valid" / "example"
 MM = 72 / 25.4
@@ -485,7 +485,7 @@ def test_card_sizes_proven_in_python_match_typsts_measurement(
     """The font-metric shortcut must choose exactly what typst's own measuring chooses."""
     import sys
 
-    from quizgen import cardfit
+    from quizgen.outputs import cardfit
 
     sys.path.insert(0, str(Path(__file__).parent / "benchmarks"))
     from synth import write_bank

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from quizgen.bank.loader import load_banks
+from quizgen.bank.model import QuestionType
 from quizgen.errors import UsageError, WriteError
-from quizgen.loader import load_banks
-from quizgen.model import QuestionType
-from quizgen.progress import (
+from quizgen.study.progress import (
     FILE_NAME,
     Answer,
     Grade,
@@ -28,8 +28,8 @@ from quizgen.progress import (
     schedule,
     section_progress,
 )
-from quizgen.progressdb import FILE_NAME as DB_FILE_NAME
-from quizgen.progressdb import SqliteProgressStore
+from quizgen.study.progressdb import FILE_NAME as DB_FILE_NAME
+from quizgen.study.progressdb import SqliteProgressStore
 
 EXAMPLE = Path(__file__).parent / "banks" / "valid" / "example"
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
@@ -184,12 +184,12 @@ def test_damaged_file_is_moved_aside_with_a_warning(tmp_path: Path, content: byt
 
 
 def test_unwritable_folder_warns_once_and_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import quizgen.progress
+    import quizgen.study.progress
 
     def refuse(path: Path, data: bytes | str) -> None:
         raise WriteError(f"cannot write {path}: Read-only file system")
 
-    monkeypatch.setattr(quizgen.progress, "write_atomic", refuse)
+    monkeypatch.setattr(quizgen.study.progress, "write_atomic", refuse)
     warnings: list[str] = []
     store = JsonProgressStore(tmp_path / FILE_NAME, warnings.append)
     store.put(("example", "ex-001"), schedule(None, Grade.GOOD, T0))
@@ -333,8 +333,8 @@ class _Lines:
 
 
 def test_the_quiz_makes_one_transaction_per_answer(open_store: OpenStore, tmp_path: Path) -> None:
-    from quizgen.quiz import run_quiz
-    from quizgen.selection import Picked
+    from quizgen.study.quiz import run_quiz
+    from quizgen.study.selection import Picked
 
     (bank,) = load_banks([EXAMPLE])
     tf = [Picked(bank, q) for q in bank.questions if q.type is QuestionType.TRUE_FALSE]

@@ -18,11 +18,11 @@ import pytest
 from click.testing import CliRunner, Result
 from conftest import EXAMPLE
 
-from quizgen import progressdb
 from quizgen.cli import main
-from quizgen.progress import FILE_NAME, Answer, JsonProgressStore, Record, open_default_store, schedule
-from quizgen.progressdb import FILE_NAME as DB_NAME
-from quizgen.progressdb import SqliteProgressStore
+from quizgen.study import progressdb
+from quizgen.study.progress import FILE_NAME, Answer, JsonProgressStore, Record, open_default_store, schedule
+from quizgen.study.progressdb import FILE_NAME as DB_NAME
+from quizgen.study.progressdb import SqliteProgressStore
 
 DAY0 = "2025-03-01T09:00:00+00:00"
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)

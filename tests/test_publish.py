@@ -11,10 +11,10 @@ import pytest
 from conftest import EXAMPLE
 from pypdf import PdfReader
 
+from quizgen.bank.loader import load_banks
 from quizgen.errors import BankError
-from quizgen.handout import render_handout_html
-from quizgen.loader import load_banks
-from quizgen.printing import PrintOptions, render_answer_key, render_quiz
+from quizgen.outputs.handout import render_handout_html
+from quizgen.outputs.printing import PrintOptions, render_answer_key, render_quiz
 
 URL = "https://example.org/sleep-quiz.html"
 

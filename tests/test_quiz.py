@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from quizgen.bank.loader import load_banks
+from quizgen.bank.model import Question, QuestionType
 from quizgen.cli import main
-from quizgen.loader import load_banks
-from quizgen.model import Question, QuestionType
-from quizgen.progress import ProgressStore, Record, open_default_store
-from quizgen.quiz import colour_wanted, numbered_blanks
-from quizgen.selection import default_print_order
+from quizgen.study.progress import ProgressStore, Record, open_default_store
+from quizgen.study.quiz import colour_wanted, numbered_blanks
+from quizgen.study.selection import default_print_order
 
 EXAMPLE = Path(__file__).parent / "banks" / "valid" / "example"
 DAY0 = "2025-03-01T09:00:00+00:00"

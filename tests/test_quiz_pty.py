@@ -10,7 +10,7 @@ from pathlib import Path
 import pexpect  # type: ignore[import-untyped]
 import pytest
 
-from quizgen.progress import open_default_store
+from quizgen.study.progress import open_default_store
 
 EXAMPLE = str(Path(__file__).parent / "banks" / "valid" / "example")
 DAY0 = "2025-03-01T09:00:00+00:00"

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from conftest import EXAMPLE
 
 from quizgen.cli import main
-from quizgen.quiz import TerminalIO
 from quizgen.safetext import control_character, for_terminal, invisible_character
+from quizgen.study.quiz import TerminalIO
 
 ESC = "\x1b"
 OSC52 = "\x1b]52;c;aGVsbG8=\x07"

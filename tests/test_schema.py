@@ -12,9 +12,9 @@ import yaml
 from conftest import BANKS, EXAMPLE, REPO
 from jsonschema import Draft202012Validator
 
-from quizgen import bankformat, export, loader
-from quizgen.loader import load_banks
-from quizgen.model import (
+from quizgen.bank import bankformat, loader
+from quizgen.bank.loader import load_banks
+from quizgen.bank.model import (
     Article,
     Bank,
     Fact,
@@ -27,8 +27,9 @@ from quizgen.model import (
     Source,
     Translation,
 )
+from quizgen.outputs import export
 
-SCHEMA = json.loads((Path(loader.__file__).parent / "schema" / "bank.schema.json").read_text())
+SCHEMA = json.loads((Path(loader.__file__).parent.parent / "schema" / "bank.schema.json").read_text())
 VALIDATOR = Draft202012Validator(SCHEMA)
 
 EVERY_KEY = BANKS / "valid" / "every-key"
@@ -73,7 +74,7 @@ def test_schema_rejects_what_the_loader_rejects(name: str) -> None:
 def test_committed_schema_is_generated_from_the_key_tables() -> None:
     committed = bankformat.SCHEMA_PATH.read_text(encoding="utf-8")
     assert committed == bankformat.bank_schema_text(), (
-        "quizgen/schema/bank.schema.json is stale: run `python -m quizgen.bankformat`"
+        "quizgen/schema/bank.schema.json is stale: run `python -m quizgen.bank.bankformat`"
     )
 
 
@@ -187,4 +188,4 @@ def test_readme_documents_every_key() -> None:
     for t in QuestionType:
         for k in bankformat.question_keys(t):
             assert k in quoted, f"README: describe the question key `{k}`"
-    assert "python -m quizgen.bankformat" in readme
+    assert "python -m quizgen.bank.bankformat" in readme

@@ -7,11 +7,11 @@ from dataclasses import replace
 
 import pytest
 
-from quizgen.loader import load_banks
-from quizgen.model import QuestionType
-from quizgen.printing import PrintOptions, pick_questions
-from quizgen.quiz import prepare
-from quizgen.selection import Picked, Selection, option_order, select_questions
+from quizgen.bank.loader import load_banks
+from quizgen.bank.model import QuestionType
+from quizgen.outputs.printing import PrintOptions, pick_questions
+from quizgen.study.quiz import prepare
+from quizgen.study.selection import Picked, Selection, option_order, select_questions
 
 # The English bank (its Spanish translation shares its question ids and has its own checks).
 SHIPPED = [b for b in load_banks() if b.translates is None]

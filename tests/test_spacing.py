@@ -1,4 +1,4 @@
-"""Keeping related questions apart (quizgen.spacing), on small made-up orders."""
+"""Keeping related questions apart (quizgen.study.spacing), on small made-up orders."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from itertools import pairwise
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quizgen.model import Question, QuestionType, Source
-from quizgen.spacing import MIN_DISTANCE, closest_distance, questions_related, space_apart
+from quizgen.bank.model import Question, QuestionType, Source
+from quizgen.study.spacing import MIN_DISTANCE, closest_distance, questions_related, space_apart
 
 
 def _q(qid: str, *facts: str, related: tuple[str, ...] = ()) -> Question:

@@ -8,10 +8,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import REPO
 
+from quizgen.bank.loader import load_banks
+from quizgen.bank.model import QuestionType
+from quizgen.bank.starter import outline
 from quizgen.cli import main
-from quizgen.loader import load_banks
-from quizgen.model import QuestionType
-from quizgen.starter import outline
 
 WEB_PAGE = """\
 Sleep and Health

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from quizgen import timestamps
+from quizgen.bank.loader import load_banks
+from quizgen.bank.model import Bank, Question
 from quizgen.errors import UsageError
 from quizgen.fsutil import write_atomic
-from quizgen.loader import load_banks
-from quizgen.model import Bank, Question
+from quizgen.outputs import timestamps
 
 EXAMPLE = Path(__file__).parent / "banks" / "valid" / "example"
 

@@ -27,5 +27,5 @@ def test_mypy_strict_passes() -> None:
 
 
 def test_no_module_shadows_the_standard_library() -> None:
-    names = {p.stem for p in (REPO / "quizgen").glob("*.py")}
+    names = {p.stem for p in (REPO / "quizgen").rglob("*.py")}
     assert not names & sys.stdlib_module_names

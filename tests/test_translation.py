@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import BANKS, EXAMPLE, REPO
 
-from quizgen import loader
+from quizgen.bank import loader
+from quizgen.bank.translation import fingerprint, translation_status
 from quizgen.cli import main
-from quizgen.selection import in_option_order
-from quizgen.translation import fingerprint, translation_status
+from quizgen.study.selection import in_option_order
 
 EXAMPLE_ES = BANKS / "valid" / "example-es"
 CASES = sorted((BANKS / "translations").glob("*.yaml"))
@@ -64,7 +64,7 @@ def test_a_translation_reuses_its_originals_ids_but_no_other_bank_may(tmp_path: 
 
 
 def test_anki_guids_and_progress_keys_of_the_editions_never_mix() -> None:
-    from quizgen.anki import note_guid
+    from quizgen.outputs.anki import note_guid
 
     en, es = loader.load_banks([EXAMPLE, EXAMPLE_ES])
     guids_en = {note_guid(en, q) for q in en.questions}

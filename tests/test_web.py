@@ -15,9 +15,9 @@ from pathlib import Path
 from click.testing import CliRunner
 from conftest import BANKS, EXAMPLE, REPO
 
+from quizgen.bank.loader import load_banks
 from quizgen.cli import main
-from quizgen.loader import load_banks
-from quizgen.web import compact_source, page_data, render_web_page, strings
+from quizgen.outputs.web import compact_source, page_data, render_web_page, strings
 
 HOSTILE = BANKS / "web" / "hostile"
 TEMPLATES = REPO / "quizgen" / "templates" / "web"
@@ -146,7 +146,7 @@ def test_the_data_carries_the_option_order_and_the_answers() -> None:
 def test_every_string_the_script_uses_is_in_the_table_and_every_entry_is_used() -> None:
     table = strings()
     script = (TEMPLATES / "page.js").read_text(encoding="utf-8")
-    python = (REPO / "quizgen" / "web.py").read_text(encoding="utf-8")
+    python = (REPO / "quizgen" / "outputs" / "web.py").read_text(encoding="utf-8")
     used = set(re.findall(r'\bt\("(\w+)"[,)]', script))
     used |= {f"{stem}_other" for stem in re.findall(r'\btn\("(\w+)"', script)}
     used |= {f"type_{t}" for t in ("multiple_choice", "multiple_select", "true_false", "cloze")}

@@ -18,9 +18,9 @@ from axe_playwright_python.sync_playwright import Axe
 from conftest import BANKS, EXAMPLE
 from playwright.sync_api import Browser, Page, expect
 
-from quizgen.answers import Response, grade, words_of
-from quizgen.loader import load_banks
-from quizgen.web import cloze_segments, page_data, render_web_page
+from quizgen.bank.loader import load_banks
+from quizgen.outputs.web import cloze_segments, page_data, render_web_page
+from quizgen.study.answers import Response, grade, words_of
 
 HOSTILE = BANKS / "web" / "hostile"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]

@@ -88,8 +88,8 @@
     },
   };
 
-  // -- the answer rules: a port of quizgen/answers.py, with its thresholds and word lists from
-  // quizgen/answer_rules.json (data.rules), run against the same cases (tests/answer_cases.json).
+  // -- the answer rules: a port of quizgen/study/answers.py, with its thresholds and word lists from
+  // quizgen/study/answer_rules.json (data.rules), run against the same cases (tests/answer_cases.json).
   const rules = data.rules;
   const LOWER = LETTERS.toLowerCase();
   const TRUE_WORDS = new Set(rules.true_words);

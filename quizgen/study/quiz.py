@@ -23,10 +23,20 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from quizgen.answers import Response, Result, Verdict, bank_words, grade, letter, match_text, parse_truth
-from quizgen.evidence import ARTICLE_SAYS, evidence_lines
-from quizgen.model import CLOZE_RE, Bank, Question, QuestionType, cloze_blanked
-from quizgen.progress import (
+from quizgen.bank.evidence import ARTICLE_SAYS, evidence_lines
+from quizgen.bank.model import CLOZE_RE, Bank, Question, QuestionType, cloze_blanked
+from quizgen.safetext import for_terminal
+from quizgen.study.answers import (
+    Response,
+    Result,
+    Verdict,
+    bank_words,
+    grade,
+    letter,
+    match_text,
+    parse_truth,
+)
+from quizgen.study.progress import (
     Answer,
     Grade,
     Key,
@@ -38,8 +48,7 @@ from quizgen.progress import (
     schedule,
     section_progress,
 )
-from quizgen.safetext import for_terminal
-from quizgen.selection import Picked, Selection, ordered_options, select_questions, spaced
+from quizgen.study.selection import Picked, Selection, ordered_options, select_questions, spaced
 
 MARK_RIGHT = "✓"
 MARK_WRONG = "✗"

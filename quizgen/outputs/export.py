@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from quizgen.model import Bank, Question, QuestionType
+from quizgen.bank.model import Bank, Question, QuestionType
 
 EXPORT_FORMAT_VERSION = 1
 

@@ -12,8 +12,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from quizgen.bank.model import Bank, Question, Reference, Section
 from quizgen.i18n import N_, translator
-from quizgen.model import Bank, Question, Reference, Section
 
 QUOTE_MAX_WORDS = 30
 

@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from quizgen.model import OPTION_LETTERS, Bank, Question, QuestionType, cloze_blanked, option_letter
+from quizgen.bank.model import OPTION_LETTERS, Bank, Question, QuestionType, cloze_blanked, option_letter
 
 _NON_WORD = re.compile(r"[^\w]+")
 _DIGITS = re.compile(r"\d+")

@@ -8,9 +8,9 @@ import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from quizgen.bank.model import Bank, Question, QuestionType
 from quizgen.errors import UsageError
-from quizgen.model import Bank, Question, QuestionType
-from quizgen.spacing import closest_distance, related_in, space_apart
+from quizgen.study.spacing import closest_distance, related_in, space_apart
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ picked_related = related_in(_picked_bank, _picked_question)
 
 
 def spaced(picked: Sequence[Picked]) -> list[Picked]:
-    """The questions in nearly the same order, related ones kept apart (see quizgen.spacing)."""
+    """The questions in nearly the same order, related ones kept apart (see quizgen.study.spacing)."""
     return space_apart(picked, picked_related)
 
 

@@ -1,7 +1,7 @@
 """Printable quizzes, answer keys and cut-out flashcards: the print data, and PDF through typst.
 
-The HTML handout is made from the same data in `quizgen.handout`; `quizgen.cardfit` proves from
-the font's metrics which text size of a flashcard surely fits.
+The HTML handout is made from the same data in `quizgen.outputs.handout`;
+`quizgen.outputs.cardfit` proves from the font's metrics which text size of a flashcard surely fits.
 
 Bank text never becomes typst markup: every string travels to the templates as JSON through
 `sys.inputs`, so `*`, `#`, `$`, `<`, `_` and `@` print as themselves. The templates in
@@ -24,13 +24,8 @@ from typing import Any, Literal
 
 import typst
 
-from quizgen import cardfit
-from quizgen.errors import BuildError, UsageError
-from quizgen.evidence import NOT_FROM_ARTICLE, SAFETY_NOTES_HEADING, evidence_lines
-from quizgen.i18n import N_, SOURCE_LANGUAGE, Translate, base_language, translator, unreviewed_notice
-from quizgen.i18n import english as _same
-from quizgen.meeting import meeting_picks
-from quizgen.model import (
+from quizgen.bank.evidence import NOT_FROM_ARTICLE, SAFETY_NOTES_HEADING, evidence_lines
+from quizgen.bank.model import (
     CLOZE_RE,
     Bank,
     Question,
@@ -39,7 +34,12 @@ from quizgen.model import (
     cloze_deletions,
     option_letter,
 )
-from quizgen.printdata import (
+from quizgen.errors import BuildError, UsageError
+from quizgen.i18n import N_, SOURCE_LANGUAGE, Translate, base_language, translator, unreviewed_notice
+from quizgen.i18n import english as _same
+from quizgen.outputs import cardfit
+from quizgen.outputs.meeting import meeting_picks
+from quizgen.outputs.printdata import (
     AboutData,
     CardFace,
     CardPageData,
@@ -54,7 +54,7 @@ from quizgen.printdata import (
     SafetyData,
     SafetyNoteData,
 )
-from quizgen.selection import Picked, Selection, ordered_options, select_questions, spaced
+from quizgen.study.selection import Picked, Selection, ordered_options, select_questions, spaced
 
 Paper = Literal["letter", "a4"]
 
@@ -126,7 +126,7 @@ class PrintOptions:
     shuffled again by `seed` and the form letter, so each form has its own order and key.
     `timestamp` (Unix seconds, as SOURCE_DATE_EPOCH) fixes the PDF dates; None means now.
     `back_offset_mm` moves the backs of duplex flashcards right and down, to undo a printer's shift.
-    `meeting` prints the short quiz for one meeting (quizgen.meeting) instead: `selection.count`
+    `meeting` prints the short quiz for one meeting (quizgen.outputs.meeting) instead: `selection.count`
     questions, else the bank's `meeting_quiz_count`, else 12; the other filters do not apply.
     """
 
@@ -281,7 +281,7 @@ def _banks_used(picked: Sequence[Picked]) -> list[Bank]:
 
 
 def _about(bank: Bank) -> AboutData:
-    from quizgen.qr import qr_svg
+    from quizgen.outputs.qr import qr_svg
 
     return {
         "article": bank.article.title,

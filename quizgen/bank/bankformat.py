@@ -4,7 +4,7 @@ Each mapping of a bank file (the bank, its article, a section, a fact, a questio
 question of each type) has one table of `Key`s. The loader checks keys against these tables, and
 `bank_schema()` builds the shipped JSON Schema from them, so a new optional key is one row here
 (plus the code that reads it, the model field and the export). After adding a row, regenerate the
-schema with `python -m quizgen.bankformat` (a test fails until the committed file matches).
+schema with `python -m quizgen.bank.bankformat` (a test fails until the committed file matches).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from quizgen.model import OPTION_LETTERS, QuestionType
+from quizgen.bank.model import OPTION_LETTERS, QuestionType
 
-SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "bank.schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "bank.schema.json"
 
 
 @dataclass(frozen=True)
@@ -391,7 +391,7 @@ def bank_schema_text() -> str:
 
 
 def main() -> None:
-    """`python -m quizgen.bankformat`: rewrite the committed schema from the key tables."""
+    """`python -m quizgen.bank.bankformat`: rewrite the committed schema from the key tables."""
     SCHEMA_PATH.write_text(bank_schema_text(), encoding="utf-8")
     print(f"wrote {SCHEMA_PATH}", file=sys.stderr)
 

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from quizgen.progress import Answer, Key, Record, card_record
+from quizgen.study.progress import Answer, Key, Record, card_record
 
 FILE_NAME = "progress.db"
 SCHEMA_VERSION = 1
@@ -335,7 +335,7 @@ class SqliteProgressStore:
             return
         if self._read("SELECT value FROM meta WHERE key = 'migrated_from'"):
             return
-        from quizgen.progress import JsonProgressStore
+        from quizgen.study.progress import JsonProgressStore
 
         old = JsonProgressStore(json_path, self._warn, read_only=True)
         with self.transaction():

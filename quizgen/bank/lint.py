@@ -10,8 +10,8 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from quizgen.bank.model import Bank, Question, QuestionType, option_letter
 from quizgen.errors import Problem
-from quizgen.model import Bank, Question, QuestionType, option_letter
 
 #: True/false balance: checked when a bank has at least this many true/false questions.
 TRUE_FALSE_MIN = 8

@@ -40,15 +40,15 @@ from pathlib import Path
 from typing import Any
 
 from quizgen import __version__
-from quizgen.bankfiles import find_bank_files
+from quizgen.bank.bankfiles import find_bank_files
+from quizgen.bank.model import Bank, Difficulty, Location, Question, QuestionType, Source
 from quizgen.errors import Problem, Report
-from quizgen.model import Bank, Difficulty, Location, Question, QuestionType, Source
 
 CACHE_DIR_ENV = "QUIZGEN_CACHE_DIR"
 NO_CACHE_ENV = "QUIZGEN_NO_CACHE"
 MAGIC = b"quizgen-bank-cache\n"
 MAX_ENTRIES = 64  # the oldest entries beyond this are removed when one is written
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent  # all of quizgen/
 
 
 def cache_root() -> Path | None:
@@ -308,7 +308,7 @@ def check_banks(paths: Sequence[Path] | None = None, *, article: Path | None = N
         report = _read_entry(entry, key)
         if report is not None:
             return report
-    from quizgen import loader
+    from quizgen.bank import loader
 
     report = loader.check_banks(paths, article=article)
     # kept only when the files did not change while they were read
@@ -334,7 +334,7 @@ def load_banks(
 
 # --------------------------------------------------------------------------- build records
 # What `build` rendered into a folder: per output file, the key of its inputs (see
-# quizgen.build.OutputReuse). Kept here, not in the folder's manifest.json, because the keys
+# quizgen.outputs.build.OutputReuse). Kept here, not in the folder's manifest.json, because the keys
 # name this machine's quizgen (the code stamp), while the committed manifest must not.
 
 

@@ -11,8 +11,8 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from quizgen.bank.model import Bank, Location, Question, QuestionType
 from quizgen.errors import Problem
-from quizgen.model import Bank, Location, Question, QuestionType
 
 FINGERPRINT_CHARS = 12
 

@@ -19,9 +19,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol, cast
 
+from quizgen.bank.model import Bank
 from quizgen.errors import UsageError, WriteError
 from quizgen.fsutil import write_atomic
-from quizgen.model import Bank
 
 FORMAT_VERSION = 1
 FILE_NAME = "progress.json"
@@ -208,8 +208,8 @@ def open_default_store(
 ) -> ProgressStore:
     """The user's progress store: the SQLite database in `data_dir()`, holding the progress of
     an earlier `progress.json` once it has been moved in (`note` hears of that)."""
-    from quizgen.progressdb import FILE_NAME as DB_NAME
-    from quizgen.progressdb import SqliteProgressStore
+    from quizgen.study.progressdb import FILE_NAME as DB_NAME
+    from quizgen.study.progressdb import SqliteProgressStore
 
     folder = data_dir()
     store = SqliteProgressStore(folder / DB_NAME, warn)
@@ -259,7 +259,7 @@ class JsonProgressStore:
             self._fail(f"progress file {self.path} is read-only; answers in this session are not saved")
 
     def _move_aside(self, reason: str) -> None:
-        from quizgen.progressdb import move_aside
+        from quizgen.study.progressdb import move_aside
 
         try:
             aside = move_aside(self.path, "corrupt")

@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from quizgen import __version__
+from quizgen.bank.model import Bank
 from quizgen.errors import UsageError
-from quizgen.export import (
+from quizgen.outputs.export import (
     article_record,
     facts_record,
     question_record,
@@ -33,7 +34,6 @@ from quizgen.export import (
     safety_notes_record,
     translation_record,
 )
-from quizgen.model import Bank
 
 MANIFEST_NAME = ".quizgen-epoch.json"
 
@@ -134,7 +134,7 @@ def plan_epochs(
     """
     fixed = source_date_epoch()
     if note_prints is None:
-        from quizgen.anki import note_fingerprints
+        from quizgen.outputs.anki import note_fingerprints
 
         note_prints = note_fingerprints(banks)
     prints = dict(note_prints)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from quizgen.model import Bank, Question
+from quizgen.bank.model import Bank, Question
 
 T = TypeVar("T")
 

@@ -32,11 +32,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from quizgen.bank.evidence import NOT_FROM_ARTICLE, SAFETY_NOTES_HEADING, evidence_lines
+from quizgen.bank.model import CLOZE_RE, Bank, Question, QuestionType, Reference, option_letter
 from quizgen.errors import BuildError
-from quizgen.evidence import NOT_FROM_ARTICLE, SAFETY_NOTES_HEADING, evidence_lines
 from quizgen.i18n import SOURCE_LANGUAGE, Translate, base_language, translator, unreviewed_notice
-from quizgen.model import CLOZE_RE, Bank, Question, QuestionType, Reference, option_letter
-from quizgen.selection import in_option_order
+from quizgen.study.selection import in_option_order
 
 if TYPE_CHECKING:
     import genanki

@@ -9,8 +9,8 @@ import hashlib
 from collections import Counter
 from collections.abc import Sequence
 
-from quizgen.model import Bank, Question, QuestionType
-from quizgen.selection import Picked, spaced
+from quizgen.bank.model import Bank, Question, QuestionType
+from quizgen.study.selection import Picked, spaced
 
 #: Questions in the meeting quiz when neither the command nor the bank says otherwise.
 DEFAULT_MEETING_COUNT = 12

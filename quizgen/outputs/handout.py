@@ -10,9 +10,9 @@ import base64
 import html
 from collections.abc import Sequence
 
-from quizgen.model import Bank
-from quizgen.printdata import AboutData, CommonData, EvidenceData, QuestionData
-from quizgen.printing import PrintOptions, key_data, quiz_data
+from quizgen.bank.model import Bank
+from quizgen.outputs.printdata import AboutData, CommonData, EvidenceData, QuestionData
+from quizgen.outputs.printing import PrintOptions, key_data, quiz_data
 
 _CSS = """
 body { font-family: "Source Sans Pro", "Source Sans 3", Arial, sans-serif; font-size: %(size)s;

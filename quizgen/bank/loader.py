@@ -18,24 +18,23 @@ from typing import ClassVar
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from quizgen import yamlhints
-from quizgen.answers import normalise
-from quizgen.bankfiles import (  # re-exported: callers find bank files through the loader too
+from quizgen.bank import yamlhints
+from quizgen.bank.bankfiles import (  # re-exported: callers find bank files through the loader too
     BANK_FILE_NAMES as BANK_FILE_NAMES,
 )
-from quizgen.bankfiles import (
+from quizgen.bank.bankfiles import (
     YAML_SUFFIXES as YAML_SUFFIXES,
 )
-from quizgen.bankfiles import (
+from quizgen.bank.bankfiles import (
     display_path as display_path,
 )
-from quizgen.bankfiles import (
+from quizgen.bank.bankfiles import (
     find_bank_files as find_bank_files,
 )
-from quizgen.bankfiles import (
+from quizgen.bank.bankfiles import (
     shipped_banks_dir as shipped_banks_dir,
 )
-from quizgen.bankformat import (
+from quizgen.bank.bankformat import (
     ALL_QUESTION_KEYS,
     ARTICLE_KEYS,
     BANK_ID_PATTERN,
@@ -58,11 +57,9 @@ from quizgen.bankformat import (
     Key,
     KeyTable,
 )
-from quizgen.errors import BankError, Problem
-from quizgen.errors import Report as Report  # defined there: the cache unpickles it without the loader
-from quizgen.evidence import QUOTE_MAX_WORDS, word_count
-from quizgen.lint import lint_bank
-from quizgen.model import (
+from quizgen.bank.evidence import QUOTE_MAX_WORDS, word_count
+from quizgen.bank.lint import lint_bank
+from quizgen.bank.model import (
     CLOZE_RE,
     DEFAULT_LANGUAGE,
     OPTION_LETTERS,
@@ -82,9 +79,12 @@ from quizgen.model import (
     Translation,
     cloze_blanked,
 )
-from quizgen.quotes import EvidenceSites, check_evidence
+from quizgen.bank.quotes import EvidenceSites, check_evidence
+from quizgen.bank.translation import FINGERPRINT_CHARS, check_translation
+from quizgen.errors import BankError, Problem
+from quizgen.errors import Report as Report  # defined there: the cache unpickles it without the loader
 from quizgen.safetext import control_character, escaped, invisible_character
-from quizgen.translation import FINGERPRINT_CHARS, check_translation
+from quizgen.study.answers import normalise
 
 _BASE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -153,7 +153,7 @@ FINGERPRINT_RE = re.compile(f"^[0-9a-f]{{{FINGERPRINT_CHARS}}}$")
 _OPTIONAL = Key(False)  # a key of some question type, while the type is unknown
 
 # --------------------------------------------------------------------------- finding files
-# (in quizgen.bankfiles, which imports nothing heavy: the cache of validated banks uses it)
+# (in quizgen.bank.bankfiles, which imports nothing heavy: the cache of validated banks uses it)
 
 # --------------------------------------------------------------------------- parsing files
 

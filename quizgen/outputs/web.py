@@ -17,9 +17,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from quizgen.answers import RULES, bank_words, normalise, typo_allowance
-from quizgen.model import CLOZE_RE, Bank, Question, QuestionType, cloze_blanked, cloze_deletions
-from quizgen.selection import option_order
+from quizgen.bank.model import CLOZE_RE, Bank, Question, QuestionType, cloze_blanked, cloze_deletions
+from quizgen.study.answers import RULES, bank_words, normalise, typo_allowance
+from quizgen.study.selection import option_order
 
 LANGUAGE = "en"
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
@@ -117,7 +117,7 @@ def real_words(banks: Sequence[Bank]) -> tuple[list[str], list[str]]:
     page carries only the ones that could matter: those within the typo allowance of a word of
     an answer the learner types. Returns (bank words, general words).
     """
-    from quizgen.answers import _general_words
+    from quizgen.study.answers import _general_words
 
     targets = _typed_answer_words(banks)
     own: set[str] = set()

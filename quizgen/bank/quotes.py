@@ -11,9 +11,9 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from quizgen.bank.evidence import ArticleText, check_quote, read_article_text, short_quote
+from quizgen.bank.model import Bank, Location, Question
 from quizgen.errors import Problem
-from quizgen.evidence import ArticleText, check_quote, read_article_text, short_quote
-from quizgen.model import Bank, Location, Question
 
 
 @dataclass

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from quizgen import __version__
+from quizgen.bank.model import Bank
 from quizgen.errors import BuildError, UsageError
 from quizgen.fsutil import (
     JOURNAL,
@@ -29,13 +30,12 @@ from quizgen.fsutil import (
     write_all_atomic,
 )
 from quizgen.i18n import N_, translator, unreviewed_notice
-from quizgen.model import Bank
-from quizgen.timestamps import Epochs, banks_fingerprint, epoch_manifest_path, plan_epochs
+from quizgen.outputs.timestamps import Epochs, banks_fingerprint, epoch_manifest_path, plan_epochs
 
 if TYPE_CHECKING:  # imported where used: `quizgen anki` needs neither typst nor a process pool
     from concurrent.futures import ProcessPoolExecutor
 
-    from quizgen.printing import Paper, PrintOptions
+    from quizgen.outputs.printing import Paper, PrintOptions
 
 MANIFEST = "manifest.json"
 PAPER_NAMES = {"letter": "US letter", "a4": "A4"}
@@ -62,7 +62,7 @@ PdfKind = Literal["quiz", "key", "cards", "fold"]
 
 def _typeset(kind: PdfKind, banks: Sequence[Bank], options: PrintOptions) -> bytes:
     """Runs in a worker process (see `render_pdf`)."""
-    from quizgen import printing
+    from quizgen.outputs import printing
 
     if kind == "quiz":
         return printing.render_quiz(banks, options)
@@ -158,8 +158,8 @@ class RenderContext:
     def print_options(
         self, large_print: bool = False, banks: Sequence[Bank] = (), meeting: bool = False
     ) -> PrintOptions:
-        from quizgen.printing import PrintOptions
-        from quizgen.selection import Selection
+        from quizgen.outputs.printing import PrintOptions
+        from quizgen.study.selection import Selection
 
         paper: Paper = self.paper(banks) if banks else "letter"
         return PrintOptions(
@@ -198,7 +198,7 @@ def _questions(banks: Sequence[Bank]) -> str:
 
 
 def _apkg(banks: Sequence[Bank], ctx: RenderContext) -> tuple[bytes | str, str]:
-    from quizgen.anki import render_apkg
+    from quizgen.outputs.anki import render_apkg
 
     data = render_apkg(banks, ctx.epochs.build, note_times=dict(ctx.epochs.questions))
     notes, cards = sum(len(b.questions) for b in banks), sum(b.card_count() for b in banks)
@@ -218,7 +218,7 @@ def _meeting_pdf(kind: PdfKind) -> Renderer:
     def render(banks: Sequence[Bank], ctx: RenderContext) -> tuple[bytes | str, str]:
         options = ctx.print_options(banks=banks, meeting=True)
         data = ctx.pdf(kind, banks, options)
-        from quizgen.printing import pick_questions
+        from quizgen.outputs.printing import pick_questions
 
         questions = _count(len(pick_questions(banks, options)), "question")
         return data, f"{questions}, {_count(_pdf_pages(data), 'page')}, {PAPER_NAMES[options.paper]}"
@@ -227,19 +227,19 @@ def _meeting_pdf(kind: PdfKind) -> Renderer:
 
 
 def _handout(banks: Sequence[Bank], ctx: RenderContext) -> tuple[bytes | str, str]:
-    from quizgen.handout import render_handout_html
+    from quizgen.outputs.handout import render_handout_html
 
     return render_handout_html(banks, ctx.print_options(banks=banks)), _questions(banks)
 
 
 def _web(banks: Sequence[Bank], ctx: RenderContext) -> tuple[bytes | str, str]:
-    from quizgen.web import render_web_page
+    from quizgen.outputs.web import render_web_page
 
     return render_web_page(banks, banks[0].language if banks else "en"), _questions(banks)
 
 
 def _json(banks: Sequence[Bank], ctx: RenderContext) -> tuple[bytes | str, str]:
-    from quizgen.export import export_json
+    from quizgen.outputs.export import export_json
 
     return export_json(banks), _questions(banks)
 
@@ -369,7 +369,7 @@ class OutputReuse:
     """
 
     def __init__(self, out_dir: Path, banks: Sequence[Bank]) -> None:
-        from quizgen import bankcache
+        from quizgen.bank import bankcache
 
         self.out_dir = out_dir
         self.banks = banks
@@ -388,7 +388,7 @@ class OutputReuse:
         """A digest of everything the bank is read from; None when that cannot be told."""
         if bank.id in self._bank_digests:
             return self._bank_digests[bank.id]
-        from quizgen.bankcache import file_digest
+        from quizgen.bank.bankcache import file_digest
 
         h = hashlib.sha256()
         digest: str | None = None
@@ -407,7 +407,7 @@ class OutputReuse:
         return digest
 
     def key(self, bank: Bank, kind: OutputKind, ctx: RenderContext) -> str | None:
-        from quizgen.bankcache import code_stamp
+        from quizgen.bank.bankcache import code_stamp
 
         digest = self._bank_digest(bank)
         if digest is None:
@@ -554,7 +554,7 @@ def build_all(
     check_build_folder(out_dir)
     outputs: list[Output] = []
     reuse = OutputReuse(out_dir, banks)
-    from quizgen import bankcache
+    from quizgen.bank import bankcache
 
     def render(epochs: Epochs) -> dict[Path, bytes | str]:
         outputs.extend(render_outputs(banks, epochs, on_output, paper_for, meeting_count, reuse))

@@ -16,7 +16,7 @@ YAML_SUFFIXES = (".yaml", ".yml")
 
 def shipped_banks_dir() -> Path:
     """The banks that come with quizgen: packaged in the wheel, or `questions/` in a checkout."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # quizgen/
     packaged = here / "_banks"
     return packaged if packaged.is_dir() else here.parent / "questions"
 

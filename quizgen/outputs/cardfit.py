@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
-from quizgen.printdata import CardFace
+from quizgen.outputs.printdata import CardFace
 
 # The template reads these from the data, so both sides use the same numbers.
 CARD_SIZES_PT = {True: (22.0, 20.0, 18.0), False: (14.0, 13.0, 12.0, 11.0)}

@@ -1,0 +1,1 @@
+"""Studying: the terminal quiz, answer matching, question order and progress."""
