@@ -3,6 +3,7 @@ bank in Spanish (and the English ones in English), the not-reviewed line, note t
 
 from __future__ import annotations
 
+import dataclasses
 import gettext
 import html
 import io
@@ -259,3 +260,46 @@ def test_terminal_quiz_of_an_unreviewed_translation_says_so(in_repo: Path, tmp_p
         main, ["quiz", "tests/banks/valid/example", "--count", "1"], input="q\n", env=env
     )
     assert "revisada" not in english.output
+
+
+# ------------------------------------------------------------------ quotes in a translation
+
+QUOTE_EN = "The article says:"
+QUOTE_ES = "Traducción de lo que dice el artículo original:"
+
+
+def _with_quote(bank: Bank, quote: str) -> Bank:
+    """The bank with one quote on its first question (the example banks have none)."""
+    first = dataclasses.replace(bank.questions[0], evidence=(quote,))
+    return dataclasses.replace(bank, questions=(first, *bank.questions[1:]))
+
+
+def _quote_shown(bank: Bank) -> dict[str, str]:
+    """Every output that shows a question's quote, as text: Anki back, key PDF and HTML, the web
+    page (its script's data and its no-script key) and the terminal's feedback line."""
+    from quizgen.bank.evidence import evidence_lines
+    from quizgen.outputs import web
+
+    table = web.strings(bank.language)
+    return {
+        "anki": anki.source_html(bank, bank.questions[0]),
+        "key.pdf": " ".join(_pdf_text(render_answer_key([bank], PrintOptions(timestamp=0))).split()),
+        "key.html": render_answer_key_html([bank], PrintOptions(timestamp=0)),
+        "web data": web.page_data([bank], bank.language)["banks"][0]["quote_label"],
+        "web no-script": "\n".join(web._static_key([bank], table, bank.language)),
+        "terminal": evidence_lines(bank, bank.questions[0])[0].plain,
+    }
+
+
+def test_a_translations_quotes_are_labelled_as_translated(editions: tuple[Bank, Bank]) -> None:
+    """A translation's quotes are the translator's words for the original article's: every output
+    says so; an original's say "The article says:"."""
+    en, es = editions
+    spanish = _quote_shown(_with_quote(es, "La mayoría de los adultos necesita unas siete horas."))
+    english = _quote_shown(_with_quote(en, "Most adults need about seven hours of sleep a night."))
+    for name, text in spanish.items():
+        assert QUOTE_ES in _plain(text), name
+        assert "El artículo dice:" not in _plain(text) and QUOTE_EN not in text, name
+    for name, text in english.items():
+        assert QUOTE_EN in _plain(text), name
+        assert "Translation of" not in text and QUOTE_ES not in text, name

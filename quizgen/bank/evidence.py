@@ -20,6 +20,9 @@ QUOTE_MAX_WORDS = 30
 # What a learner reads beside the evidence (one place, so a translation is one table).
 # Marked for the catalog here; translated where they are shown (`translator(bank.language)`).
 ARTICLE_SAYS = N_("The article says:")
+# A translation's quotes are the translator's renderings of the original article, not its words.
+TRANSLATED_ARTICLE_SAYS = N_("Translation of what the original article says:")
+QUOTE_LABELS = (ARTICLE_SAYS, TRANSLATED_ARTICLE_SAYS)  # every label a quote can have (English)
 NOT_FROM_ARTICLE = N_("not from the article")
 SAFETY_NOTES_HEADING = N_("Safety notes (not from the article)")
 
@@ -282,7 +285,7 @@ class EvidenceLine:
     `The article says: “...”`, or `From <title>, <publisher> (not from the article): <url>`.
     """
 
-    label: str  # "The article says:" for a quote, "" for a reference
+    label: str  # `quote_label(bank)` for a quote, "" for a reference
     text: str  # the quoted words in quote marks, or `From <title>, <publisher>`
     marker: str = ""  # "(not from the article)" for a reference
     reference: Reference | None = None
@@ -309,11 +312,18 @@ def reference_line(reference: Reference, language: str = "en") -> EvidenceLine:
     )
 
 
+def quote_label(bank: Bank, language: str | None = None) -> str:
+    """What every output shows before a quote from the article, in `language` (the bank's unless
+    given): "The article says:", or in a translation, whose quotes are renderings of the original
+    article's words, "Translation of what the original article says:"."""
+    _ = translator(language or bank.language).gettext
+    return _(TRANSLATED_ARTICLE_SAYS if bank.translates is not None else ARTICLE_SAYS)
+
+
 def evidence_lines(bank: Bank, question: Question) -> list[EvidenceLine]:
     """The question's first quote, then each reference its facts come from (in the bank's language)."""
-    _ = translator(bank.language).gettext
     lines: list[EvidenceLine] = []
     if question.evidence:
-        lines.append(EvidenceLine(_(ARTICLE_SAYS), f"\u201c{question.evidence[0]}\u201d"))
+        lines.append(EvidenceLine(quote_label(bank), f"\u201c{question.evidence[0]}\u201d"))
     lines.extend(reference_line(r, bank.language) for r in bank.references_of(question))
     return lines

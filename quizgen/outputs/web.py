@@ -17,6 +17,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from quizgen.bank.evidence import quote_label
 from quizgen.bank.model import CLOZE_RE, Bank, Question, QuestionType, cloze_blanked, cloze_deletions
 from quizgen.study.answers import RULES, bank_words, normalise, typo_allowance
 from quizgen.study.selection import option_order
@@ -208,6 +209,7 @@ def page_data(banks: Sequence[Bank], language: str = LANGUAGE) -> dict[str, Any]
                 "title": b.title,
                 "article": b.article.title,
                 "disclaimer": b.disclaimer,
+                "quote_label": quote_label(b, language),
                 "sections": [{"id": s.id, "title": s.title} for s in b.article.sections],
             }
             for b in banks
@@ -274,7 +276,7 @@ def _static_questions(banks: Sequence[Bank], table: Mapping[str, str]) -> list[s
     return out
 
 
-def _static_key(banks: Sequence[Bank], table: Mapping[str, str]) -> list[str]:
+def _static_key(banks: Sequence[Bank], table: Mapping[str, str], table_language: str = LANGUAGE) -> list[str]:
     out = [f"<details><summary>{_esc(table['answer_key'])}</summary>", "<ol>"]
     for n, bank in enumerate(banks):
         for section in bank.article.sections:
@@ -286,6 +288,8 @@ def _static_key(banks: Sequence[Bank], table: Mapping[str, str]) -> list[str]:
                     parts.append(f"<p>{_esc(table['also_label'])} {_esc(also)}</p>")
                 parts.append(f"<p><strong>{_esc(table['why_label'])}</strong> {_esc(q.explanation)}</p>")
                 parts.append(f"<p><strong>{_esc(table['section_label'])}</strong> {_esc(section.title)}</p>")
+                if data.get("evidence"):
+                    parts.append(f"<p><strong>{_esc(quote_label(bank, table_language))}</strong></p>")
                 for quote in data.get("evidence", []):
                     parts.append(f"<blockquote>{_esc(quote)}</blockquote>")
                 out.append("".join(parts) + "</li>")
@@ -326,7 +330,7 @@ def render_web_page(banks: Sequence[Bank], language: str = LANGUAGE) -> str:
         "title": _esc(_fmt(table["page_title"], title=title)),
         "heading": _esc(title),
         "style": style,
-        "fallback": "\n".join(_static_questions(banks, table) + _static_key(banks, table)),
+        "fallback": "\n".join(_static_questions(banks, table) + _static_key(banks, table, language)),
         "footer": "\n".join(_footer(banks, table)),
         "data": _json_for_script(data),
         "script": script,

@@ -314,7 +314,7 @@
     nodes.push(el("p", { class: "muted" }, [t("source_line", { article: bankOf(q).article, section: sectionTitle(q) })]));
     const quotes = Array.isArray(q.evidence) ? q.evidence.filter((e) => typeof e === "string") : [];
     if (quotes.length) {
-      nodes.push(el("p", {}, [el("strong", {}, [t("quote_label")])]));
+      nodes.push(el("p", {}, [el("strong", {}, [bankOf(q).quote_label])]));
       for (const quote of quotes) nodes.push(el("blockquote", {}, [quote]));
     }
     return nodes;
