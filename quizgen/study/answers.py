@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from quizgen.bank.model import OPTION_LETTERS, Bank, Question, QuestionType, cloze_blanked, option_letter
+from quizgen.bank.model import OPTION_LETTERS, Bank, Question, QuestionType, cloze_blanked
 
 _NON_WORD = re.compile(r"[^\w]+")
 _DIGITS = re.compile(r"\d+")
@@ -167,11 +167,6 @@ def match_text(
     return TextMatch(best[1], exact=False) if best else None
 
 
-def letter(index: int) -> str:
-    """The letter typed or shown for option `index` in the terminal (0 -> a)."""
-    return option_letter(index).lower()
-
-
 def _token_index(token: str, count: int) -> int | None:
     """A single letter or a 1-based number naming one of `count` options."""
     if len(token) == 1 and token in _LETTERS[:count]:
@@ -290,6 +285,11 @@ class Result:
     @property
     def correct(self) -> bool:
         return self.verdict is Verdict.GOOD or self.verdict is Verdict.HARD
+
+    @property
+    def unclear(self) -> bool:
+        """Not understood: the question is asked again."""
+        return self.verdict is Verdict.UNCLEAR
 
 
 def question_words(question: Question) -> frozenset[str]:

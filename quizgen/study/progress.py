@@ -8,7 +8,6 @@ two days, then longer) and the same answers always give the same dates.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -21,7 +20,6 @@ from typing import Any, Protocol, cast
 
 from quizgen.bank.model import Bank
 from quizgen.errors import UsageError, WriteError
-from quizgen.fsutil import write_atomic
 
 FORMAT_VERSION = 1
 FILE_NAME = "progress.json"
@@ -117,6 +115,8 @@ def _count(value: Any) -> int:
 
 def card_record(card: str, seen: Any, right: Any, last_right: Any) -> Record | None:
     """A record from stored values (the card as JSON), None when they are damaged."""
+    import json
+
     try:
         return Record(_valid_card(json.loads(card)), _count(seen), _count(right), bool(last_right))
     except (ValueError, TypeError, RecursionError):
@@ -217,6 +217,13 @@ def open_default_store(
     return store
 
 
+def write_atomic(path: Path, data: bytes | str) -> None:
+    """`quizgen.fsutil.write_atomic`, imported on the first save: a quiz starts without it."""
+    from quizgen import fsutil
+
+    fsutil.write_atomic(path, data)
+
+
 class JsonProgressStore:
     """The progress file: loaded once, saved after every change. Never raises on a bad file."""
 
@@ -247,6 +254,8 @@ class JsonProgressStore:
             self._fail(f"could not read progress file {self.path} ({e.strerror}); progress will not be saved")
             self._read_only = True
             return
+        import json
+
         try:
             data = json.loads(raw.decode("utf-8"))
             records, missed, answers = _parse(data)
@@ -290,6 +299,8 @@ class JsonProgressStore:
         """Write the file atomically; a failure is reported once and the quiz goes on."""
         if self._read_only:
             return
+        import json
+
         data = {
             "version": FORMAT_VERSION,
             "answers": [_answer_json(a) for a in self._answers],

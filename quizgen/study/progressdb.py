@@ -12,11 +12,9 @@ it was, as a backup.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sqlite3
 import stat
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -66,6 +64,8 @@ def _utc(moment: datetime) -> str:
 def move_aside(path: Path, why: str) -> Path:
     """Rename a damaged file to `<name>.<why>-<time>-<unique>`: a name no other file has or
     will get (two moved aside in the same second keep both)."""
+    import tempfile
+
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     fd, aside = tempfile.mkstemp(prefix=f"{path.name}.{why}-{stamp}-", dir=path.parent)
     os.close(fd)
@@ -259,6 +259,8 @@ class SqliteProgressStore:
         if record is None:
             self._write("DELETE FROM cards WHERE bank = ? AND question = ?", key)
             return
+        import json
+
         self._write(
             "INSERT OR REPLACE INTO cards (bank, question, card, due, seen, right, last_right) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -335,6 +337,8 @@ class SqliteProgressStore:
             return
         if self._read("SELECT value FROM meta WHERE key = 'migrated_from'"):
             return
+        import json
+
         from quizgen.study.progress import JsonProgressStore
 
         old = JsonProgressStore(json_path, self._warn, read_only=True)

@@ -8,34 +8,21 @@ This module must stay light to import: no genanki, no PDF engine.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import random
 import re
-import shutil
-import signal
 import sys
-import textwrap
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from quizgen.bank.evidence import ARTICLE_SAYS, evidence_lines
-from quizgen.bank.model import CLOZE_RE, Bank, Question, QuestionType, cloze_blanked
+from quizgen.bank.model import CLOZE_RE, Bank, Question, QuestionType, cloze_blanked, option_letter
 from quizgen.safetext import for_terminal
-from quizgen.study.answers import (
-    Response,
-    Result,
-    Verdict,
-    bank_words,
-    grade,
-    letter,
-    match_text,
-    parse_truth,
-)
 from quizgen.study.progress import (
     Answer,
     Grade,
@@ -49,6 +36,13 @@ from quizgen.study.progress import (
     section_progress,
 )
 from quizgen.study.selection import Picked, Selection, ordered_options, select_questions, spaced
+
+if TYPE_CHECKING:
+    from quizgen.study.answers import Result
+
+# Start-up: the first question waits only for what it shows. The answer rules
+# (quizgen.study.answers), the evidence lines (quizgen.bank.evidence), textwrap, shutil and signal
+# are imported where they are first used (the first answer, the first feedback, a wrapped line).
 
 MARK_RIGHT = "✓"
 MARK_WRONG = "✗"
@@ -82,13 +76,22 @@ _STYLES: dict[str, dict[str, object]] = {
 }
 
 
-# What a continued line hangs under: an option letter, a mark, or a label such as "Why:".
-_HANG_RE = re.compile(
-    r"^\s*(?:(?:[a-z]\)|[%s]|Why:|Answer:|Hint:|Taken as:|Wrongly chosen:|You missed:|Missed:|"
-    % (MARK_RIGHT + MARK_WRONG + MARK_SKIP)
-    + re.escape(ARTICLE_SAYS)
-    + r")\s+)?"
-)
+@functools.cache
+def _hang_re() -> re.Pattern[str]:
+    """What a continued line hangs under: an option letter, a mark, or a label such as "Why:"."""
+    from quizgen.bank.evidence import ARTICLE_SAYS
+
+    return re.compile(
+        r"^\s*(?:(?:[a-z]\)|[%s]|Why:|Answer:|Hint:|Taken as:|Wrongly chosen:|You missed:|Missed:|"
+        % (MARK_RIGHT + MARK_WRONG + MARK_SKIP)
+        + re.escape(ARTICLE_SAYS)
+        + r")\s+)?"
+    )
+
+
+def letter(index: int) -> str:
+    """The letter typed or shown for option `index` in the terminal (0 -> a)."""
+    return option_letter(index).lower()
 
 
 def wrap_for_terminal(text: str, width: int) -> str:
@@ -97,12 +100,14 @@ def wrap_for_terminal(text: str, width: int) -> str:
     A continued line hangs under the text that follows the line's indent and its option letter,
     mark or label, so options read as a column ("  a) ..." continues under the text, not the letter).
     """
+    import textwrap
+
     out: list[str] = []
     for line in text.split("\n"):
         if len(line) <= width:
             out.append(line)
             continue
-        lead = _HANG_RE.match(line)
+        lead = _hang_re().match(line)
         hang = " " * (lead.end() if lead and lead.end() < width // 2 else 0)
         out.extend(
             textwrap.wrap(
@@ -147,6 +152,8 @@ class TerminalIO:
 
     def say(self, text: str = "", style: str | None = None) -> None:
         if self.wrap:
+            import shutil
+
             text = wrap_for_terminal(text, shutil.get_terminal_size().columns)
         self._click.echo(self._styled(text, style))
 
@@ -258,6 +265,8 @@ def _interrupt_deferred() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    import signal
+
     caught: list[int] = []
     previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
     try:
@@ -291,7 +300,7 @@ class QuizSession:
         self._history: list[tuple[int, Answered, Record | None, int | None]] = []
         self._hint_used = False
         self._how_to_answer = ""
-        self._known: frozenset[str] = frozenset()
+        self._bank: Bank | None = None  # the bank of the question being asked
         self._bank_words: dict[str, frozenset[str]] = {}
 
     # -- the loop ---------------------------------------------------------------------------
@@ -390,7 +399,7 @@ class QuizSession:
     def _ask(self, index: int) -> Answered:
         item = self.items[index]
         q = item.question
-        self._known = self._words_of(item.bank)
+        self._bank = item.bank
         self._hint_used = False
         self.io.say(f"Question {index + 1} of {len(self.items)}  ({TYPE_LABELS[q.type]})", "heading")
         ask = {
@@ -410,12 +419,22 @@ class QuizSession:
         seconds = round(time.monotonic() - started, 1)
         return Answered(item, outcome, Grade(result.verdict.value), seconds, result)
 
-    def _response(self, typed: str | Sequence[str]) -> Response:
-        return Response(typed, hinted=self._hint_used, known_words=self._known)
+    def _grade(self, q: Question, typed: str | Sequence[str]) -> Result:
+        """Grade what was typed (the answer rules are read on the first answer, not before the
+        first question)."""
+        from quizgen.study.answers import Response, grade
 
-    def _words_of(self, bank: Bank) -> frozenset[str]:
-        """The bank's words (and its article's, where the text is at hand), worked out once."""
+        return grade(q, Response(typed, hinted=self._hint_used, known_words=self._known()))
+
+    def _known(self) -> frozenset[str]:
+        """The words of the bank being asked (and its article's, where the text is at hand),
+        worked out once, on its first answer."""
+        bank = self._bank
+        if bank is None:
+            return frozenset()
         if bank.id not in self._bank_words:
+            from quizgen.study.answers import bank_words
+
             self._bank_words[bank.id] = bank_words(bank, article_text(bank))
         return self._bank_words[bank.id]
 
@@ -449,8 +468,8 @@ class QuizSession:
         show()
         while True:
             line = self._read("Your answers: " if many else "Your answer: ", hint)
-            result = grade(q, self._response(line))
-            if result.verdict is Verdict.UNCLEAR:
+            result = self._grade(q, line)
+            if result.unclear:
                 self.io.say(f"Not understood. {self._how_to_answer} (? for help)")
                 continue
             if result.near:
@@ -465,8 +484,8 @@ class QuizSession:
 
         self.io.say(f"True or false: {q.prompt}")
         while True:
-            result = grade(q, self._response(self._read("true/false: ", hint)))
-            if result.verdict is Verdict.UNCLEAR:
+            result = self._grade(q, self._read("true/false: ", hint))
+            if result.unclear:
                 self.io.say(f"Not understood. {self._how_to_answer}")
                 continue
             return result
@@ -480,7 +499,7 @@ class QuizSession:
             self.io.say(hints.pop(0) if len(hints) > 1 else hints[0])
 
         self.io.say(q.prompt)
-        result = grade(q, self._response(self._read("Your answer: ", hint)))
+        result = self._grade(q, self._read("Your answer: ", hint))
         if result.correct and result.near:
             self.io.say(f"Close enough. It is spelled: {result.spelled[0]}")
         return result
@@ -498,12 +517,14 @@ class QuizSession:
 
             typed.append(self._read(f"Blank {number}: ", hint))
             # said blank by blank; the verdict over all blanks comes from grade() below
-            found = match_text(typed[-1], [deletion.answer], self._known)
+            from quizgen.study.answers import match_text
+
+            found = match_text(typed[-1], [deletion.answer], self._known())
             if found is None:
                 self.io.say(f"  {MARK_WRONG} blank {number} is: {deletion.answer}")
             elif not found.exact:
                 self.io.say(f"  Close enough. It is spelled: {found.accepted}")
-        return grade(q, self._response(typed))
+        return self._grade(q, typed)
 
     def _ask_flashcard(self, q: Question) -> Result:
         self._how_to_answer = "Think of the answer, press Enter to see it, then say if you knew it."
@@ -517,8 +538,8 @@ class QuizSession:
         self.io.say(f"Answer: {back}")
         self._how_to_answer = "Type y if you knew the answer, n if you did not."
         while True:
-            result = grade(q, self._response(self._read("Did you know it? (y/n): ", hint)))
-            if result.verdict is not Verdict.UNCLEAR:
+            result = self._grade(q, self._read("Did you know it? (y/n): ", hint))
+            if not result.unclear:
                 return result
             self.io.say(self._how_to_answer)
 
@@ -541,6 +562,8 @@ class QuizSession:
         elif q.type is not QuestionType.FLASHCARD:
             self.io.say(f"Answer: {q.answer_text()}")
         self.io.say(f"Why: {q.explanation}")
+        from quizgen.bank.evidence import evidence_lines
+
         for line in evidence_lines(item.bank, q):
             self.io.say(line.plain)
         self.io.say(item.bank.source_line(q), "dim")
@@ -616,6 +639,8 @@ def run_quiz(
             return Status.END_OF_INPUT
         except KeyboardInterrupt:
             return Status.INTERRUPTED
+        from quizgen.study.answers import parse_truth
+
         if parse_truth(again) is not True:
             return Status.FINISHED
         io.say()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import random
 from collections.abc import Iterable, Sequence
@@ -45,6 +44,8 @@ def check_sections(banks: Sequence[Bank], wanted: Iterable[str]) -> None:
     for w in wanted:
         if w.casefold() in names:
             continue
+        import difflib
+
         close = difflib.get_close_matches(w.casefold(), list(names), n=1, cutoff=0.5)
         guess = f" (did you mean '{names[close[0]]}'?)" if close else ""
         listed = ", ".join(f"{sid} ({title})" for sid, title in dict.fromkeys(known))
