@@ -384,7 +384,7 @@ def web(paths: tuple[Path, ...], output: Path) -> None:
 
     banks = _load_one_edition(paths)
     _refuse_overwriting_inputs(paths, output)
-    page = render_web_page(banks)
+    page = render_web_page(banks, banks[0].language if banks else "en")  # in the bank's language
     _write(output, page)
     if not _is_stdout(output):
         n = sum(len(b.questions) for b in banks)
@@ -449,7 +449,8 @@ def quiz(
 ) -> None:
     """Take a quiz in the terminal; progress is saved after every answer.
 
-    Keys at any prompt: ? help, h hint, s skip, u undo the last answer, q quit.
+    Keys at any prompt: ? help, h hint, s skip, u undo the last answer, q quit
+    (a Spanish bank: ? ayuda, p pista, o omitir, r rehacer, t terminar).
     """
     from quizgen.study.quiz import start_quiz
 
@@ -486,7 +487,7 @@ def review(paths: tuple[Path, ...], count: int | None, seed: str | None, no_colo
 def progress(paths: tuple[Path, ...], reset: bool, yes: bool, export_format: str | None) -> None:
     """Show what is learned, due and new in each section, the share of answers right, recent
     answers, the streak of days and what falls due in the next 7 days."""
-    from quizgen.study.quiz import progress_table
+    from quizgen.study.quiz import language_of, progress_table
 
     banks = _load(paths)
     store = _progress_store()
@@ -496,12 +497,27 @@ def progress(paths: tuple[Path, ...], reset: bool, yes: bool, export_format: str
         click.echo(log_csv(banks, store), nl=False)  # data: ids and times, checked by the loader
         return
     if reset:
+        from quizgen.i18n import translator
+        from quizgen.study.answers import parse_truth
+
+        language = language_of(banks)  # asked and answered in the banks' language (sí/no in Spanish)
+        t = translator(language)
         names = ", ".join(b.id for b in banks)
-        if not yes and not click.confirm(f"Forget all quiz progress for {names}?", default=False):
-            _echo("Nothing changed.")
-            return
+        question = t.gettext("Forget all quiz progress for {names}? [y/N]: ").format(names=names)
+        if not yes:
+            from quizgen.safetext import for_terminal
+
+            answer = click.prompt(for_terminal(question), default="", show_default=False, prompt_suffix="")
+            if parse_truth(answer, language) is not True:
+                _echo(t.gettext("Nothing changed."))
+                return
         n = store.reset(b.id for b in banks)
-        _echo(f"Progress cleared ({n} question record(s) forgotten).")
+        cleared = t.ngettext(
+            "Progress cleared ({count} question record forgotten).",
+            "Progress cleared ({count} question records forgotten).",
+            n,
+        )
+        _echo(cleared.format(count=n))
         return
     _echo(progress_table(banks, store), nl=False)
 

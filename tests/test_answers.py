@@ -22,6 +22,7 @@ from quizgen.study.answers import (
     grade,
     is_general_word,
     normalise,
+    parse_truth,
     typo_allowance,
     words_of,
 )
@@ -55,6 +56,7 @@ def question_from_record(qid: str, record: dict[str, Any]) -> Question:
 
 
 QUESTIONS = {qid: question_from_record(qid, r) for qid, r in CASES["questions"].items()}
+LANGUAGES = {qid: r.get("language", "en") for qid, r in CASES["questions"].items()}
 
 
 def _case_id(case: dict[str, Any]) -> str:
@@ -66,7 +68,7 @@ def _case_id(case: dict[str, Any]) -> str:
 def test_grade(case: dict[str, Any]) -> None:
     bank_words = words_of(*CASES["questions"][case["question"]].get("bank_words", []))
     response = Response(case["typed"], hinted=case.get("hinted", False), known_words=bank_words)
-    result = grade(QUESTIONS[case["question"]], response)
+    result = grade(QUESTIONS[case["question"]], response, LANGUAGES[case["question"]])
     assert result.verdict == Verdict(case["verdict"])
     if "chosen" in case:
         assert list(result.chosen) == case["chosen"]
@@ -113,6 +115,27 @@ def test_grade_never_crashes_on_a_typed_choice(typed: str) -> None:
 def test_the_word_list_knows_the_words_the_cases_rely_on() -> None:
     assert all(is_general_word(w) for w in CASES["word_list"]["general_words"])
     assert not any(is_general_word(w) for w in CASES["word_list"]["typos"])
+    for language, words in CASES["word_list"]["by_language"].items():
+        assert all(is_general_word(w, language) for w in words["general_words"]), language
+        assert not any(is_general_word(w, language) for w in words["typos"]), language
+
+
+def test_each_language_has_its_own_word_list() -> None:
+    """A Spanish word refused as a typo in Spanish is unknown to the English list, and the reverse."""
+    assert is_general_word("hipotension", "es") and not is_general_word("hipotension", "en")
+    assert is_general_word("hypotension", "en") and not is_general_word("hypotension", "es")
+    assert is_general_word("hipotension", "es-MX")  # a regional tag uses its language's list
+    assert is_general_word("hypotension", "fr")  # a language without rules of its own uses English
+
+
+def test_truth_words_per_language() -> None:
+    assert [parse_truth(w, "es") for w in ("verdadero", "Sí", "si", "s", "v", "falso", "no", "n", "f")] == [
+        True, True, True, True, True, False, False, False, False,
+    ]  # fmt: skip
+    assert [parse_truth(w, "es") for w in ("true", "yes", "y", "t")] == [None] * 4
+    english = ("true", "yes", "y", "t", "false", "no", "n", "f")
+    assert [parse_truth(w) for w in english] == [True] * 4 + [False] * 4
+    assert [parse_truth(w) for w in ("verdadero", "sí", "s", "v")] == [None] * 4
 
 
 def test_a_word_of_the_article_or_the_bank_is_never_a_typo() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -9,11 +10,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from quizgen import i18n
 from quizgen.bank.loader import load_banks
 from quizgen.bank.model import Question, QuestionType
 from quizgen.cli import main
+from quizgen.study.answers import RULES, language_rules
 from quizgen.study.progress import ProgressStore, Record, open_default_store
-from quizgen.study.quiz import colour_wanted, numbered_blanks
+from quizgen.study.quiz import KEYS, colour_wanted, keys_for, keys_help, numbered_blanks
 from quizgen.study.selection import default_print_order
 
 EXAMPLE = Path(__file__).parent / "banks" / "valid" / "example"
@@ -123,7 +126,7 @@ def test_all_wrong_scores_zero_and_lists_the_answers(data_dir: Path) -> None:
         shown = numbered_blanks(q.prompt) if q.type is QuestionType.CLOZE else q.prompt
         assert shown in missed
         assert f"Answer: {q.answer_text()}" in missed
-    assert f"Retry the {n} missed question(s) now? (y/n): n" in result.output
+    assert f"Retry the {n} missed questions now? (y/n): n" in result.output
     assert last_missed(data_dir) == [("example", q.id) for q in qs]
 
 
@@ -256,7 +259,7 @@ def test_hint_for_typed_answers_shows_first_letter(data_dir: Path) -> None:
 def test_help_key(data_dir: Path) -> None:
     result = quiz(["--type", "multiple_select"], ["?", "a b"])
     assert "Type the letters of every right option" in result.output
-    assert "? help   h hint   s skip   u undo last answer   q quit" in result.output
+    assert "? help   h hint   s skip   u undo last answer   q quit the quiz" in result.output
 
 
 def test_quit_prints_partial_summary(data_dir: Path) -> None:
@@ -308,7 +311,7 @@ def test_retry_now_asks_only_the_missed(data_dir: Path) -> None:
     lines = wrong_lines(qs[0]) + [line for q in qs[1:] for line in right_lines(q)]
     lines += ["y", *right_lines(qs[0])]
     result = quiz(["--no-shuffle"], lines)
-    assert "Retry the 1 missed question(s) now? (y/n): y" in result.output
+    assert "Retry the 1 missed question now? (y/n): y" in result.output
     retry = result.output.split("now? (y/n): y")[1]
     assert "Question 1 of 1" in retry
     assert "Score: 1/1" in retry
@@ -321,7 +324,7 @@ def test_retry_missed_option(data_dir: Path) -> None:
     first = quiz(["--no-shuffle"], [*lines, "n"])
     assert f"Score: {len(qs) - 2}/{len(qs)}" in first.output
     second = quiz(["--retry-missed"], text_lines(qs[0]) + text_lines(qs[3]))
-    assert "Retrying the 2 question(s) missed last time." in second.output
+    assert "Retrying the 2 questions missed last time." in second.output
     assert "Question 1 of 2" in second.output
     assert qs[0].prompt in second.output and qs[3].prompt in second.output
     assert "Score: 2/2" in second.output
@@ -337,11 +340,11 @@ def test_review_asks_only_due_questions(data_dir: Path, monkeypatch: pytest.Monk
     runner = CliRunner()
     same_day = runner.invoke(main, ["review", str(EXAMPLE)], input="")
     assert "Nothing is due for review now." in same_day.output
-    assert "Next due: 1 question(s) tomorrow (2025-03-02)." in same_day.output
+    assert "Next due: 1 question tomorrow (2025-03-02)." in same_day.output
     monkeypatch.setenv("QUIZGEN_NOW", DAY1)
     next_day = runner.invoke(main, ["review", str(EXAMPLE)], input="\n".join(text_lines(qs[0])))
     assert next_day.exit_code == 0, next_day.output
-    assert "1 question(s) due for review." in next_day.output
+    assert "1 question due for review." in next_day.output
     assert "Question 1 of 1" in next_day.output
     assert qs[0].prompt in next_day.output
     for q in qs[1:]:
@@ -350,7 +353,7 @@ def test_review_asks_only_due_questions(data_dir: Path, monkeypatch: pytest.Monk
     assert "Next due:" in next_day.output
     monkeypatch.setenv("QUIZGEN_NOW", DAY2)
     later = runner.invoke(main, ["review", str(EXAMPLE)], input="")
-    assert f"{len(qs) - 1} question(s) due for review." in later.output
+    assert f"{len(qs) - 1} questions due for review." in later.output
 
 
 def test_review_with_no_progress(data_dir: Path) -> None:
@@ -378,7 +381,7 @@ def test_progress_table_and_reset(data_dir: Path, monkeypatch: pytest.MonkeyPatc
     assert "Nothing changed." in kept.output
     assert len(cards(data_dir)) == 2
     gone = runner.invoke(main, ["progress", str(EXAMPLE), "--reset"], input="y\n")
-    assert "Progress cleared (2 question record(s) forgotten)." in gone.output
+    assert "Progress cleared (2 question records forgotten)." in gone.output
     assert cards(data_dir) == {}
     cleared = runner.invoke(main, ["progress", str(EXAMPLE)]).output
     assert "  Total               0       0    0    6      -\n" in cleared
@@ -492,3 +495,42 @@ def test_a_clock_at_the_end_of_time_is_bad_usage_not_a_crash(
     assert result.exit_code == 2, result.output
     assert result.output.startswith("Error: QUIZGEN_NOW ")
     assert "Traceback" not in result.output
+
+
+# -- keys and words per language -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "es", *i18n.catalog_languages()])
+def test_no_key_has_two_meanings(language: str) -> None:
+    """Each key does one thing, and none is an answer at a prompt where keys work: a word for true,
+    false, yes or no in that language, or the letter of one of the first six options."""
+    keys = list(vars(keys_for(language)).values())
+    assert len(set(keys)) == len(keys), keys
+    words = language_rules(language)
+    answers = {*words["true_words"], *words["false_words"], *"abcdef"}
+    assert not set(keys) & answers, set(keys) & answers
+    shown = keys_help(language)
+    assert all(re.search(rf"(?<!\S){re.escape(k)} ", shown) for k in keys), shown
+
+
+def test_every_language_with_a_catalog_has_its_keys_and_answer_words() -> None:
+    base = {lang.split("_")[0] for lang in i18n.catalog_languages()}
+    assert base <= set(KEYS)
+    assert base <= set(RULES["languages"])
+    assert keys_for("es-MX") == KEYS["es"] and keys_for("fr") == KEYS["en"]
+
+
+def test_spanish_keys_and_words_in_a_piped_session(tmp_path: Path) -> None:
+    """In Spanish `s` is sí: it answers a true/false question; `o` skips, `t` ends the quiz."""
+    from quizgen.cli import main
+
+    bank = str(Path(__file__).parent / "banks" / "valid" / "example-es")
+    env = {"QUIZGEN_DATA_DIR": str(tmp_path), "NO_COLOR": "1"}
+    truth = CliRunner().invoke(main, ["quiz", bank, "--type", "true_false"], input="s\nn\n", env=env)
+    assert truth.exit_code == 0, truth.output
+    assert "verdadero/falso: s\n✓ Correcto\n" in truth.output  # the example's statement is true
+    args = ["quiz", bank, "--type", "multiple_choice", "--type", "flashcard", "--no-shuffle"]
+    keys = CliRunner().invoke(main, args, input="o\nt\n", env=env)
+    assert keys.exit_code == 0, keys.output
+    assert "– Omitida. La respuesta: " in keys.output
+    assert "Terminó después de 1 de 2 preguntas." in keys.output

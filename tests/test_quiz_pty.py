@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import pexpect  # type: ignore[import-untyped]
 import pytest
@@ -74,7 +76,7 @@ def test_ctrl_c_saves_and_review_skips_what_was_right(
 
     review = spawn(["review", EXAMPLE], tmp_path, DAY1)
     review.logfile_read = log = io.StringIO()
-    review.expect("1 question\\(s\\) due for review.")
+    review.expect("1 question due for review.")
     review.expect("Question 1 of 1")
     review.expect("Which habits can make it harder to fall asleep")
     review.expect("Your answers: ")
@@ -158,7 +160,7 @@ def test_quiz_and_review_wrap_to_the_terminal_width(tmp_path: Path, columns: int
     review = spawn(["review", bank, "--no-color", "--seed", "1"], tmp_path, DAY1)
     review.setwinsize(40, columns)
     review.logfile_read = log = io.StringIO()
-    review.expect("2 question\\(s\\) due for review.")
+    review.expect("2 questions due for review.")
     review.expect("Your answer")
     review.sendline("q")
     assert finish(review) == 0
@@ -166,3 +168,187 @@ def test_quiz_and_review_wrap_to_the_terminal_width(tmp_path: Path, columns: int
     assert not [line for line in lines if len(line) > columns and " " in line.strip()]
     option_lines = [i for i, line in enumerate(lines) if line[:5] in ("  a) ", "  b) ", "  c) ")]
     assert any(lines[i + 1].startswith("     ") for i in option_lines)
+
+
+# -- a whole session in the bank's language ------------------------------------------------------
+
+SPANISH_BANK = Path(__file__).parent.parent / "questions" / "calcineurin-lupus-es"
+LATER = "2025-04-15T09:00:00+00:00"  # every question answered on DAY0 is due again by then
+_PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
+
+
+def _pieces(text: str) -> list[str]:
+    """The literal pieces of a message (between placeholders) long enough to recognise."""
+    return [p.strip() for p in _PLACEHOLDER.split(text) if len(p.strip()) >= 4]
+
+
+def _catalog_pieces() -> tuple[list[str], list[str]]:
+    """(English pieces, Spanish pieces) of every message the Spanish catalog translates."""
+    from babel.messages.pofile import read_po
+
+    with (Path(__file__).parent.parent / "quizgen/locale/es/LC_MESSAGES/quizgen.po").open("rb") as f:
+        messages = [m for m in read_po(f) if m.id]
+    english: set[str] = set()
+    spanish: set[str] = set()
+    for m in messages:
+        ids = m.id if isinstance(m.id, tuple) else (m.id,)
+        strings = m.string if isinstance(m.string, tuple) else (m.string,)
+        if ids != strings:
+            english.update(p for text in ids for p in _pieces(text))
+            spanish.update(p for text in strings for p in _pieces(text))
+    return sorted(english - spanish), sorted(spanish - english)
+
+
+def _foreign(transcript: str, pieces: list[str], data_dir: Path) -> list[str]:
+    """The pieces found in a transcript as whole words ("Correct" is not in "Correcto")."""
+    flat = " ".join(transcript.replace(str(data_dir), "DATA").split())  # wrapped lines joined
+    return [p for p in pieces if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", flat)]
+
+
+def _spanish_items() -> list[Any]:
+    from quizgen.bank.loader import load_banks
+    from quizgen.bank.model import QuestionType
+    from quizgen.study.quiz import prepare
+    from quizgen.study.selection import Selection, select_questions
+
+    banks = load_banks([SPANISH_BANK])
+    types = (QuestionType.TRUE_FALSE, QuestionType.MULTIPLE_CHOICE)
+    return prepare(select_questions(banks, Selection(count=4, types=types, shuffle=False)), None, False)
+
+
+def _right(q: Any) -> str:
+    if q.truth is not None:
+        return "falso" if not q.truth else "v"
+    return "abcd"[q.correct[0]]
+
+
+def _wrong(q: Any) -> str:
+    if q.truth is not None:
+        return "verdadero" if not q.truth else "f"
+    return "abcd"[next(i for i in range(len(q.options)) if i not in q.correct)]
+
+
+def test_a_spanish_session_speaks_only_spanish(tmp_path: Path) -> None:
+    """quiz (help, hint, right, wrong, undo, skip, sí, the missed-again round), review (quit and
+    Ctrl-C) and progress of the Spanish bank in a real terminal: no English interface text."""
+    items = [p.question for p in _spanish_items()]
+    kinds = [q.truth is not None for q in items]
+    assert kinds == [False, True, False, True], "the bank's order changed: pick other questions"
+    q1, q2, q3, q4 = items
+    bank = str(SPANISH_BANK)
+    log = io.StringIO()
+    types = ["--type", "true_false", "--type", "multiple_choice"]
+    child = spawn(["quiz", bank, "--no-shuffle", "--count", "4", *types, "--no-color"], tmp_path, DAY0)
+    child.logfile_read = log
+    child.expect("Esta traducción todavía no ha sido revisada")
+    child.expect("Pregunta 1 de 4  \\(opción múltiple\\)")
+    child.expect("Su respuesta: ")
+    child.sendline("?")
+    child.expect("Teclas: \\? ayuda   p pista   o omitir   r rehacer la respuesta anterior   t terminar")
+    child.sendline("p")
+    child.expect("Pista: no es ")
+    child.expect("Su respuesta: ")
+    child.sendline(_right(q1))
+    child.expect("✓ Correcto")
+    child.expect("Por qué: ")
+    child.expect("Pregunta 2 de 4  \\(verdadero o falso\\)")
+    child.expect("verdadero/falso: ")
+    child.sendline(_wrong(q2))
+    child.expect("✗ Incorrecto")
+    child.expect("Pregunta 3 de 4")
+    child.expect("Su respuesta: ")
+    child.sendline("r")  # rehacer: question 2 again
+    child.expect("Se borró su respuesta a la pregunta 2. Aquí está otra vez.")
+    child.expect("verdadero/falso: ")
+    child.sendline("s")  # sí: an answer in Spanish, never "skip"
+    child.expect("✓ Correcto" if q2.truth else "✗ Incorrecto")
+    child.expect("Su respuesta: ")
+    child.sendline("o")  # omitir
+    child.expect("– Omitida. La respuesta: ")
+    child.expect("verdadero/falso: ")
+    child.sendline("Sí" if q4.truth else "No")
+    child.expect("✓ Correcto")
+    child.expect("Puntuación: 2/4")
+    child.expect("Falladas:")
+    child.expect("\\(omitida\\)")
+    child.expect("Progreso guardado en ")
+    child.expect("¿Repetir ahora las 2 preguntas falladas\\? \\(s/n\\): ")
+    child.sendline("s")
+    for _ in range(2):
+        found = child.expect([re.escape(q2.prompt), re.escape(q3.prompt)])
+        child.expect(": ")
+        child.sendline(_right([q2, q3][found]))
+        child.expect("✓ Correcto")
+    child.expect("Puntuación: 2/2")
+    assert finish(child) == 0
+
+    review = spawn(["review", bank, "--count", "2", "--no-color"], tmp_path, LATER)
+    review.logfile_read = log
+    review.expect("2 preguntas para repasar.")
+    review.expect(": ")
+    review.sendline("t")  # terminar
+    review.expect("Terminó después de 0 de 2 preguntas.")
+    review.expect("Puntuación: 0/0")
+    assert finish(review) == 0
+    interrupted = spawn(["review", bank, "--count", "1", "--no-color"], tmp_path, LATER)
+    interrupted.logfile_read = log
+    interrupted.expect("1 pregunta para repasar.")
+    interrupted.expect(": ")
+    interrupted.sendintr()
+    interrupted.expect("Interrumpido después de 0 de 1 pregunta.")
+    assert finish(interrupted) == 130
+    progress = spawn(["progress", bank], tmp_path, LATER)
+    progress.logfile_read = log
+    progress.expect("Sección")
+    progress.expect("aprendidas  falladas  pendientes  nuevas  aciertos")
+    progress.expect("Racha: ")
+    progress.expect("Archivo de progreso: ")
+    assert finish(progress) == 0
+
+    english, spanish = _catalog_pieces()
+    if os.environ.get("QUIZGEN_SHOW_TRANSCRIPT"):
+        print(log.getvalue())
+    assert _foreign(log.getvalue(), english, tmp_path) == []
+    assert len(_foreign(log.getvalue(), spanish, tmp_path)) > 20  # the scan sees interface text
+
+
+def test_an_english_session_speaks_only_english(tmp_path: Path) -> None:
+    log = io.StringIO()
+    child = spawn(["quiz", EXAMPLE, "--no-shuffle", "--no-color"], tmp_path, DAY0)
+    child.logfile_read = log
+    child.expect("Question 1 of 6")
+    child.expect("Your answers: ")
+    child.sendline("?")
+    child.expect("Keys: \\? help   h hint   s skip   u undo last answer   q quit the quiz")
+    child.sendline("h")
+    child.expect("Your answers: ")
+    child.sendline("c")
+    child.expect("✗ Incorrect")
+    child.expect("Your answer: ")
+    child.sendline("s")
+    child.expect("Skipped. The answer: ")
+    child.expect("Blank 1: ")
+    child.sendline("u")
+    child.expect("Undone: your answer to question 2")
+    child.expect("Your answer: ")
+    child.sendline("b")
+    child.expect("✓ Correct")
+    child.expect("Blank 1: ")
+    child.sendline("q")
+    child.expect("You quit after 2 of 6 questions.")
+    assert finish(child) == 0
+    review = spawn(["review", EXAMPLE, "--no-color"], tmp_path, LATER)
+    review.logfile_read = log
+    review.expect("2 questions due for review.")
+    review.expect(": ")
+    review.sendintr()
+    review.expect("Interrupted after 0 of 2 questions.")
+    assert finish(review) == 130
+    progress = spawn(["progress", EXAMPLE], tmp_path, LATER)
+    progress.logfile_read = log
+    progress.expect("learned  missed  due  new  right")
+    assert finish(progress) == 0
+
+    english, spanish = _catalog_pieces()
+    assert _foreign(log.getvalue(), spanish, tmp_path) == []
+    assert len(_foreign(log.getvalue(), english, tmp_path)) > 20  # the scan sees interface text

@@ -23,6 +23,7 @@ from quizgen.outputs.web import cloze_segments, page_data, render_web_page
 from quizgen.study.answers import Response, grade, words_of
 
 HOSTILE = BANKS / "web" / "hostile"
+EXAMPLE_ES = BANKS / "valid" / "example-es"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # Chromium's own background traffic (component updates, safe browsing...) is not the page's.
 PHONE = {"width": 390, "height": 844}
@@ -32,9 +33,15 @@ PHONE = {"width": 390, "height": 844}
 def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("web")
     made = {}
-    for name, paths in {"example": [EXAMPLE], "shipped": None, "hostile": [HOSTILE]}.items():
+    for name, paths in {
+        "example": [EXAMPLE],
+        "shipped": None,
+        "hostile": [HOSTILE],
+        "example-es": [EXAMPLE_ES],
+    }.items():
         made[name] = folder / f"{name}.html"
-        made[name].write_text(render_web_page(load_banks(paths)), encoding="utf-8")
+        banks = load_banks(paths)
+        made[name].write_text(render_web_page(banks, banks[0].language), encoding="utf-8")
     # The page as a browser without JavaScript lays it out, for axe (which needs scripts to run).
     html = made["example"].read_text(encoding="utf-8")
     script = html.rindex("<script>")
@@ -247,14 +254,18 @@ def test_near_miss_is_right_and_shows_the_spelling(open_page: Opener) -> None:
     assert "Close enough. It is spelled: caffeine" in page.locator(".feedback").inner_text()
 
 
-def test_the_page_grades_every_shared_case_as_python_does(open_page: Opener) -> None:
-    """The page's rulebook gives Python's verdict on every case of tests/answer_cases.json."""
-    from test_answers import QUESTIONS
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_page_grades_every_shared_case_as_python_does(open_page: Opener, language: str) -> None:
+    """The page's rulebook gives Python's verdict on every case of tests/answer_cases.json: the
+    cases of each language on a page in that language (its words for true and false)."""
+    from test_answers import LANGUAGES, QUESTIONS
 
-    page, _ = open_page()
-    general = CASES["word_list"]["general_words"]
+    page, _ = open_page("example" if language == "en" else f"example-{language}")
+    lists = CASES["word_list"]
+    general = lists["general_words"] if language == "en" else lists["by_language"][language]["general_words"]
+    shared = [c for c in CASES["grade"] if LANGUAGES[c["question"]] == language]
     cases = []
-    for case in CASES["grade"]:
+    for case in shared:
         record = CASES["questions"][case["question"]]
         known = sorted(words_of(*record.get("bank_words", [])))
         response = {"typed": case["typed"], "hinted": case.get("hinted", False)}
@@ -264,10 +275,11 @@ def test_the_page_grades_every_shared_case_as_python_does(open_page: Opener) -> 
             window.quizgen.grade(q, response, new Set(known), new Set(general)))""",
         [cases, general],
     )
-    for case, (_, _, known), js in zip(CASES["grade"], cases, got, strict=True):
+    for case, (_, _, known), js in zip(shared, cases, got, strict=True):
         expected = grade(
             QUESTIONS[case["question"]],
             Response(case["typed"], hinted=case.get("hinted", False), known_words=frozenset(known)),
+            language,
         )
         where = (case["question"], case["typed"])
         assert js["verdict"] == expected.verdict.value == case["verdict"], where

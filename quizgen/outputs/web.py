@@ -19,7 +19,7 @@ from typing import Any
 
 from quizgen.bank.evidence import quote_label
 from quizgen.bank.model import CLOZE_RE, Bank, Question, QuestionType, cloze_blanked, cloze_deletions
-from quizgen.study.answers import RULES, bank_words, normalise, typo_allowance
+from quizgen.study.answers import RULES, bank_words, language_rules, normalise, typo_allowance
 from quizgen.study.selection import option_order
 
 LANGUAGE = "en"
@@ -111,14 +111,14 @@ def _near(words: dict[str, int], candidates: Sequence[str]) -> list[str]:
     return sorted(found)
 
 
-def real_words(banks: Sequence[Bank]) -> tuple[list[str], list[str]]:
+def real_words(banks: Sequence[Bank], language: str = LANGUAGE) -> tuple[list[str], list[str]]:
     """The real words a typo must not turn into, cut to those near the page's typed answers.
 
     The terminal quiz knows every word of the bank, its article and the general word list; the
     page carries only the ones that could matter: those within the typo allowance of a word of
-    an answer the learner types. Returns (bank words, general words).
+    an answer the learner types. Returns (bank words, general words of `language`'s word list).
     """
-    from quizgen.study.answers import _general_words
+    from quizgen.study.answers import general_words
 
     targets = _typed_answer_words(banks)
     own: set[str] = set()
@@ -126,7 +126,7 @@ def real_words(banks: Sequence[Bank]) -> tuple[list[str], list[str]]:
         # the bank's words only: the page must be the same bytes whether or not the article's
         # text can be found (it is not inside an installed package)
         own |= bank_words(bank, None)
-    general = [w for w in _general_words().word_frequency.dictionary if w not in own]
+    general = [w for w in general_words(language) if w not in own]
     return _near(targets, sorted(own)), _near(targets, general)
 
 
@@ -193,14 +193,21 @@ def _question_data(bank_index: int, bank: Bank, q: Question, table: Mapping[str,
     return item
 
 
+def page_rules(language: str = LANGUAGE) -> dict[str, Any]:
+    """The answer rules the page's script needs, with the language's words for true and false."""
+    rules = {k: v for k, v in RULES.items() if k not in ("about", "word_list", "languages")}
+    words = language_rules(language)
+    return {"true_words": words["true_words"], "false_words": words["false_words"], **rules}
+
+
 def page_data(banks: Sequence[Bank], language: str = LANGUAGE) -> dict[str, Any]:
     """Everything the page's script reads: banks, questions in order, rules and strings."""
     table = strings(language)
-    known, general = real_words(banks)
+    known, general = real_words(banks, language)
     return {
         "lang": language,
         "storage_key": "quizgen:" + "+".join(b.id for b in banks),
-        "rules": {k: v for k, v in RULES.items() if k not in ("about", "word_list")},
+        "rules": page_rules(language),
         "known": " ".join(known),
         "general": " ".join(general),
         "banks": [

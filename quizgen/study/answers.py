@@ -27,13 +27,20 @@ _LETTERS = OPTION_LETTERS.lower()
 
 # read beside this module (importlib.resources would add its imports to every quiz's start)
 RULES: dict[str, Any] = json.loads(Path(__file__).with_name("answer_rules.json").read_text("utf-8"))
-TRUE_WORDS = frozenset(RULES["true_words"])
-FALSE_WORDS = frozenset(RULES["false_words"])
+SOURCE_LANGUAGE = "en"
 _TYPO_ALLOWANCE: list[tuple[int | None, int]] = [
     (row.get("max_letters"), row["typos"]) for row in RULES["typo_allowance"]
 ]
 PLURAL_ENDINGS: tuple[str, ...] = tuple(RULES["plural_endings"])
 UNITS = frozenset(RULES["units"])
+
+
+def language_rules(language: str = SOURCE_LANGUAGE) -> dict[str, Any]:
+    """The rules of a language (BCP 47: `es-MX` uses `es`): its words for true and false and its
+    general word list; a language the rules file does not list uses English."""
+    base = language.replace("_", "-").split("-")[0].lower()
+    by_language: dict[str, dict[str, Any]] = RULES["languages"]
+    return by_language.get(base, by_language[SOURCE_LANGUAGE])
 
 
 def normalise(text: str) -> str:
@@ -82,16 +89,27 @@ class TextMatch:
 
 
 @cache
-def _general_words() -> Any:
-    """The general word list (see `word_list` in the rules file), loaded on first use."""
+def _word_list(name: str) -> tuple[dict[str, int], frozenset[str]]:
+    """A general word list by its language (`word_list` of a language in the rules file), loaded
+    on first use: its words as listed, and the normalised form of those with accents."""
     from spellchecker import SpellChecker
 
-    return SpellChecker(language=RULES["word_list"]["language"], distance=1)
+    listed: dict[str, int] = SpellChecker(language=name, distance=1).word_frequency.dictionary
+    return listed, frozenset(normalise(w) for w in listed if not w.isascii())
 
 
-def is_general_word(word: str) -> bool:
-    """A word of the general word list (normalised form)."""
-    return bool(word) and word in _general_words()
+def general_words(language: str = SOURCE_LANGUAGE) -> list[str]:
+    """Every word of a language's general word list, normalised (as typed answers are compared)."""
+    listed, accented = _word_list(language_rules(language)["word_list"])
+    return sorted({w for w in listed if w.isascii()} | accented)
+
+
+def is_general_word(word: str, language: str = SOURCE_LANGUAGE) -> bool:
+    """A word of the language's general word list (normalised form: "hipotension" is listed)."""
+    if not word:
+        return False
+    listed, accented = _word_list(language_rules(language)["word_list"])
+    return word in listed or word in accented
 
 
 def words_of(*texts: str) -> frozenset[str]:
@@ -115,15 +133,17 @@ def _units(words: Sequence[str]) -> list[str]:
     return [_singular(w) if w not in UNITS else w for w in words if w in UNITS or _singular(w) in UNITS]
 
 
-def is_real_different_word(word: str, answer_words: Sequence[str], known_words: frozenset[str]) -> bool:
+def is_real_different_word(
+    word: str, answer_words: Sequence[str], known_words: frozenset[str], language: str = SOURCE_LANGUAGE
+) -> bool:
     """A typed word that means something else: a real word (of the bank, its article or the general
-    word list) that is not one of the answer's own words."""
+    word list of `language`) that is not one of the answer's own words."""
     if any(_same_word(word, w) for w in answer_words):
         return False
-    return word in known_words or _singular(word) in known_words or is_general_word(word)
+    return word in known_words or _singular(word) in known_words or is_general_word(word, language)
 
 
-def _near_miss(got: str, want: str, known_words: frozenset[str]) -> int | None:
+def _near_miss(got: str, want: str, known_words: frozenset[str], language: str) -> int | None:
     """The edit distance when `got` may stand for `want` as a typo, else None (both normalised)."""
     if _DIGITS.findall(want) != _DIGITS.findall(got):
         return None  # "200 mg" is never a typo of "100 mg"
@@ -136,13 +156,16 @@ def _near_miss(got: str, want: str, known_words: frozenset[str]) -> int | None:
     distance = edit_distance(tight_got, tight_want)
     if distance > typo_allowance(want):
         return None
-    if any(is_real_different_word(w, want_words, known_words) for w in got_words):
+    if any(is_real_different_word(w, want_words, known_words, language) for w in got_words):
         return None  # "hypotension" is a word of its own, not a typo of "hypertension"
     return distance
 
 
 def match_text(
-    typed: str, accepted: Sequence[str], known_words: frozenset[str] = frozenset()
+    typed: str,
+    accepted: Sequence[str],
+    known_words: frozenset[str] = frozenset(),
+    language: str = SOURCE_LANGUAGE,
 ) -> TextMatch | None:
     """Match a typed answer against the accepted ones: exact after normalising (spaces, hyphens,
     case and accents do not count), else a near miss.
@@ -150,7 +173,7 @@ def match_text(
     A near miss keeps the answer's first letter, its numbers and its units, is within the typo
     allowance, and types no word that is a real, different word: not a word of `known_words` (the
     bank's and its article's words) nor of the general word list, unless it is one of the
-    answer's own words (give or take a plural ending).
+    answer's own words (give or take a plural ending). `language`: whose general word list.
     """
     got = normalise(typed)
     if not got:
@@ -161,7 +184,7 @@ def match_text(
             return TextMatch(answer, exact=True)
     best: tuple[int, str] | None = None
     for answer in accepted:
-        distance = _near_miss(got, normalise(answer), known_words)
+        distance = _near_miss(got, normalise(answer), known_words, language)
         if distance is not None and (best is None or distance < best[0]):
             best = (distance, answer)
     return TextMatch(best[1], exact=False) if best else None
@@ -184,8 +207,10 @@ class Choice:
     near: tuple[int, ...] = ()
 
 
-def _option_by_text(typed: str, options: Sequence[str], known_words: frozenset[str]) -> Choice | None:
-    found = match_text(typed, options, known_words)
+def _option_by_text(
+    typed: str, options: Sequence[str], known_words: frozenset[str], language: str
+) -> Choice | None:
+    found = match_text(typed, options, known_words, language)
     if found is None:
         return None
     index = list(options).index(found.accepted)
@@ -193,21 +218,27 @@ def _option_by_text(typed: str, options: Sequence[str], known_words: frozenset[s
 
 
 def parse_choice(
-    typed: str, options: Sequence[str], known_words: frozenset[str] = frozenset()
+    typed: str,
+    options: Sequence[str],
+    known_words: frozenset[str] = frozenset(),
+    language: str = SOURCE_LANGUAGE,
 ) -> Choice | None:
     """One option, by letter (`b`), number (`2`) or its text; None when it names none."""
     token = typed.strip().casefold().rstrip(").")
     index = _token_index(token, len(options))
     if index is not None:
         return Choice((index,))
-    return _option_by_text(typed, options, known_words)
+    return _option_by_text(typed, options, known_words, language)
 
 
 def parse_choices(
-    typed: str, options: Sequence[str], known_words: frozenset[str] = frozenset()
+    typed: str,
+    options: Sequence[str],
+    known_words: frozenset[str] = frozenset(),
+    language: str = SOURCE_LANGUAGE,
 ) -> Choice | None:
     """Several options: `a c`, `a,c`, `1 3`, or option texts separated by commas."""
-    whole = _option_by_text(typed, options, known_words)
+    whole = _option_by_text(typed, options, known_words, language)
     if whole is not None:
         return whole
     tokens = [t.rstrip(").") for t in _CHOICE_SPLIT.split(typed.strip().casefold()) if t]
@@ -220,7 +251,7 @@ def parse_choices(
     near: set[int] = set()
     parts = [p for p in re.split(r"[,;]", typed) if p.strip()]
     for part in parts:
-        one = parse_choice(part, options, known_words)
+        one = parse_choice(part, options, known_words, language)
         if one is None:
             return None
         picked.update(one.indices)
@@ -230,12 +261,14 @@ def parse_choices(
     return Choice(tuple(sorted(picked)), tuple(sorted(near)))
 
 
-def parse_truth(typed: str) -> bool | None:
-    """true/false, t/f, yes/no, y/n (any case); None for anything else."""
+def parse_truth(typed: str, language: str = SOURCE_LANGUAGE) -> bool | None:
+    """The language's words for true and false, yes and no (English: true/false, t/f, yes/no, y/n;
+    Spanish: verdadero/falso, v/f, sí/no, s/n), any case and accents; None for anything else."""
     word = normalise(typed)
-    if word in TRUE_WORDS:
+    rules = language_rules(language)
+    if word in rules["true_words"]:
         return True
-    if word in FALSE_WORDS:
+    if word in rules["false_words"]:
         return False
     return None
 
@@ -325,9 +358,10 @@ def _one_line(response: Response) -> str:
     raise ValueError("this question takes one typed line, not a list")
 
 
-def grade(question: Question, response: Response) -> Result:
+def grade(question: Question, response: Response, language: str = SOURCE_LANGUAGE) -> Result:
     """Judge a response to a question: every right option for "choose all", every blank for a
-    cloze; a near miss or a hint makes a right answer "hard"."""
+    cloze; a near miss or a hint makes a right answer "hard". `language` is the bank's: its words
+    for true and false, and its general word list for near misses."""
     t = question.type
     if t is QuestionType.CLOZE:
         typed = [response.typed] if isinstance(response.typed, str) else list(response.typed)
@@ -335,7 +369,9 @@ def grade(question: Question, response: Response) -> Result:
         if len(typed) != len(deletions):
             raise ValueError(f"a cloze with {len(deletions)} blanks needs {len(deletions)} answers")
         known = response.known_words | question_words(question)
-        found = [match_text(line, [d.answer], known) for line, d in zip(typed, deletions, strict=True)]
+        found = [
+            match_text(line, [d.answer], known, language) for line, d in zip(typed, deletions, strict=True)
+        ]
         return _judged(
             all(f is not None for f in found),
             any(f is not None and not f.exact for f in found),
@@ -347,16 +383,17 @@ def grade(question: Question, response: Response) -> Result:
         many = t is QuestionType.MULTIPLE_SELECT
         known = response.known_words | question_words(question)
         parse = parse_choices if many else parse_choice
-        choice = parse(line, question.options, known)
+        choice = parse(line, question.options, known, language)
         if choice is None:
             return Result(Verdict.UNCLEAR)
         right = set(choice.indices) == set(question.correct)
         return _judged(right, bool(choice.near), response.hinted, chosen=choice.indices)
     if t is QuestionType.SHORT_ANSWER:
-        match = match_text(line, question.accepted, response.known_words | question_words(question))
+        known = response.known_words | question_words(question)
+        match = match_text(line, question.accepted, known, language)
         spelled = (match.accepted,) if match else (None,)
         return _judged(match is not None, bool(match and not match.exact), response.hinted, spelled=spelled)
-    truth = parse_truth(line)
+    truth = parse_truth(line, language)
     if truth is None:
         return Result(Verdict.UNCLEAR)
     if t is QuestionType.TRUE_FALSE:

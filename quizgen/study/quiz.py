@@ -22,6 +22,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
 from quizgen.bank.model import CLOZE_RE, Bank, Question, QuestionType, cloze_blanked, option_letter
+from quizgen.i18n import N_, translator
 from quizgen.safetext import for_terminal
 from quizgen.study.progress import (
     Answer,
@@ -48,16 +49,62 @@ MARK_RIGHT = "✓"
 MARK_WRONG = "✗"
 MARK_SKIP = "–"
 
+# Marked for the catalog here, translated where they are shown (`translator(bank.language)`).
 TYPE_LABELS = {
-    QuestionType.MULTIPLE_CHOICE: "multiple choice",
-    QuestionType.MULTIPLE_SELECT: "choose all that apply",
-    QuestionType.TRUE_FALSE: "true or false",
-    QuestionType.CLOZE: "fill in the blanks",
-    QuestionType.SHORT_ANSWER: "short answer",
-    QuestionType.FLASHCARD: "flashcard",
+    QuestionType.MULTIPLE_CHOICE: N_("multiple choice"),
+    QuestionType.MULTIPLE_SELECT: N_("choose all that apply"),
+    QuestionType.TRUE_FALSE: N_("true or false"),
+    QuestionType.CLOZE: N_("fill in the blanks"),
+    QuestionType.SHORT_ANSWER: N_("short answer"),
+    QuestionType.FLASHCARD: N_("flashcard"),
 }
 
-KEYS_HELP = "Keys: ? help   h hint   s skip   u undo last answer   q quit"
+KEYS_HELP = N_(
+    "Keys: {help} help   {hint} hint   {skip} skip   {undo} undo last answer   {quit} quit the quiz"
+)
+
+
+@dataclass(frozen=True)
+class Keys:
+    """The keys that work at every prompt, in one language. None of them may be an answer there:
+    a word for true, false, yes or no (answer_rules.json), or the letter of one of the first
+    six options (a question with more is answered by number or text for the letters past f)."""
+
+    help: str
+    hint: str
+    skip: str
+    undo: str
+    quit: str
+
+
+# In Spanish `s` is "sí" (and `n` "no", `v`/`f` verdadero/falso): pista, omitir, rehacer, terminar.
+KEYS = {
+    "en": Keys(help="?", hint="h", skip="s", undo="u", quit="q"),
+    "es": Keys(help="?", hint="p", skip="o", undo="r", quit="t"),
+}
+
+
+def keys_for(language: str) -> Keys:
+    """The keys of a language (`es-MX` uses `es`; a language without its own uses English)."""
+    return KEYS.get(language.replace("_", "-").split("-")[0].lower(), KEYS["en"])
+
+
+def keys_help(language: str) -> str:
+    """The key help line, in the language with its keys."""
+    keys = keys_for(language)
+    return translator(language).gettext(KEYS_HELP).format(**vars(keys))
+
+
+# Labels a wrapped line hangs under (besides option letters and marks), in every language.
+HANG_LABELS = (
+    N_("Why:"),
+    N_("Answer:"),
+    N_("Hint:"),
+    N_("Taken as:"),
+    N_("Wrongly chosen:"),
+    N_("You missed:"),
+    N_("Missed:"),
+)  # and the evidence's quote labels (quizgen.bank.evidence.QUOTE_LABELS)
 
 
 class QuizIO(Protocol):
@@ -78,15 +125,16 @@ _STYLES: dict[str, dict[str, object]] = {
 
 @functools.cache
 def _hang_re() -> re.Pattern[str]:
-    """What a continued line hangs under: an option letter, a mark, or a label such as "Why:"."""
-    from quizgen.bank.evidence import ARTICLE_SAYS
+    """What a continued line hangs under: an option letter, a mark, or a label such as "Why:" (in
+    every language with a catalog)."""
+    from quizgen.bank.evidence import QUOTE_LABELS
+    from quizgen.i18n import catalog_languages
 
-    return re.compile(
-        r"^\s*(?:(?:[a-z]\)|[%s]|Why:|Answer:|Hint:|Taken as:|Wrongly chosen:|You missed:|Missed:|"
-        % (MARK_RIGHT + MARK_WRONG + MARK_SKIP)
-        + re.escape(ARTICLE_SAYS)
-        + r")\s+)?"
-    )
+    every = (*HANG_LABELS, *QUOTE_LABELS)
+    labels = {translator(lang).gettext(label) for lang in ["en", *catalog_languages()] for label in every}
+    alternatives = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
+    marks = MARK_RIGHT + MARK_WRONG + MARK_SKIP
+    return re.compile(rf"^\s*(?:(?:[a-z]\)|[{marks}]|{alternatives})\s+)?")
 
 
 def letter(index: int) -> str:
@@ -252,11 +300,14 @@ def numbered_blanks(text: str) -> str:
     return CLOZE_RE.sub(repl, text)
 
 
-def _first_letter_hint(answer: str) -> str:
-    words = answer.split()
-    return f'It starts with "{answer[:1]}" ({len(words)} word{"s" if len(words) != 1 else ""}, ' + (
-        f"{len(answer)} characters)."
+def _first_letter_hint(answer: str, ngettext: Callable[[str, str, int], str]) -> str:
+    words = len(answer.split())
+    text = ngettext(
+        'It starts with "{letter}" ({words} word, {characters} characters).',
+        'It starts with "{letter}" ({words} words, {characters} characters).',
+        words,
     )
+    return text.format(letter=answer[:1], words=words, characters=len(answer))
 
 
 @contextlib.contextmanager
@@ -289,8 +340,14 @@ class QuizSession:
         clock: Callable[[], datetime] = now,
         remember_missed: bool = True,
         seed: int | str | None = None,
+        language: str = "en",
     ) -> None:
         self.items = list(items)
+        # the interface speaks the banks' language: its words, its keys, its answer words
+        self.language = language
+        self._ = translator(language).gettext
+        self.ngettext = translator(language).ngettext
+        self.keys = keys_for(language)
         self.io = io
         self.store = store
         self.clock = clock
@@ -350,7 +407,7 @@ class QuizSession:
 
     def _undo(self, index: int) -> int:
         if not self._history:
-            self.io.say("Nothing to undo yet.")
+            self.io.say(self._("Nothing to undo yet."))
             return index
         previous, answered, before, logged = self._history.pop()
         if self.store is not None:
@@ -360,7 +417,9 @@ class QuizSession:
                 if logged is not None:
                     self.store.forget_answer(logged)
                 self._remember_missed()
-        self.io.say(f"Undone: your answer to question {previous + 1}. Here it is again.")
+        self.io.say(
+            self._("Undone: your answer to question {number}. Here it is again.").format(number=previous + 1)
+        )
         self.io.say()
         return previous
 
@@ -372,27 +431,28 @@ class QuizSession:
     # -- reading a line -----------------------------------------------------------------------
 
     def _read(self, prompt: str, on_hint: Callable[[], None], allow_empty: bool = False) -> str:
-        """One answer line; handles the keys ? h s u q, which work at every prompt."""
+        """One answer line; handles the language's keys (English ? h s u q), which work at every prompt."""
+        keys = self.keys
         while True:
             line = self.io.ask(prompt).strip()
             key = line.casefold()
-            if key == "?":
+            if key == keys.help:
                 self._help()
-            elif key == "h":
+            elif key == keys.hint:
                 self._hint_used = True
                 on_hint()
-            elif key == "s":
+            elif key == keys.skip:
                 raise _Skip
-            elif key == "u":
+            elif key == keys.undo:
                 raise _Undo
-            elif key == "q":
+            elif key == keys.quit:
                 raise _Quit
             elif line or allow_empty:
                 return line
 
     def _help(self) -> None:
         self.io.say(self._how_to_answer)
-        self.io.say(KEYS_HELP)
+        self.io.say(keys_help(self.language))
 
     # -- asking -------------------------------------------------------------------------------
 
@@ -401,7 +461,10 @@ class QuizSession:
         q = item.question
         self._bank = item.bank
         self._hint_used = False
-        self.io.say(f"Question {index + 1} of {len(self.items)}  ({TYPE_LABELS[q.type]})", "heading")
+        _ = self._
+        heading = _("Question {n} of {total}").format(n=index + 1, total=len(self.items))
+        label = _(TYPE_LABELS[q.type])
+        self.io.say(f"{heading}  ({label})", "heading")
         ask = {
             QuestionType.MULTIPLE_CHOICE: self._ask_choice,
             QuestionType.MULTIPLE_SELECT: self._ask_choice,
@@ -424,7 +487,8 @@ class QuizSession:
         first question)."""
         from quizgen.study.answers import Response, grade
 
-        return grade(q, Response(typed, hinted=self._hint_used, known_words=self._known()))
+        known = self._known()
+        return grade(q, Response(typed, hinted=self._hint_used, known_words=known), self.language)
 
     def _known(self) -> frozenset[str]:
         """The words of the bank being asked (and its article's, where the text is at hand),
@@ -439,15 +503,15 @@ class QuizSession:
         return self._bank_words[bank.id]
 
     def _ask_choice(self, q: Question) -> Result:
+        _ = self._
         many = q.type is QuestionType.MULTIPLE_SELECT
         removed: set[int] = set()
         n = len(q.options)
         self._how_to_answer = (
-            f"Type the letters of every right option, like 'a c' or 'a,c' (a-{letter(n - 1)}), "
-            "or their numbers."
+            _("Type the letters of every right option, like 'a c' or 'a,c' (a-{last}), or their numbers.")
             if many
-            else f"Type a letter (a-{letter(n - 1)}), a number (1-{n}), or the option's text."
-        )
+            else _("Type a letter (a-{last}), a number (1-{count}), or the option's text.")
+        ).format(last=letter(n - 1), count=n)
 
         def show() -> None:
             for i, option in enumerate(q.options):
@@ -457,88 +521,100 @@ class QuizSession:
         def hint() -> None:
             wrong = [i for i in range(n) if i not in q.correct and i not in removed]
             if len(wrong) <= (0 if many else 1):
-                self.io.say("No more hints for this question.")
+                self.io.say(_("No more hints for this question."))
                 return
             gone = self.rng.choice(wrong)
             removed.add(gone)
-            self.io.say(f"Hint: it is not {letter(gone)}) {q.options[gone]}")
+            self.io.say(_("Hint: it is not {option}").format(option=f"{letter(gone)}) {q.options[gone]}"))
             show()
 
         self.io.say(q.prompt)
         show()
         while True:
-            line = self._read("Your answers: " if many else "Your answer: ", hint)
+            line = self._read(_("Your answers: ") if many else _("Your answer: "), hint)
             result = self._grade(q, line)
             if result.unclear:
-                self.io.say(f"Not understood. {self._how_to_answer} (? for help)")
+                self.io.say(
+                    _("Not understood. {how} ({help} for help)").format(
+                        how=self._how_to_answer, help=self.keys.help
+                    )
+                )
                 continue
             if result.near:
-                self.io.say(f"Taken as: {', '.join(f'{letter(i)}) {q.options[i]}' for i in result.chosen)}")
+                taken = ", ".join(f"{letter(i)}) {q.options[i]}" for i in result.chosen)
+                self.io.say(_("Taken as:") + " " + taken)
             return result
 
     def _ask_truth(self, q: Question) -> Result:
-        self._how_to_answer = "Type true or false (t/f, yes/no also work)."
+        _ = self._
+        self._how_to_answer = _("Type true or false (t/f, yes/no also work).")
 
         def hint() -> None:
-            self.io.say(f"Hint: {q.hint}" if q.hint else "No hint for this one: it is true or false.")
+            self.io.say(
+                _("Hint:") + " " + q.hint if q.hint else _("No hint for this one: it is true or false.")
+            )
 
-        self.io.say(f"True or false: {q.prompt}")
+        self.io.say(_("True or false: {prompt}").format(prompt=q.prompt))
         while True:
-            result = self._grade(q, self._read("true/false: ", hint))
+            result = self._grade(q, self._read(_("true/false: "), hint))
             if result.unclear:
-                self.io.say(f"Not understood. {self._how_to_answer}")
+                self.io.say(_("Not understood. {how}").format(how=self._how_to_answer))
                 continue
             return result
 
     def _ask_short(self, q: Question) -> Result:
-        self._how_to_answer = "Type your answer in a few words; spelling need not be perfect."
-        hints = [f"Hint: {q.hint}"] if q.hint else []
-        hints.append(f"Hint: {_first_letter_hint(q.accepted[0])}")
+        _ = self._
+        self._how_to_answer = _("Type your answer in a few words; spelling need not be perfect.")
+        hints = [_("Hint:") + " " + q.hint] if q.hint else []
+        hints.append(_("Hint:") + " " + _first_letter_hint(q.accepted[0], self.ngettext))
 
         def hint() -> None:
             self.io.say(hints.pop(0) if len(hints) > 1 else hints[0])
 
         self.io.say(q.prompt)
-        result = self._grade(q, self._read("Your answer: ", hint))
+        result = self._grade(q, self._read(_("Your answer: "), hint))
         if result.correct and result.near:
-            self.io.say(f"Close enough. It is spelled: {result.spelled[0]}")
+            self.io.say(_("Close enough. It is spelled: {answer}").format(answer=result.spelled[0]))
         return result
 
     def _ask_cloze(self, q: Question) -> Result:
-        self._how_to_answer = "Type the missing word(s) for each numbered blank in turn."
-        self.io.say("Fill in the blanks:")
+        _ = self._
+        self._how_to_answer = _("Type the missing word(s) for each numbered blank in turn.")
+        self.io.say(_("Fill in the blanks:"))
         self.io.say(numbered_blanks(q.prompt))
         typed: list[str] = []
         # one blank per deletion, in reading order (Anki's c1 may hide several different words)
         for number, deletion in enumerate(q.deletions, start=1):
 
             def hint(answer: str = deletion.answer) -> None:
-                self.io.say(f"Hint: {_first_letter_hint(answer)}")
+                self.io.say(_("Hint:") + " " + _first_letter_hint(answer, self.ngettext))
 
-            typed.append(self._read(f"Blank {number}: ", hint))
+            typed.append(self._read(_("Blank {number}: ").format(number=number), hint))
             # said blank by blank; the verdict over all blanks comes from grade() below
             from quizgen.study.answers import match_text
 
-            found = match_text(typed[-1], [deletion.answer], self._known())
+            found = match_text(typed[-1], [deletion.answer], self._known(), self.language)
             if found is None:
-                self.io.say(f"  {MARK_WRONG} blank {number} is: {deletion.answer}")
+                said = _("blank {number} is: {answer}").format(number=number, answer=deletion.answer)
+                self.io.say(f"  {MARK_WRONG} {said}")
             elif not found.exact:
-                self.io.say(f"  Close enough. It is spelled: {found.accepted}")
+                self.io.say("  " + _("Close enough. It is spelled: {answer}").format(answer=found.accepted))
         return self._grade(q, typed)
 
     def _ask_flashcard(self, q: Question) -> Result:
-        self._how_to_answer = "Think of the answer, press Enter to see it, then say if you knew it."
+        _ = self._
+        self._how_to_answer = _("Think of the answer, press Enter to see it, then say if you knew it.")
         back = q.back or ""
 
         def hint() -> None:
-            self.io.say(f"Hint: {q.hint}" if q.hint else f"Hint: {_first_letter_hint(back)}")
+            self.io.say(_("Hint:") + " " + (q.hint or _first_letter_hint(back, self.ngettext)))
 
         self.io.say(q.prompt)
-        self._read("Press Enter to show the answer: ", hint, allow_empty=True)
-        self.io.say(f"Answer: {back}")
-        self._how_to_answer = "Type y if you knew the answer, n if you did not."
+        self._read(_("Press Enter to show the answer: "), hint, allow_empty=True)
+        self.io.say(_("Answer:") + " " + back)
+        self._how_to_answer = _("Type y if you knew the answer, n if you did not.")
         while True:
-            result = self._grade(q, self._read("Did you know it? (y/n): ", hint))
+            result = self._grade(q, self._read(_("Did you know it? (y/n): "), hint))
             if not result.unclear:
                 return result
             self.io.say(self._how_to_answer)
@@ -546,27 +622,28 @@ class QuizSession:
     # -- feedback and summary ---------------------------------------------------------------
 
     def _feedback(self, answered: Answered) -> None:
+        _ = self._
         item, result, q = answered.item, answered.result, answered.item.question
         if result is None:  # skipped
-            self.io.say(f"{MARK_SKIP} Skipped. The answer: {q.answer_text()}")
+            self.io.say(f"{MARK_SKIP} " + _("Skipped. The answer: {answer}").format(answer=answer_text(q, _)))
             self.io.say()
             return
         if result.correct:
-            self.io.say(f"{MARK_RIGHT} Correct", "right")
+            self.io.say(MARK_RIGHT + " " + _("Correct"), "right")
         else:
-            self.io.say(f"{MARK_WRONG} Incorrect", "wrong")
+            self.io.say(MARK_WRONG + " " + _("Incorrect"), "wrong")
             if q.type is QuestionType.MULTIPLE_SELECT:
                 self._say_choice_mistakes(q, result.chosen)
         if q.type is QuestionType.CLOZE:
-            self.io.say(f"Answer: {cloze_blanked(q.prompt, reveal=True)}")
+            self.io.say(_("Answer:") + " " + cloze_blanked(q.prompt, reveal=True))
         elif q.type is not QuestionType.FLASHCARD:
-            self.io.say(f"Answer: {q.answer_text()}")
-        self.io.say(f"Why: {q.explanation}")
+            self.io.say(_("Answer:") + " " + answer_text(q, _))
+        self.io.say(_("Why:") + " " + q.explanation)
         from quizgen.bank.evidence import evidence_lines
 
         for line in evidence_lines(item.bank, q):
             self.io.say(line.plain)
-        self.io.say(item.bank.source_line(q), "dim")
+        self.io.say(item.bank.source_line(q, _(SOURCE_LINE)), "dim")
         self.io.say()
 
     def _say_choice_mistakes(self, q: Question, chosen: Sequence[int]) -> None:
@@ -578,30 +655,54 @@ class QuizSession:
         wrong = [i for i in chosen if i not in q.correct]
         missed = [i for i in q.correct if i not in chosen]
         if wrong:
-            self.io.say(f"Wrongly chosen: {listed(wrong)}")
+            self.io.say(self._("Wrongly chosen:") + " " + listed(wrong))
         if missed:
-            self.io.say(f"You missed: {listed(missed)}")
+            self.io.say(self._("You missed:") + " " + listed(missed))
 
 
-def summarise(result: QuizResult, io: QuizIO) -> None:
+SOURCE_LINE = N_('From "{article}", section "{section}"')
+
+
+def answer_text(q: Question, _: Callable[[str], str]) -> str:
+    """The right answer as one line, with true and false in the interface's language."""
+    return q.answer_text((_("True"), _("False")))
+
+
+def summarise(result: QuizResult, io: QuizIO, language: str = "en") -> None:
     """Score, what was missed with the right answers, and why the quiz stopped early if it did."""
+    t = translator(language)
+    _ = t.gettext
     answered = len(result.answers)
     if result.status is not Status.FINISHED:
-        why = {
-            Status.QUIT: "You quit",
-            Status.INTERRUPTED: "Interrupted",
-            Status.END_OF_INPUT: "End of input",
-        }[result.status]
-        io.say(f"{why} after {answered} of {result.total} questions.", "heading")
-    io.say(f"Score: {result.score}/{answered}", "heading")
+        ngettext, total = t.ngettext, result.total
+        if result.status is Status.QUIT:
+            why = ngettext(
+                "You quit after {answered} of {total} question.",
+                "You quit after {answered} of {total} questions.",
+                total,
+            )
+        elif result.status is Status.INTERRUPTED:
+            why = ngettext(
+                "Interrupted after {answered} of {total} question.",
+                "Interrupted after {answered} of {total} questions.",
+                total,
+            )
+        else:
+            why = ngettext(
+                "End of input after {answered} of {total} question.",
+                "End of input after {answered} of {total} questions.",
+                total,
+            )
+        io.say(why.format(answered=answered, total=total), "heading")
+    io.say(_("Score: {score}/{answered}").format(score=result.score, answered=answered), "heading")
     if result.missed:
-        io.say("Missed:" if result.status is Status.FINISHED else "Missed so far:")
+        io.say(_("Missed:") if result.status is Status.FINISHED else _("Missed so far:"))
         for a in result.missed:
-            tag = " (skipped)" if a.outcome is Outcome.SKIPPED else ""
+            tag = " " + _("(skipped)") if a.outcome is Outcome.SKIPPED else ""
             q = a.item.question
             shown = numbered_blanks(q.prompt) if q.type is QuestionType.CLOZE else q.prompt
             io.say(f"  {MARK_WRONG} {shown}{tag}")
-            io.say(f"      Answer: {q.answer_text()}")
+            io.say("      " + _("Answer:") + " " + answer_text(q, _))
 
 
 def run_quiz(
@@ -613,35 +714,49 @@ def run_quiz(
     remember_missed: bool = True,
     offer_retry: bool = True,
     seed: int | str | None = None,
+    language: str | None = None,
 ) -> Status:
-    """Run a quiz to the end, print the summary, and offer to retry what was missed."""
+    """Run a quiz to the end, print the summary, and offer to retry what was missed.
+
+    Everything is said in `language` (default: the language of the first question's bank)."""
     # an unreviewed translation says so before its first question (in its language)
     from quizgen.i18n import unreviewed_notice
 
     banks = list({id(p.bank): p.bank for p in items}.values())
+    language = language or language_of(banks)
+    t = translator(language)
     for notice in dict.fromkeys(unreviewed_notice(b, b.language) for b in banks):
         if notice:
             io.say(notice, "heading")
     while True:
-        result = QuizSession(items, io, store, clock=clock, remember_missed=remember_missed, seed=seed).run()
+        session = QuizSession(
+            items, io, store, clock=clock, remember_missed=remember_missed, seed=seed, language=language
+        )
+        result = session.run()
         if result.status is not Status.FINISHED:
             io.say()  # the prompt that was cut short has no line end
-        summarise(result, io)
+        summarise(result, io, language)
         if store is not None and result.answers and store.problem is not None:
-            io.say("Progress was not saved (see the warning above).", "dim")
+            io.say(t.gettext("Progress was not saved (see the warning above)."), "dim")
         elif store is not None and result.answers and store.location:
-            io.say(f"Progress saved in {store.location}.", "dim")
+            io.say(t.gettext("Progress saved in {location}.").format(location=store.location), "dim")
         if result.status is not Status.FINISHED or not result.missed or not offer_retry:
             return result.status
+        count = len(result.missed)
+        retry = t.ngettext(
+            "Retry the {count} missed question now? (y/n): ",
+            "Retry the {count} missed questions now? (y/n): ",
+            count,
+        )
         try:
-            again = io.ask(f"Retry the {len(result.missed)} missed question(s) now? (y/n): ")
+            again = io.ask(retry.format(count=count))
         except EOFError:
             return Status.END_OF_INPUT
         except KeyboardInterrupt:
             return Status.INTERRUPTED
         from quizgen.study.answers import parse_truth
 
-        if parse_truth(again) is not True:
+        if parse_truth(again, language) is not True:
             return Status.FINISHED
         io.say()
         items = spaced([a.item for a in result.missed])
@@ -660,19 +775,34 @@ def due_now(items: Sequence[Picked], store: ProgressStore, when: datetime) -> li
     return sorted(due, key=lambda p: due_at[(p.bank.id, p.question.id)])  # equal times: in item order
 
 
-def describe_when(moment: datetime, when: datetime) -> str:
+def language_of(banks: Sequence[Bank]) -> str:
+    """The language a quiz of these banks speaks: the first bank's (one quiz is one edition)."""
+    return banks[0].language if banks else "en"
+
+
+def describe_when(moment: datetime, when: datetime, language: str = "en") -> str:
     """'tomorrow', 'in 3 days' or 'in 5 hours', with the date."""
+    t = translator(language)
     seconds = (moment - when).total_seconds()
     days = (moment.date() - when.date()).days
     if seconds < 3600:
-        rel = "in less than an hour"
+        rel = t.gettext("in less than an hour")
     elif days == 0:
-        rel = f"in {int(seconds // 3600)} hours"
+        hours = int(seconds // 3600)
+        rel = t.ngettext("in {count} hour", "in {count} hours", hours).format(count=hours)
     elif days == 1:
-        rel = "tomorrow"
+        rel = t.gettext("tomorrow")
     else:
-        rel = f"in {days} days"
+        rel = t.ngettext("in {count} day", "in {count} days", days).format(count=days)
     return f"{rel} ({moment.strftime('%Y-%m-%d')})"
+
+
+def _next_due_line(upcoming: tuple[datetime, int], when: datetime, language: str) -> str:
+    moment, n = upcoming
+    text = translator(language).ngettext(
+        "Next due: {count} question {when}.", "Next due: {count} questions {when}.", n
+    )
+    return text.format(count=n, when=describe_when(moment, when, language))
 
 
 def start_quiz(
@@ -684,6 +814,7 @@ def start_quiz(
     retry_missed: bool = False,
 ) -> Status:
     """`quizgen quiz`: pick the questions (or last time's misses) and run the quiz."""
+    t = translator(language_of(banks))
     if not retry_missed:
         picked = select_questions(banks, selection)
     else:
@@ -692,11 +823,16 @@ def start_quiz(
         if selection.count is not None:
             picked = picked[: selection.count]
         if not picked:
-            io.say("Nothing to retry: no questions were missed in the last quiz.")
+            io.say(t.gettext("Nothing to retry: no questions were missed in the last quiz."))
             return Status.FINISHED
-        io.say(f"Retrying the {len(picked)} question(s) missed last time.")
+        retrying = t.ngettext(
+            "Retrying the {count} question missed last time.",
+            "Retrying the {count} questions missed last time.",
+            len(picked),
+        )
+        io.say(retrying.format(count=len(picked)))
     items = prepare(picked, selection.seed, selection.shuffle)
-    return run_quiz(items, io, store, seed=selection.seed)
+    return run_quiz(items, io, store, seed=selection.seed, language=language_of(banks))
 
 
 def start_review(
@@ -709,72 +845,103 @@ def start_review(
 ) -> Status:
     """`quizgen review`: ask only the questions that are due, then say when the next are due."""
     when = now()
+    language = language_of(banks)
+    t = translator(language)
     everything = [Picked(b, q) for b in banks for q in b.questions]
     due = due_now(everything, store, when)[:count]
     if due:
-        io.say(f"{len(due)} question(s) due for review.")
+        n = len(due)
+        io.say(
+            t.ngettext("{count} question due for review.", "{count} questions due for review.", n).format(
+                count=n
+            )
+        )
         io.say()
-        status = run_quiz(prepare(due, seed, True), io, store, remember_missed=False, seed=seed)
+        status = run_quiz(
+            prepare(due, seed, True), io, store, remember_missed=False, seed=seed, language=language
+        )
         if status is Status.INTERRUPTED:
             return status
     else:
-        io.say("Nothing is due for review now.")
+        io.say(t.gettext("Nothing is due for review now."))
     upcoming = next_due(banks, store, now())
     if upcoming is not None:
-        moment, n = upcoming
-        io.say(f"Next due: {n} question(s) {describe_when(moment, now())}.")
+        io.say(_next_due_line(upcoming, now(), language))
     elif store.is_empty():
-        io.say("No progress yet: run `quizgen quiz` first.")
+        io.say(t.gettext("No progress yet: run `quizgen quiz` first."))
     return Status.FINISHED
 
 
-def _counts(counts: Sequence[int]) -> str:
-    learned, missed, due, new = counts
-    return f"{learned:>7}  {missed:>6}  {due:>3}  {new:>3}"
+# The columns of `quizgen progress`, and the day and month names of its week ahead.
+COLUMNS = (N_("learned"), N_("missed"), N_("due"), N_("new"))
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+MONTHS = (
+    N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"),
+    N_("Jul"), N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec"),
+)  # fmt: skip
 
 
-def _share(right_total: tuple[int, int] | None) -> str:
+def _counts(counts: Sequence[int], widths: Sequence[int]) -> str:
+    return "  ".join(f"{n:>{w}}" for n, w in zip(counts, widths, strict=True))
+
+
+def _share(right_total: tuple[int, int] | None, width: int) -> str:
     if not right_total or not right_total[1]:
-        return "    -"
+        return f"{'-':>{width}}"
     right, total = right_total
-    return f"{round(100 * right / total):>4}%"
+    return f"{str(round(100 * right / total)) + '%':>{width}}"
 
 
 def progress_table(banks: Sequence[Bank], store: ProgressStore) -> str:
     """`quizgen progress`: learned, due and new per section with the share of answers right, then
-    the answers of the last 7 and 30 days, the streak of days, and what falls due each day ahead."""
+    the answers of the last 7 and 30 days, the streak of days, and what falls due each day ahead.
+
+    Each bank's table is in its language; the lines after them in the first bank's."""
     when = now()
     rows = section_progress(banks, store, when)
     log = activity(banks, store, when)
-    width = max([len("Section"), *(len(r.title) for r in rows)])
     lines: list[str] = []
     for bank in banks:
+        _ = translator(bank.language).gettext
+        columns = [_(c) for c in COLUMNS]
+        widths = [max(len(c), 3) for c in columns]
+        right = _("right")
+        share_width = max(len(right), 5)
+        section, total = _("Section"), _("Total")
+        width = max([len(section), len(total), *(len(r.title) for r in rows)])
         lines.append(f"{bank.title} ({bank.id})")
-        lines.append(f"  {'Section':<{width}}  learned  missed  due  new  right")
+        lines.append(f"  {section:<{width}}  {'  '.join(columns)}  {right:>{share_width}}")
         totals = [0, 0, 0, 0]
         bank_right = [0, 0]
         for r in rows:
             if r.bank is bank:
                 counts = (r.learned, r.missed, r.due, r.new)
                 share = log.right_by_section.get((bank.id, r.section_id))
-                lines.append(f"  {r.title:<{width}}  {_counts(counts)}  {_share(share)}")
+                lines.append(f"  {r.title:<{width}}  {_counts(counts, widths)}  {_share(share, share_width)}")
                 totals = [t + c for t, c in zip(totals, counts, strict=True)]
                 if share:
                     bank_right = [bank_right[0] + share[0], bank_right[1] + share[1]]
-        lines.append(f"  {'Total':<{width}}  {_counts(totals)}  {_share((bank_right[0], bank_right[1]))}")
+        bank_share = _share((bank_right[0], bank_right[1]), share_width)
+        lines.append(f"  {total:<{width}}  {_counts(totals, widths)}  {bank_share}")
         lines.append("")
-    lines.append("learned: right last time; missed: wrong last time, asked again when due;")
-    lines.append("right: the share of all answers in the section that were right.")
+    language = language_of(banks)
+    t = translator(language)
+    _ = t.gettext
+    lines.append(_("learned: right last time; missed: wrong last time, asked again when due;"))
+    lines.append(_("right: the share of all answers in the section that were right."))
     lines.append("")
-    days = "day" if log.streak == 1 else "days"
+    answers = _("Answers: {week} in the last 7 days, {month} in the last 30 days.")
+    streak = t.ngettext("Streak: {count} day in a row.", "Streak: {count} days in a row.", log.streak)
     lines.append(
-        f"Answers: {log.last_7_days} in the last 7 days, {log.last_30_days} in the last 30 days. "
-        f"Streak: {log.streak} {days} in a row."
+        answers.format(week=log.last_7_days, month=log.last_30_days) + " " + streak.format(count=log.streak)
     )
-    ahead = ", ".join(f"{day:%a %d %b}: {n}" for day, n in log.due_by_day)
-    lines.append(f"Due in the next 7 days: {ahead}.")
+    ahead = ", ".join(
+        " ".join([_(WEEKDAYS[day.weekday()]), f"{day:%d}", _(MONTHS[day.month - 1])]) + f": {n}"
+        for day, n in log.due_by_day
+    )
+    lines.append(_("Due in the next 7 days: {days}.").format(days=ahead))
     upcoming = next_due(banks, store, when)
     if upcoming is not None:
-        lines.append(f"Next due: {upcoming[1]} question(s) {describe_when(upcoming[0], when)}.")
-    lines.append(f"Progress file: {store.location}")
+        lines.append(_next_due_line(upcoming, when, language))
+    lines.append(_("Progress file: {location}").format(location=store.location))
     return "\n".join(lines) + "\n"
