@@ -21,28 +21,27 @@ by another version is ignored and replaced; a cache folder that cannot be writte
 (the banks are read as without a cache). `QUIZGEN_CACHE_DIR` names another folder (the tests use
 their own); `QUIZGEN_NO_CACHE=1` turns the cache off.
 
-Entries are pickles (the questions and problems in them a `marshal` blob of plain values): the
-folder is the user's own, as trusted as the user's other files.
+Entries are `marshal` data: the report as columns of plain values (`quizgen.bank.columns`), or
+pickled when the columns cannot hold it. The folder is the user's own, as trusted as the user's
+other files.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import gc
 import hashlib
 import marshal
 import os
-import pickle
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from quizgen import __version__
+from quizgen.bank import columns
 from quizgen.bank.bankfiles import find_bank_files
-from quizgen.bank.model import Bank, Difficulty, Location, Question, QuestionType, Source
-from quizgen.errors import Problem, Report
+from quizgen.errors import Report
 
 CACHE_DIR_ENV = "QUIZGEN_CACHE_DIR"
 NO_CACHE_ENV = "QUIZGEN_NO_CACHE"
@@ -78,7 +77,7 @@ def code_stamp() -> str:
     entries of the code before."""
     if _stamp:
         return _stamp[0]
-    h = hashlib.sha256(f"{__version__}\0{sys.version}\0{pickle.HIGHEST_PROTOCOL}".encode())
+    h = hashlib.sha256(f"{__version__}\0{sys.version}\0{marshal.version}".encode())
     for folder, subfolders, names in sorted(os.walk(_PACKAGE)):
         subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
         for name in sorted(names):
@@ -117,118 +116,37 @@ def _key(groups: Sequence[Sequence[Path]], article: Path | None) -> str | None:
 def _read_entry(path: Path, key: str) -> Report | None:
     """The report kept at `path` for `key`, None when there is none that can be trusted."""
     gc_was_enabled = gc.isenabled()
-    gc.disable()  # unpickling makes many objects and no cycles: the collector would only slow it
+    gc.disable()  # reading an entry makes many objects and no cycles: the collector would only slow it
     try:
         with open(path, "rb") as f:
-            if f.read(len(MAGIC)) != MAGIC:
+            data = f.read()
+        if not data.startswith(MAGIC):
+            return None
+        stored = marshal.loads(memoryview(data)[len(MAGIC) :])
+        if not (
+            isinstance(stored, dict)
+            and stored.get("key") == key
+            and stored.get("version") == __version__
+            and stored.get("format") == columns.FORMAT
+        ):
+            return None
+        for name, digest in stored.get("reads", ()):
+            if file_digest(Path(name)) != digest:
                 return None
-            stored = pickle.load(f)
+        if "pickled" in stored:  # a report the columns could not hold
+            import pickle
+
+            report = pickle.loads(stored["pickled"])
+        else:
+            report = columns.unpack(stored["report"])
     except FileNotFoundError:
         return None
-    except Exception:  # a damaged entry: any error of unpickling, read again and replaced
+    except Exception:  # a damaged entry: any error of reading it; read the banks again and replace it
         return None
     finally:
         if gc_was_enabled:
             gc.enable()
-    if not (isinstance(stored, dict) and stored.get("key") == key and stored.get("version") == __version__):
-        return None
-    for name, digest in stored.get("reads", ()):
-        if file_digest(Path(name)) != digest:
-            return None
-    try:
-        report = _unpack(stored.get("report"))
-    except Exception:  # a damaged entry
-        return None
     return report if isinstance(report, Report) else None
-
-
-# --------------------------------------------------------------------------- packing
-# The questions and problems of an entry are kept as plain values (the enums as their values,
-# locations and sources as tuples) in one `marshal` blob, not pickled as dataclasses: pickle
-# reduces every dataclass and enum through Python calls, which made writing the entry of a
-# 20,000-question bank a tenth of the time of reading it. marshal refuses any value that is not
-# a plain one (a new field of another type), and then the report is pickled as it is.
-
-_Q_FIELDS = tuple(f.name for f in dataclasses.fields(Question))
-_PACKABLE = (
-    not any(hasattr(c, "__slots__") for c in (Question, Location, Source, Bank))
-    and tuple(f.name for f in dataclasses.fields(Location)) == ("path", "line", "column")
-    and tuple(f.name for f in dataclasses.fields(Source)) == ("section", "facts")
-    and tuple(f.name for f in dataclasses.fields(Problem)) == ("location", "message", "severity")
-)
-_I_TYPE, _I_DIFF = _Q_FIELDS.index("type"), _Q_FIELDS.index("difficulty")
-_I_LOC, _I_SRC = _Q_FIELDS.index("location"), _Q_FIELDS.index("source")
-_TYPES = {t.value: t for t in QuestionType}
-_DIFFICULTIES = {d.value: d for d in Difficulty}
-_new_object = object.__new__
-_set = object.__setattr__
-
-
-def _pack_question(q: Question) -> list[Any]:
-    d = q.__dict__
-    values = [d[name] for name in _Q_FIELDS]
-    values[_I_TYPE] = q.type.value
-    values[_I_DIFF] = q.difficulty.value if q.difficulty is not None else None
-    loc, src = q.location, q.source
-    values[_I_LOC] = (loc.path, loc.line, loc.column)
-    values[_I_SRC] = (src.section, src.facts)
-    return values
-
-
-def _location(path: str, line: int, column: int) -> Location:
-    loc: Location = _new_object(Location)
-    _set(loc, "__dict__", {"path": path, "line": line, "column": column})
-    return loc
-
-
-def _unpack_question(values: list[Any]) -> Question:
-    values[_I_TYPE] = _TYPES[values[_I_TYPE]]
-    if values[_I_DIFF] is not None:
-        values[_I_DIFF] = _DIFFICULTIES[values[_I_DIFF]]
-    values[_I_LOC] = _location(*values[_I_LOC])
-    section, facts = values[_I_SRC]
-    values[_I_SRC] = src = _new_object(Source)
-    _set(src, "__dict__", {"section": section, "facts": facts})
-    q: Question = _new_object(Question)
-    _set(q, "__dict__", dict(zip(_Q_FIELDS, values, strict=True)))
-    return q
-
-
-def _pack(report: Report) -> Any:
-    """The report as kept in an entry (see above)."""
-    if not _PACKABLE:
-        return report
-    try:
-        shells = [dataclasses.replace(b, questions=()) for b in report.banks]
-        questions = [[_pack_question(q) for q in b.questions] for b in report.banks]
-        problems = [
-            (p.location.path, p.location.line, p.location.column, p.message, p.severity)
-            for p in report.problems
-        ]
-        blob = marshal.dumps((_Q_FIELDS, questions, problems))
-    except (ValueError, TypeError, AttributeError, KeyError):
-        return report
-    return {"shells": shells, "blob": blob, "files": report.files}
-
-
-def _unpack(stored: Any) -> Report | None:
-    if isinstance(stored, Report):
-        return stored
-    fields, questions, problems = marshal.loads(stored["blob"])
-    if tuple(fields) != _Q_FIELDS:
-        return None
-    banks = []
-    for shell, qs in zip(stored["shells"], questions, strict=True):
-        bank: Bank = _new_object(Bank)
-        _set(bank, "__dict__", {**shell.__dict__, "questions": tuple(map(_unpack_question, qs))})
-        banks.append(bank)
-    found = []
-    for path, line, column, message, severity in problems:
-        problem: Problem = _new_object(Problem)
-        where = _location(path, line, column)
-        _set(problem, "__dict__", {"location": where, "message": message, "severity": severity})
-        found.append(problem)
-    return Report(banks, found, stored["files"])
 
 
 def _other_reads(report: Report, article: Path | None) -> list[tuple[str, str | None]] | None:
@@ -268,14 +186,19 @@ def _write_atomic(path: Path, data: bytes) -> bool:
                 os.unlink(tmp)
 
 
-def _write_entry(folder: Path, path: Path, payload: dict[str, Any]) -> None:
+def _write_entry(folder: Path, path: Path, payload: dict[str, Any], report: Report) -> None:
     """Write an entry atomically; any failure is ignored (the cache is only a shortcut)."""
     gc_was_enabled = gc.isenabled()
-    gc.disable()  # pickling a big bank, the collector would only walk its objects again and again
+    gc.disable()  # packing a big bank, the collector would only walk its objects again and again
     try:
-        payload = {**payload, "report": _pack(payload["report"])}
-        data = MAGIC + pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
-    except (pickle.PicklingError, RecursionError, TypeError, AttributeError):
+        try:
+            payload = {**payload, "format": columns.FORMAT, "report": columns.pack(report)}
+        except columns.Unpackable:  # a value of a kind the columns do not know: pickled as it is
+            import pickle
+
+            payload = {**payload, "format": columns.FORMAT, "pickled": pickle.dumps(report, protocol=5)}
+        data = MAGIC + marshal.dumps(payload)
+    except Exception:  # pickling errors are of many kinds; nothing is written
         return
     finally:
         if gc_was_enabled:
@@ -315,8 +238,7 @@ def check_banks(paths: Sequence[Path] | None = None, *, article: Path | None = N
     if folder is not None and key is not None and _key(groups, article) == key:
         reads = _other_reads(report, article)
         if reads is not None:
-            payload = {"version": __version__, "key": key, "reads": reads, "report": report}
-            _write_entry(folder, entry, payload)
+            _write_entry(folder, entry, {"version": __version__, "key": key, "reads": reads}, report)
     return report
 
 
