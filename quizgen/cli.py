@@ -397,13 +397,20 @@ _QUESTION_TYPES = ["multiple_choice", "multiple_select", "true_false", "cloze", 
 NO_COLOR = click.option("--no-color", is_flag=True, help="No colour (also when NO_COLOR is set).")
 
 
-def _progress_store() -> Any:
-    """The user's progress store; its warnings (a damaged file, say) go to stderr."""
+def _progress_store(banks: Sequence[Bank]) -> Any:
+    """The user's progress store; its warnings (a damaged file, say) go to stderr, in the banks'
+    language."""
+    from quizgen.i18n import translator
     from quizgen.study.progress import now, open_default_store
+    from quizgen.study.quiz import language_of
 
     now()  # a QUIZGEN_NOW that cannot be used is bad usage before anything is asked
+    language = language_of(banks)
+    _ = translator(language).gettext
     store = open_default_store(
-        warn=lambda m: _echo(f"Warning: {m}", err=True), note=lambda m: _echo(f"Note: {m}", err=True)
+        warn=lambda m: _echo(_("Warning: {message}").format(message=m), err=True),
+        note=lambda m: _echo(_("Note: {message}").format(message=m), err=True),
+        language=language,
     )
     close = getattr(store, "close", None)
     if close is not None:
@@ -411,11 +418,11 @@ def _progress_store() -> Any:
     return store
 
 
-def _quiz_io_and_store(no_color: bool) -> tuple[Any, Any]:
+def _quiz_io_and_store(no_color: bool, banks: Sequence[Bank]) -> tuple[Any, Any]:
     from quizgen.study.quiz import TerminalIO, colour_wanted
 
     io = TerminalIO(colour_wanted(no_color, dict(os.environ), sys.stdout.isatty()))
-    return io, _progress_store()
+    return io, _progress_store(banks)
 
 
 def _exit_for(status: Any) -> None:
@@ -456,7 +463,7 @@ def quiz(
 
     selection = _selection(count, tags, sections, types, seed=seed, shuffle=not no_shuffle)
     banks = _load_one_edition(paths)
-    io, store = _quiz_io_and_store(no_color)
+    io, store = _quiz_io_and_store(no_color, banks)
     _exit_for(start_quiz(banks, selection, io, store, retry_missed=retry_missed))
 
 
@@ -470,7 +477,7 @@ def review(paths: tuple[Path, ...], count: int | None, seed: str | None, no_colo
     from quizgen.study.quiz import start_review
 
     banks = _load_one_edition(paths)
-    io, store = _quiz_io_and_store(no_color)
+    io, store = _quiz_io_and_store(no_color, banks)
     _exit_for(start_review(banks, io, store, count=count, seed=seed))
 
 
@@ -490,7 +497,7 @@ def progress(paths: tuple[Path, ...], reset: bool, yes: bool, export_format: str
     from quizgen.study.quiz import language_of, progress_table
 
     banks = _load(paths)
-    store = _progress_store()
+    store = _progress_store(banks)
     if export_format == "csv":
         from quizgen.study.progress import log_csv
 

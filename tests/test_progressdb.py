@@ -310,3 +310,19 @@ def test_progress_shows_recent_answers_streak_share_right_and_the_week_ahead(
     assert lines[0] == "time,bank,question,section,outcome,rating,seconds"
     assert len(lines) == 9
     assert lines[1].startswith("2025-03-01T09:00:00+00:00,example,ex-002,intro,right,good,")
+
+
+def test_a_spanish_quiz_warns_in_spanish(data_dir: Path) -> None:
+    """The progress store's warnings a learner can meet are in the bank's language."""
+    spanish = str(Path(__file__).parent / "banks" / "valid" / "example-es")
+    db = data_dir / DB_NAME
+    db.write_bytes(b"this is not a database" * 100)
+    result = _cli("quiz", spanish, "--type", "true_false", input="v\n")
+    assert result.exit_code == 0
+    assert "Aviso: la base de datos de progreso " in result.stderr
+    assert "está dañada" in result.stderr and "se empezó de cero" in result.stderr
+    db.chmod(0o444)
+    result = _cli("quiz", spanish, "--type", "true_false", input="v\n")
+    assert "es de solo lectura; las respuestas de esta sesión no se guardan" in result.stderr
+    assert "El progreso no se guardó (vea el aviso de arriba)." in result.stdout
+    assert "Warning" not in result.stderr

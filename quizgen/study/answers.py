@@ -99,9 +99,11 @@ def _word_list(name: str) -> tuple[dict[str, int], frozenset[str]]:
 
 
 def general_words(language: str = SOURCE_LANGUAGE) -> list[str]:
-    """Every word of a language's general word list, normalised (as typed answers are compared)."""
+    """Every word of a language's general word list that a typed word can be: in its normalised
+    form, one word (so not "adult's", which a typed answer never is once normalised)."""
     listed, accented = _word_list(language_rules(language)["word_list"])
-    return sorted({w for w in listed if w.isascii()} | accented)
+    plain = {w for w in listed if w.isascii() and w.isalnum()}
+    return sorted(plain | {w for w in accented if " " not in w})
 
 
 def is_general_word(word: str, language: str = SOURCE_LANGUAGE) -> bool:

@@ -204,15 +204,18 @@ class ProgressStore(Protocol):
 
 
 def open_default_store(
-    warn: Callable[[str], None] | None = None, note: Callable[[str], None] | None = None
+    warn: Callable[[str], None] | None = None,
+    note: Callable[[str], None] | None = None,
+    language: str = "en",
 ) -> ProgressStore:
     """The user's progress store: the SQLite database in `data_dir()`, holding the progress of
-    an earlier `progress.json` once it has been moved in (`note` hears of that)."""
+    an earlier `progress.json` once it has been moved in (`note` hears of that). Its warnings
+    are in `language`."""
     from quizgen.study.progressdb import FILE_NAME as DB_NAME
     from quizgen.study.progressdb import SqliteProgressStore
 
     folder = data_dir()
-    store = SqliteProgressStore(folder / DB_NAME, warn)
+    store = SqliteProgressStore(folder / DB_NAME, warn, language=language)
     store.migrate_from(folder / FILE_NAME, note or (lambda message: None))
     return store
 

@@ -90,9 +90,14 @@ class SqliteProgressStore:
         warn: Callable[[str], None] | None = None,
         *,
         busy_seconds: float | None = None,
+        language: str = "en",
     ) -> None:
+        from quizgen.i18n import translator
+
         self.path = path
         self._warn = warn or (lambda message: None)
+        t = translator(language)  # its warnings are in the language of the quiz being taken
+        self._, self._ngettext = t.gettext, t.ngettext
         self._busy = BUSY_SECONDS if busy_seconds is None else busy_seconds
         self._problem: str | None = None
         self._depth = 0
@@ -105,9 +110,14 @@ class SqliteProgressStore:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
-            return self._in_memory(f"cannot make the folder {self.path.parent} ({e.strerror or e})")
+            why = self._("cannot make the folder {folder} ({error})")
+            return self._in_memory(why.format(folder=self.path.parent, error=e.strerror or e))
         if _read_only_file(self.path):
-            self._fail(f"progress database {self.path} is read-only; answers in this session are not saved")
+            self._fail(
+                self._("progress database {path} is read-only; answers in this session are not saved").format(
+                    path=self.path
+                )
+            )
             return self._open_read_only()
         for attempt in range(2):
             try:
@@ -119,8 +129,10 @@ class SqliteProgressStore:
                 if version > SCHEMA_VERSION:
                     conn.close()
                     self._fail(
-                        f"progress database {self.path} was written by a newer quizgen; "
-                        "answers in this session are not saved"
+                        self._(
+                            "progress database {path} was written by a newer quizgen; "
+                            "answers in this session are not saved"
+                        ).format(path=self.path)
                     )
                     return self._open_read_only()
                 if version < SCHEMA_VERSION:  # a new database (opening an existing one locks nothing)
@@ -133,17 +145,25 @@ class SqliteProgressStore:
             except sqlite3.OperationalError as e:
                 conn.close()
                 if _is_locked(e):
-                    return self._in_memory(f"progress database {self.path} is locked by another program")
+                    locked = self._("progress database {path} is locked by another program")
+                    return self._in_memory(locked.format(path=self.path))
                 if "readonly" in str(e) or "read-only" in str(e):
-                    self._fail(f"progress database {self.path} cannot be written ({e}); not saving")
+                    self._fail(
+                        self._("progress database {path} cannot be written ({error}); not saving").format(
+                            path=self.path, error=e
+                        )
+                    )
                     return self._open_read_only()
                 if attempt or not self._moved_aside(str(e)):
-                    return self._in_memory(f"cannot use progress database {self.path} ({e})")
+                    return self._in_memory(self._cannot_use(e))
             except sqlite3.DatabaseError as e:  # not a database, or a damaged one
                 conn.close()
                 if attempt or not self._moved_aside(str(e)):
-                    return self._in_memory(f"cannot use progress database {self.path} ({e})")
+                    return self._in_memory(self._cannot_use(e))
         raise AssertionError("unreachable")
+
+    def _cannot_use(self, error: Exception) -> str:
+        return self._("cannot use progress database {path} ({error})").format(path=self.path, error=error)
 
     def _moved_aside(self, reason: str) -> bool:
         try:
@@ -154,8 +174,9 @@ class SqliteProgressStore:
             with contextlib.suppress(OSError):
                 os.replace(f"{self.path}{suffix}", f"{aside}{suffix}")
         self._warn(
-            f"progress database {self.path} is damaged ({reason}); "
-            f"moved it to {aside.name} and started afresh"
+            self._(
+                "progress database {path} is damaged ({reason}); moved it to {aside} and started afresh"
+            ).format(path=self.path, reason=reason, aside=aside.name)
         )
         return True
 
@@ -173,7 +194,7 @@ class SqliteProgressStore:
     def _in_memory(self, why: str | None) -> sqlite3.Connection:
         """A database for this session only, so the quiz can go on; nothing in it is kept."""
         if why is not None:
-            self._fail(f"{why}; answers in this session are not saved")
+            self._fail(self._("{why}; answers in this session are not saved").format(why=why))
         conn = sqlite3.connect(":memory:", isolation_level=None)
         conn.executescript(_SCHEMA)
         return conn
@@ -216,8 +237,8 @@ class SqliteProgressStore:
             return False
 
     def _write_failed(self, e: sqlite3.Error) -> None:
-        why = "it is locked by another program" if _is_locked(e) else str(e)
-        self._fail(f"could not save progress in {self.path} ({why})")
+        why = self._("it is locked by another program") if _is_locked(e) else str(e)
+        self._fail(self._("could not save progress in {path} ({why})").format(path=self.path, why=why))
 
     def _write(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Cursor | None:
         """One statement that changes the database: inside the open transaction, or on its own."""
@@ -233,7 +254,9 @@ class SqliteProgressStore:
         try:
             return self._conn.execute(sql, tuple(params)).fetchall()
         except sqlite3.Error as e:
-            self._fail(f"could not read progress from {self.path} ({e})")
+            self._fail(
+                self._("could not read progress from {path} ({error})").format(path=self.path, error=e)
+            )
             return []
 
     # -- the ProgressStore interface -----------------------------------------------------------------
@@ -355,10 +378,14 @@ class SqliteProgressStore:
                 (json.dumps({"file": str(json_path), "records": n, "time": _utc(datetime.now(UTC))}),),
             )
         if self._problem is None:
-            note(
-                f"moved the progress of {n} question{'s' * (n != 1)} from {json_path.name} into "
-                f"{self.path.name}; {json_path.name} is kept as it was, as a backup"
+            moved = self._ngettext(
+                "moved the progress of {count} question from {old} into {new}; "
+                "{old} is kept as it was, as a backup",
+                "moved the progress of {count} questions from {old} into {new}; "
+                "{old} is kept as it was, as a backup",
+                n,
             )
+            note(moved.format(count=n, old=json_path.name, new=self.path.name))
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
