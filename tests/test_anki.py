@@ -23,6 +23,7 @@ from quizgen.i18n import translator
 from quizgen.outputs.anki import MODEL_SPECS, deck_name, note_guid, note_tags, render_apkg
 
 EXAMPLE = Path(__file__).parent / "banks" / "valid" / "example"
+EVERY_KEY = Path(__file__).parent / "banks" / "valid" / "every-key"
 T0 = 1_700_000_000.0
 # Anki links a template error to this page from the rendered card.
 TEMPLATE_ERROR_MARK = "templates/errors.html"
@@ -49,9 +50,7 @@ def col(tmp_path: Path) -> Iterator[Collection]:
     collection.close()
 
 
-def import_apkg(
-    col: Collection, data: bytes, tmp_path: Path, name: str = "deck.apkg"
-) -> ImportResponse.Log:
+def import_apkg(col: Collection, data: bytes, tmp_path: Path, name: str = "deck.apkg") -> ImportResponse.Log:
     path = tmp_path / name
     path.write_bytes(data)
     request = ImportAnkiPackageRequest(
@@ -82,9 +81,7 @@ def answer_good(col: Collection, card_id: int) -> None:
     card = col.get_card(card_id)
     card.start_timer()
     states = col._backend.get_scheduling_states(card.id)
-    col.sched.answer_card(
-        col.sched.build_answer(card=card, states=states, rating=CardAnswer.GOOD)
-    )
+    col.sched.answer_card(col.sched.build_answer(card=card, states=states, rating=CardAnswer.GOOD))
 
 
 # --- a first import ---------------------------------------------------------------------------
@@ -171,17 +168,17 @@ def test_each_type_renders_its_answer(col: Collection, tmp_path: Path) -> None:
         return [(o.question_text, o.answer_text) for o in outs]
 
     # options in the build's one order (shuffled from bank id and question id): Twelve, Ten, Four, Seven
-    (front, back), = sides(by_type[QuestionType.MULTIPLE_CHOICE])
+    ((front, back),) = sides(by_type[QuestionType.MULTIPLE_CHOICE])
     assert '<span class="letter">C.</span> <span class="opt">Four</span>' in front
     assert "✓" not in front
     assert '✓</span> <b class="letter">D.</b> <b class="opt">Seven</b>' in back
     assert back.count("✓") == 1
 
     # A dark bedroom, Coffee in the evening, Bright screens at night
-    (front, back), = sides(by_type[QuestionType.MULTIPLE_SELECT])
+    ((front, back),) = sides(by_type[QuestionType.MULTIPLE_SELECT])
     assert back.count("✓") == 2 and "<b>B, C</b>" in back
 
-    (front, back), = sides(by_type[QuestionType.TRUE_FALSE])
+    ((front, back),) = sides(by_type[QuestionType.TRUE_FALSE])
     assert "True or false?" in front and "<b>✓ True</b>" in back
 
     cloze = sides(by_type[QuestionType.CLOZE])
@@ -189,14 +186,14 @@ def test_each_type_renders_its_answer(col: Collection, tmp_path: Path) -> None:
     assert "[...]" in cloze[0][0] and "Caffeine</span>" in cloze[0][1]
     assert "[state]" in cloze[1][0] and "awake</span>" in cloze[1][1]
 
-    (front, back), = sides(by_type[QuestionType.SHORT_ANSWER])
+    ((front, back),) = sides(by_type[QuestionType.SHORT_ANSWER])
     assert "[[type:Answer]]" in front and "[[type:Answer]]" in back
     assert "<b>caffeine</b>" in back and "Also accepted:</span> coffee" in back
 
-    (front, back), = sides(by_type[QuestionType.FLASHCARD])
+    ((front, back),) = sides(by_type[QuestionType.FLASHCARD])
     assert "About seven hours" not in front and "About seven hours a night." in back
 
-    assert 'From <i>Sleep and Health</i>, section “Introduction”' in back
+    assert "From <i>Sleep and Health</i>, section “Introduction”" in back
 
 
 def test_bank_text_is_escaped(col: Collection, tmp_path: Path) -> None:
@@ -339,7 +336,7 @@ def test_two_banks_in_one_package(col: Collection, tmp_path: Path) -> None:
     log = import_apkg(col, render_apkg([bank, other], T0), tmp_path)
     assert len(log.new) == 2 * len(bank.questions)
     assert len(log.conflicting) == 0
-    assert len(col.find_notes("\"deck:Other Deck\"")) == len(bank.questions)
+    assert len(col.find_notes('"deck:Other Deck"')) == len(bank.questions)
     assert len(col.find_notes("tag:other")) == len(bank.questions)
 
 
@@ -389,6 +386,7 @@ def test_a_change_only_in_rendered_fields_updates_the_notes(
         return out.read_bytes()
 
     assert len(import_apkg(col, build(), tmp_path, "v1.apkg").new) == 6
+
     def reversed_order(
         seed: object, bank_id: str, question_id: str, count: int, keep_order: bool = False
     ) -> tuple[int, ...]:
@@ -541,3 +539,40 @@ def test_reimport_over_the_old_subdeck_names(
         assert _subdecks(clean, bank.deck) == [(deck_name(bank, s.id), counts[s.id]) for s in sections]
     finally:
         clean.close()
+
+
+def test_note_guids_are_genankis() -> None:
+    """`note_guid` computes genanki.guid_for(bank id, question id) itself: the same GUIDs."""
+    import genanki
+
+    bank = load_banks([EVERY_KEY])[0]
+    for question in bank.questions:
+        assert note_guid(bank, question) == genanki.guid_for(bank.id, question.id)
+    for qid in ["a", "x" * 300, "é-ü.日本", "0", "q-1_2.3"]:
+        q = dataclasses.replace(bank.questions[0], id=qid)
+        assert note_guid(bank, q) == genanki.guid_for(bank.id, qid)
+
+
+def test_notes_are_written_as_genanki_notes_write_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The deck's notes are written row by row as genanki.Note writes them: the same bytes as a
+    deck whose notes are genanki.Notes, for every question type (cloze cards included)."""
+    import genanki
+
+    from quizgen.outputs import anki
+
+    banks = load_banks([EVERY_KEY]) + _example()
+    times = {b.note_key(q): T0 - i for b in banks for i, q in enumerate(b.questions)}
+    ours = render_apkg(banks, T0, times)
+
+    class GenankiNote(genanki.Note):  # type: ignore[misc]
+        def __init__(
+            self, model: object, fields: list[str], tags: list[str], guid: str, mtime: float
+        ) -> None:
+            super().__init__(model=model, fields=fields, tags=tags, guid=guid)
+            self.mtime = mtime
+
+        def write_to_db(self, cursor: object, timestamp: float, deck_id: int, id_gen: object) -> None:
+            super().write_to_db(cursor, timestamp if self.mtime is None else self.mtime, deck_id, id_gen)
+
+    monkeypatch.setattr(anki, "_DeckNote", GenankiNote)
+    assert render_apkg(banks, T0, times) == ours

@@ -322,6 +322,8 @@ def quote_label(bank: Bank, language: str | None = None) -> str:
 
 def evidence_lines(bank: Bank, question: Question) -> list[EvidenceLine]:
     """The question's first quote, then each reference its facts come from (in the bank's language)."""
+    if not question.evidence and not bank.references:  # nothing to show (most questions of most banks)
+        return []
     lines: list[EvidenceLine] = []
     if question.evidence:
         lines.append(EvidenceLine(quote_label(bank), f"\u201c{question.evidence[0]}\u201d"))

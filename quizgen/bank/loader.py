@@ -12,8 +12,8 @@ import gc
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import ClassVar
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -89,35 +89,35 @@ from quizgen.study.answers import normalise
 _BASE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+# PyYAML's implicit resolvers (the tags a plain scalar may have) by the scalar's first character,
+# each followed by those for any first character (PyYAML's order)
+_RESOLVERS: dict[str | None, list[tuple[str, re.Pattern[str]]]] = _BASE_LOADER.yaml_implicit_resolvers  # type: ignore[attr-defined]
+_ANY_FIRST = tuple(_RESOLVERS.get(None, []))
+_IMPLICIT_BY_FIRST = {
+    first: (*resolvers, *_ANY_FIRST) for first, resolvers in _RESOLVERS.items() if first is not None
+}
+_STR_TAG = "tag:yaml.org,2002:str"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
+
+
 class _Loader(_BASE_LOADER):  # type: ignore[misc]
     """The safe loader (libyaml's C parser where available) with a leaner tag resolver.
 
     Same tags as PyYAML's resolver, looked up by first character in one precomputed table and
-    without path resolvers (banks use none): resolving is a large share of reading a big bank.
+    without path resolvers (banks use none): libyaml's composer calls `resolve` for every scalar,
+    so it is a large share of reading a big bank. A quoted scalar is always text.
     """
 
-    _by_first: ClassVar[dict[str, tuple[tuple[str, re.Pattern[str]], ...]]] = {}
-
     def resolve(self, kind: type, value: object, implicit: tuple[bool, bool]) -> str:
-        if kind is ScalarNode and implicit[0]:
-            assert isinstance(value, str)
-            table = _Loader._by_first
-            first = value[:1]
-            resolvers = table.get(first)
-            if resolvers is None:
-                implicit_resolvers = self.yaml_implicit_resolvers
-                resolvers = tuple(implicit_resolvers.get(first or "", [])) + tuple(
-                    implicit_resolvers.get(None, [])
-                )
-                table[first] = resolvers
-            for tag, regexp in resolvers:
-                if regexp.match(value):
-                    return tag
         if kind is ScalarNode:
-            return str(self.DEFAULT_SCALAR_TAG)
-        if kind is SequenceNode:
-            return str(self.DEFAULT_SEQUENCE_TAG)
-        return str(self.DEFAULT_MAPPING_TAG)
+            if implicit[0]:
+                assert isinstance(value, str)
+                for tag, regexp in _IMPLICIT_BY_FIRST.get(value[:1], _ANY_FIRST):
+                    if regexp.match(value):
+                        return tag
+            return _STR_TAG
+        return _SEQ_TAG if kind is SequenceNode else _MAP_TAG
 
     def descend_resolver(self, current_node: object, current_index: object) -> None:
         pass
@@ -357,10 +357,23 @@ def _mapping(node: Node, ctx: _Ctx, what: str, spec: KeyTable) -> dict[str, Node
             ctx.error(knode, f"unknown key '{key}' in {what}{_suggest(key, spec)}")
             continue
         out[key] = vnode
-    for key, k in spec.items():
-        if k.required and key not in out and key not in first:
+    for key in _required_keys(spec):
+        if key not in out and key not in first:
             ctx.error(node, f"missing required key '{key}' in {what}")
     return out
+
+
+# the required keys of each key table `_mapping` has checked, by the table's identity (the table
+# is kept with them, so its id is not reused): a big bank checks the same few tables many times
+_required: dict[int, tuple[KeyTable, tuple[str, ...]]] = {}
+
+
+def _required_keys(spec: KeyTable) -> tuple[str, ...]:
+    entry = _required.get(id(spec))
+    if entry is None or entry[0] is not spec:
+        entry = (spec, tuple(key for key, k in spec.items() if k.required))
+        _required[id(spec)] = entry
+    return entry[1]
 
 
 def _text(node: Node | None, ctx: _Ctx, what: str, *, empty_ok: bool = False) -> str | None:
@@ -459,6 +472,11 @@ class _Meta:
     language: str = DEFAULT_LANGUAGE
     translates: str | None = None
     translation: Translation | None = None
+
+    @cached_property
+    def section_ids(self) -> frozenset[str]:
+        """The ids of the article's sections (read once the article is known)."""
+        return frozenset(s.id for s in self.article.sections) if self.article is not None else frozenset()
 
 
 def _read_url(node: Node | None, ctx: _Ctx, what: str = "article url") -> str | None:
@@ -691,32 +709,39 @@ def _read_translation_keys(m: dict[str, Node], ctx: _Ctx, meta: _Meta) -> None:
 # --------------------------------------------------------------------------- questions
 
 
+_QUESTION_TYPES: dict[str, QuestionType] = {t.value: t for t in QuestionType}
+# Per question type, the keys its questions may have and what messages call it; while the type is
+# unknown (None), a key of any type is allowed.
+_QUESTION_SPECS: dict[QuestionType | None, tuple[KeyTable, str]] = {
+    **{t: ({**COMMON_QUESTION_KEYS, **TYPE_KEYS[t]}, f"{t.value} question") for t in QuestionType},
+    None: (
+        {**COMMON_QUESTION_KEYS, **{k: _OPTIONAL for k in ALL_QUESTION_KEYS - set(COMMON_QUESTION_KEYS)}},
+        "question",
+    ),
+}
+
+
 def _read_question(node: Node, ctx: _Ctx, meta: _Meta | None) -> Question | None:
     if not isinstance(node, MappingNode):
         ctx.error(node, f"each question must be a mapping of keys to values, not {_kind(node)}")
         return None
-    keys = {k.value: v for k, v in node.value if isinstance(k, ScalarNode)}
     qtype: QuestionType | None = None
-    tnode = keys.get("type")
+    tnode = None
+    for knode, vnode in node.value:  # the last 'type' counts (a repeated key is reported below)
+        if isinstance(knode, ScalarNode) and knode.value == "type":
+            tnode = vnode
     if tnode is not None:
         tvalue = _text(tnode, ctx, "question type")
         if tvalue is not None:
-            try:
-                qtype = QuestionType(tvalue)
-            except ValueError:
+            qtype = _QUESTION_TYPES.get(tvalue)
+            if qtype is None:
                 names = [t.value for t in QuestionType]
                 ctx.error(
                     tnode,
                     f"unknown question type '{tvalue}'{_suggest(tvalue, names)}; "
                     f"use one of {', '.join(names)}",
                 )
-    spec: dict[str, Key] = dict(COMMON_QUESTION_KEYS)
-    if qtype is not None:
-        spec.update(TYPE_KEYS[qtype])
-        what = f"{qtype.value} question"
-    else:
-        spec.update({k: _OPTIONAL for k in ALL_QUESTION_KEYS - set(spec)})
-        what = "question"
+    spec, what = _QUESTION_SPECS[qtype]
     m = _mapping(node, ctx, what, spec)
     if m is None:
         return None
@@ -848,14 +873,18 @@ def _read_source(node: Node | None, ctx: _Ctx, meta: _Meta | None) -> Source | N
     facts = _texts(s.get("facts"), ctx, "source facts")
     if facts is not None and not facts and "facts" in s and not s["facts"].value:
         ctx.error(s["facts"], "source facts must name at least one fact of the inventory")
-    if meta is not None and meta.article is not None and section is not None:
+    if (
+        meta is not None
+        and meta.article is not None
+        and section is not None
+        and section not in meta.section_ids
+    ):
         ids = [x.id for x in meta.article.sections]
-        if section not in ids:
-            ctx.error(
-                s["section"],
-                f"source section '{section}' is not a section of the article{_suggest(section, ids)}",
-            )
-            section = None
+        ctx.error(
+            s["section"],
+            f"source section '{section}' is not a section of the article{_suggest(section, ids)}",
+        )
+        section = None
     if meta is not None and facts:
         for fnode, fid in facts:
             fact = meta.facts.get(fid)

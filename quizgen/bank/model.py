@@ -138,6 +138,8 @@ def cloze_numbers(text: str) -> tuple[int, ...]:
 
 def cloze_blanked(text: str, reveal: bool = False) -> str:
     """Plain text with deletions shown as [...] (or [hint]); `reveal` shows the answers instead."""
+    if "{{" not in text:  # no deletion (the loader checks every prompt's explanation with this)
+        return text
 
     def repl(m: re.Match[str]) -> str:
         answer, hint = m.group(2), m.group(3)

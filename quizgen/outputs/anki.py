@@ -26,6 +26,7 @@ import re
 import shutil
 import sqlite3
 import tempfile
+import warnings
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -119,6 +120,7 @@ hr#answer { border: 0; border-top: 1px solid #d0d0d0; margin: 1em 0; }
 .nightMode ul.options li.correct, .night_mode ul.options li.correct { border-color: #5cc878; }
 .nightMode .cloze, .night_mode .cloze, .nightMode a, .night_mode a { color: #8cc4ff; }
 """
+
 
 def _stable_id(*parts: str) -> int:
     """A positive id below 2**31 from a hash of `parts` (small enough for every client)."""
@@ -446,11 +448,22 @@ def anki_fields(bank: Bank, question: Question) -> list[str]:
     return [_esc(question.prompt), _esc(question.back or ""), *common]
 
 
-def note_guid(bank: Bank, question: Question) -> str:
-    """The note GUID: from the bank id and question id only, so edits update the note in place."""
-    import genanki
+# genanki's (and Anki's) base-91 digits for GUIDs
+_BASE91 = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~"
 
-    return str(genanki.guid_for(bank.id, question.id))
+
+def note_guid(bank: Bank, question: Question) -> str:
+    """The note GUID: from the bank id and question id only, so edits update the note in place.
+
+    The same text as `genanki.guid_for(bank.id, question.id)` (the first 8 bytes of the SHA-256 of
+    `<bank id>__<question id>` in base 91), without its digit-by-digit loop over bytes.
+    """
+    number = int.from_bytes(hashlib.sha256(f"{bank.id}__{question.id}".encode()).digest()[:8], "big")
+    digits = []
+    while number:
+        number, digit = divmod(number, 91)
+        digits.append(_BASE91[digit])
+    return "".join(reversed(digits))
 
 
 def deck_id(bank: Bank, section_id: str | None = None) -> int:
@@ -490,22 +503,79 @@ def deck_description(bank: Bank) -> str:
     return out
 
 
-@cache
-def _timed_note_class() -> type:
-    """genanki.Note, stamped with its own modification time instead of the package's (made on
-    first use, so that importing this module does not import genanki)."""
-    import genanki
+_INSERT_NOTE = "INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?);"
+_INSERT_CARD = "INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?);"
+# genanki.Note's check of field values (a warning): quizgen escapes all bank text, so it finds nothing
+_INVALID_HTML_TAG_RE = re.compile(r"<(?!/?[a-zA-Z0-9]+(?: .*|/?)>|!--|!\[CDATA\[)(?:.|\n)*?>")
 
-    class TimedNote(genanki.Note):  # type: ignore[misc]
-        def __init__(self, mtime: float | None, **kwargs: Any) -> None:
-            super().__init__(**kwargs)
-            self.mtime = mtime
 
-        def write_to_db(self, cursor: Any, timestamp: float, deck_id: int, id_gen: Any) -> None:
-            when = timestamp if self.mtime is None else self.mtime
-            super().write_to_db(cursor, when, deck_id, id_gen)
+class _DeckNote:
+    """One note, written as genanki.Note writes it (the same rows with the same values, in the
+    same order: so the same bytes), stamped with its own modification time (None: the package's).
 
-    return TimedNote
+    genanki.Deck asks its notes only for `model` and `write_to_db`; a genanki.Note would also make
+    a tag list that checks every tag, a Card object per card and several cached properties per
+    note, a large share of writing a big deck.
+    """
+
+    __slots__ = ("fields", "guid", "model", "mtime", "tags")
+
+    def __init__(
+        self, model: Any, fields: list[str], tags: list[str], guid: str, mtime: float | None
+    ) -> None:
+        for tag in tags:
+            if " " in tag:  # as genanki refuses it
+                raise ValueError(f'Tag "{tag}" contains a space; this is not allowed!')
+        self.model, self.fields, self.tags, self.guid, self.mtime = model, fields, tags, guid, mtime
+
+    def write_to_db(self, cursor: Any, timestamp: float, deck_id: int, id_gen: Any) -> None:
+        model, fields = self.model, self.fields
+        if len(model.fields) != len(fields):
+            raise ValueError(f"note type {model.name} has {len(model.fields)} fields, the note {len(fields)}")
+        joined = "\x1f".join(fields)
+        if _INVALID_HTML_TAG_RE.search(joined):  # a tag within one field matches the joined text too
+            for field in fields:
+                invalid = _INVALID_HTML_TAG_RE.findall(field)
+                if invalid:
+                    warnings.warn(
+                        "Field contained the following invalid HTML tags. Make sure you are calling "
+                        f"html.escape() if your field data isn't already HTML-encoded: {' '.join(invalid)}",
+                        stacklevel=2,
+                    )
+        when = int(timestamp if self.mtime is None else self.mtime)
+        note_id = next(id_gen)
+        sort_field = fields[model.sort_field_index]
+        tags = " " + " ".join(self.tags) + " "
+        cursor.execute(
+            _INSERT_NOTE, (note_id, self.guid, model.model_id, when, -1, tags, joined, sort_field, 0, 0, "")
+        )
+        for ord_ in _card_ords(model, fields):
+            cursor.execute(
+                _INSERT_CARD,
+                (next(id_gen), note_id, deck_id, ord_, when, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ""),
+            )
+
+
+def _card_ords(model: Any, fields: list[str]) -> list[int]:
+    """The cards genanki.Note makes for `fields` (`Note.cards`), as template numbers in its order."""
+    if model.model_type == model.FRONT_BACK:
+        return [
+            card_ord
+            for card_ord, any_or_all, required in model._req
+            if (any if any_or_all == "any" else all)(fields[i] for i in required)
+        ]
+    if model.model_type != model.CLOZE:
+        raise ValueError("Expected model_type CLOZE or FRONT_BACK")
+    qfmt = model.templates[0]["qfmt"]
+    card_ords: set[int] = set()
+    replacements = set(
+        re.findall(r"{{[^}]*?cloze:(?:[^}]?:)*(.+?)}}", qfmt) + re.findall("<%cloze:(.+?)%>", qfmt)
+    )
+    for field_name in replacements:
+        index = next((i for i, f in enumerate(model.fields) if f["name"] == field_name), -1)
+        value = fields[index] if index >= 0 else ""
+        card_ords.update(int(m) - 1 for m in re.findall(r"{{c(\d+)::.+?}}", value, re.DOTALL) if int(m) > 0)
+    return list(card_ords)
 
 
 @dataclass(frozen=True)
@@ -585,7 +655,6 @@ def build_decks(banks: Sequence[Bank], note_times: Mapping[str, float] | None = 
     import genanki
 
     times = note_times or {}
-    timed_note = _timed_note_class()
     notes = _notes(banks)
     models = {
         spec.model_id: spec.build()
@@ -603,14 +672,15 @@ def build_decks(banks: Sequence[Bank], note_times: Mapping[str, float] | None = 
                 continue
             deck = genanki.Deck(deck_id(bank, section.id), deck_name(bank, section.id))
             for question in questions:
-                note = notes[bank.note_key(question)]
+                key = bank.note_key(question)
+                note = notes[key]
                 deck.add_note(
-                    timed_note(
-                        times.get(bank.note_key(question)),
-                        model=models[note.spec.model_id],
-                        fields=note.fields,
-                        tags=note.tags,
-                        guid=note_guid(bank, question),
+                    _DeckNote(
+                        models[note.spec.model_id],
+                        note.fields,
+                        note.tags,
+                        note_guid(bank, question),
+                        times.get(key),
                     )
                 )
             decks.append(deck)
