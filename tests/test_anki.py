@@ -548,7 +548,7 @@ def test_note_guids_are_genankis() -> None:
     bank = load_banks([EVERY_KEY])[0]
     for question in bank.questions:
         assert note_guid(bank, question) == genanki.guid_for(bank.id, question.id)
-    for qid in ["a", "x" * 300, "é-ü.日本", "0", "q-1_2.3"]:
+    for qid in ["a", "x" * 300, "é-ü.日本", "0", "q-1_2.3", *(f"card-{i:06d}" for i in range(3000))]:
         q = dataclasses.replace(bank.questions[0], id=qid)
         assert note_guid(bank, q) == genanki.guid_for(bank.id, qid)
 

@@ -335,11 +335,42 @@ def anki_tag(text: str) -> str:
 
 def note_tags(bank: Bank, question: Question) -> list[str]:
     """The question's own tags, then the bank id and `difficulty::<level>`, without repeats."""
+    return _note_tags(anki_tag(bank.id), question)
+
+
+def _note_tags(bank_tag: str, question: Question) -> list[str]:
     tags = [anki_tag(t) for t in question.tags]
-    tags.append(anki_tag(bank.id))
+    tags.append(bank_tag)
     if question.difficulty is not None:
         tags.append(f"difficulty::{question.difficulty.value}")
-    return list(dict.fromkeys(t for t in tags if t))
+    return list(dict.fromkeys([t for t in tags if t]))
+
+
+class _BankParts:
+    """What every note of one bank shares, made once per bank: its language's messages, the HTML of
+    its credit and disclaimer, its tag, its note types and each section's source line."""
+
+    def __init__(self, bank: Bank) -> None:
+        self.bank = bank
+        self.gettext: Translate = translator(bank.language).gettext
+        disclaimer = _esc(bank.disclaimer)
+        notice = unreviewed_notice(bank, bank.language)
+        if notice is not None:
+            disclaimer += f"<br><b>{_esc(notice)}</b>"
+        self.disclaimer = disclaimer
+        self.credit = _esc(bank.credit)
+        self.tag = anki_tag(bank.id)
+        self.specs = specs_for(bank.language)
+        self._source_lines: dict[str, str] = {}
+
+    def source_line(self, section_id: str) -> str:
+        line = self._source_lines.get(section_id)
+        if line is None:
+            bank = self.bank
+            title = bank.section_title(section_id)
+            line = _source_line(bank.language, bank.article.title, bank.article.url, title)
+            self._source_lines[section_id] = line
+        return line
 
 
 def reference_html(reference: Reference, _: Translate = _same) -> str:
@@ -363,9 +394,15 @@ def _source_line(language: str, article_title: str, url: str | None, section_tit
 def source_html(bank: Bank, question: Question) -> str:
     """`From <i>Article</i>, section “Section”` (the title links to the article if it has a URL),
     then the question's first quote and the references its facts come from."""
-    _ = translator(bank.language).gettext
-    section_title = bank.section_title(question.source.section)
-    parts = [_source_line(bank.language, bank.article.title, bank.article.url, section_title)]
+    return _source_html(_BankParts(bank), question)
+
+
+def _source_html(bank_parts: _BankParts, question: Question) -> str:
+    bank, _ = bank_parts.bank, bank_parts.gettext
+    source_line = bank_parts.source_line(question.source.section)
+    if not question.evidence and not bank.references:  # no evidence lines
+        return source_line
+    parts = [source_line]
     for line in evidence_lines(bank, question):
         if line.reference is None:
             text = f'<span class="label">{_esc(line.label)}</span> {_esc(line.text)}'
@@ -409,16 +446,16 @@ def _marked_options_html(question: Question, _: Translate) -> str:
 
 def anki_fields(bank: Bank, question: Question) -> list[str]:
     """The note's field values (HTML), in the order of its note type's fields."""
-    _ = translator(bank.language).gettext
-    disclaimer = _esc(bank.disclaimer)
-    notice = unreviewed_notice(bank, bank.language)
-    if notice is not None:
-        disclaimer += f"<br><b>{_esc(notice)}</b>"
+    return _anki_fields(_BankParts(bank), question)
+
+
+def _anki_fields(bank_parts: _BankParts, question: Question) -> list[str]:
+    _ = bank_parts.gettext
     common = [
         _esc(question.explanation),
-        source_html(bank, question),
-        _esc(bank.credit),
-        disclaimer,
+        _source_html(bank_parts, question),
+        bank_parts.credit,
+        bank_parts.disclaimer,
         _esc(question.id),
     ]
     t = question.type
@@ -448,22 +485,26 @@ def anki_fields(bank: Bank, question: Question) -> list[str]:
     return [_esc(question.prompt), _esc(question.back or ""), *common]
 
 
-# genanki's (and Anki's) base-91 digits for GUIDs
+# genanki's (and Anki's) base-91 digits for GUIDs, and every pair of them (two digits at a time)
 _BASE91 = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~"
+_BASE91_PAIRS = [high + low for high in _BASE91 for low in _BASE91]
 
 
 def note_guid(bank: Bank, question: Question) -> str:
     """The note GUID: from the bank id and question id only, so edits update the note in place.
 
     The same text as `genanki.guid_for(bank.id, question.id)` (the first 8 bytes of the SHA-256 of
-    `<bank id>__<question id>` in base 91), without its digit-by-digit loop over bytes.
+    `<bank id>__<question id>` in base 91, no leading zero digit), without its loop over bytes
+    and digits.
     """
     number = int.from_bytes(hashlib.sha256(f"{bank.id}__{question.id}".encode()).digest()[:8], "big")
-    digits = []
-    while number:
-        number, digit = divmod(number, 91)
-        digits.append(_BASE91[digit])
-    return "".join(reversed(digits))
+    pairs = []
+    while number >= 91:
+        number, pair = divmod(number, 91 * 91)
+        pairs.append(_BASE91_PAIRS[pair])
+    # the last pair was taken from at least 91, so it has no leading zero; a single digit may be left
+    guid = "".join(reversed(pairs))
+    return _BASE91[number] + guid if number else guid
 
 
 def deck_id(bank: Bank, section_id: str | None = None) -> int:
@@ -589,9 +630,13 @@ class NoteContent:
 
 def note_content(bank: Bank, question: Question) -> NoteContent:
     """The note a question becomes (options in `option_order`), as the deck carries it."""
-    shown = in_option_order(bank, question, None) if question.options else question
-    spec = specs_for(bank.language)[question.type]
-    return NoteContent(spec, anki_fields(bank, shown), note_tags(bank, question))
+    return _note_content(_BankParts(bank), question)
+
+
+def _note_content(bank_parts: _BankParts, question: Question) -> NoteContent:
+    shown = in_option_order(bank_parts.bank, question, None) if question.options else question
+    spec = bank_parts.specs[question.type]
+    return NoteContent(spec, _anki_fields(bank_parts, shown), _note_tags(bank_parts.tag, question))
 
 
 # The notes of each bank whose fingerprints were taken: a build plans its times from the notes'
@@ -607,7 +652,8 @@ def _notes(banks: Sequence[Bank]) -> dict[str, NoteContent]:
     for bank in banks:
         entry = _notes_memo.get(id(bank))
         if entry is None or entry[0] is not bank:
-            entry = (bank, {bank.note_key(q): note_content(bank, q) for q in bank.questions})
+            parts = _BankParts(bank)
+            entry = (bank, {bank.note_key(q): _note_content(parts, q) for q in bank.questions})
             _notes_memo[id(bank)] = entry
         out.update(entry[1])
     return out
@@ -635,15 +681,12 @@ def note_fingerprints(banks: Sequence[Bank]) -> dict[str, str]:
         for spec in specs_for(language).values()
     }
     dumps = json.JSONEncoder(ensure_ascii=False).encode
-    notes = _notes(banks)
     prints: dict[str, str] = {}
-    for bank in banks:
-        for question in bank.questions:
-            key = bank.note_key(question)
-            note = notes[key]
-            h = heads[note.spec.model_id].copy()
-            h.update(f"{dumps(note.fields)}, {dumps(note.tags)}]".encode())
-            prints[key] = h.hexdigest()
+    for key, note in _notes(banks).items():
+        h = heads[note.spec.model_id].copy()
+        # `[fields, tags]` without its "[": the text `{fields}, {tags}]` in one call
+        h.update(dumps([note.fields, note.tags])[1:].encode())
+        prints[key] = h.hexdigest()
     return prints
 
 

@@ -46,9 +46,13 @@ class Epochs:
     questions: Mapping[str, int]
 
 
+# json.dumps(value, sort_keys=True, ensure_ascii=False, default=str), without making an encoder
+# for each of a big bank's thousands of questions
+_canonical_json = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str).encode
+
+
 def _digest(value: Any) -> str:
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_canonical_json(value).encode("utf-8")).hexdigest()
 
 
 def _bank_meta(bank: Bank) -> dict[str, Any]:
