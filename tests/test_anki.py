@@ -6,6 +6,8 @@ import dataclasses
 import html
 import io
 import shutil
+import subprocess
+import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -576,3 +578,26 @@ def test_notes_are_written_as_genanki_notes_write_them(monkeypatch: pytest.Monke
 
     monkeypatch.setattr(anki, "_DeckNote", GenankiNote)
     assert render_apkg(banks, T0, times) == ours
+
+
+def test_genanki_is_imported_without_asyncio_and_writes_the_same_deck() -> None:
+    """The stand-in for cached_property that keeps asyncio out changes no byte of a deck."""
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "if sys.argv[2] == 'real':\n"
+        "    import cached_property\n"
+        "from quizgen.bank.loader import load_banks\n"
+        "from quizgen.outputs.anki import render_apkg\n"
+        "data = render_apkg(load_banks([Path(sys.argv[1])]), 1_700_000_000)\n"
+        "assert ('asyncio' in sys.modules) == (sys.argv[2] == 'real'), sorted(sys.modules)\n"
+        "sys.stdout.buffer.write(data)\n"
+    )
+    decks = [
+        subprocess.run(
+            [sys.executable, "-c", code, str(EVERY_KEY), how], capture_output=True, check=True
+        ).stdout
+        for how in ("stand-in", "real")
+    ]
+    assert decks[0] == decks[1]
+    assert decks[0][:2] == b"PK"
