@@ -167,3 +167,17 @@ def test_a_remembered_epoch_past_year_9999_never_crashes_a_build(
         assert result.exit_code == 0, (command, result.output, result.exception)
         remembered = json.loads(timestamps.epoch_manifest_path(target).read_text())
         assert 0 < remembered["epoch"] <= timestamps.MAX_EPOCH
+
+
+def test_the_manifest_text_is_jsons_indented_sorted_text() -> None:
+    """`manifest_text` writes what json.dumps(indent=1, sort_keys=True) writes, entry for entry."""
+    ids = ["q-1", "é-ü", 'quote"back\\slash', "日本", "z", "A.b_c", "tab\tid", "\u2028line"]
+    questions = {qid: {"epoch": i * 1_000_003, "fingerprint": f"{i:064x}"} for i, qid in enumerate(ids)}
+    manifests = [
+        {"epoch": 1_700_000_000, "fingerprint": "ab" * 32, "questions": questions},
+        {"epoch": 0, "fingerprint": "é", "questions": {**questions, "b": {"epoch": True, "fingerprint": ""}}},
+        {"epoch": 5, "fingerprint": "f", "questions": {"a": {"epoch": 1, "fingerprint": "x", "more": 1}}},
+        {"epoch": 5, "fingerprint": "f", "questions": {}},
+    ]
+    for manifest in manifests:
+        assert timestamps.manifest_text(manifest) == json.dumps(manifest, indent=1, sort_keys=True) + "\n"

@@ -184,18 +184,19 @@ def manifest_text(manifest: dict[str, Any]) -> str:
     indenting encoder is pure Python, slow for the thousands of entries of a big bank."""
     questions = manifest.get("questions")
     simple = isinstance(questions, dict) and all(
-        isinstance(v, dict)
+        isinstance(qid, str)
+        and isinstance(v, dict)
         and v.keys() == {"epoch", "fingerprint"}
-        and isinstance(v["epoch"], int)
+        and type(v["epoch"]) is int  # not a bool, which json writes as true/false
         and isinstance(v["fingerprint"], str)
-        for v in questions.values()
+        for qid, v in questions.items()
     )
     if not simple or not questions or set(manifest) != {"epoch", "fingerprint", "questions"}:
         return json.dumps(manifest, indent=1, sort_keys=True) + "\n"
     dumps = json.dumps
+    text = json.encoder.encode_basestring_ascii  # what json.dumps(a str) returns, in one call
     entries = ",\n".join(
-        f'  {dumps(qid)}: {{\n   "epoch": {dumps(v["epoch"])},\n'
-        f'   "fingerprint": {dumps(v["fingerprint"])}\n  }}'
+        f'  {text(qid)}: {{\n   "epoch": {v["epoch"]},\n   "fingerprint": {text(v["fingerprint"])}\n  }}'
         for qid, v in sorted(questions.items())
     )
     return (
