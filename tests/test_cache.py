@@ -108,6 +108,28 @@ def test_a_report_the_columns_cannot_hold_is_kept_pickled(
     assert loads == [1] and len(entries()) == 1
 
 
+def test_a_translation_checked_alone_is_kept_while_the_banks_beside_it_are_unchanged(
+    tmp_path: Path, loads: list[int]
+) -> None:
+    """Alone, a translation is checked against its original found beside it: those files count."""
+    en, es = copy_bank(EXAMPLE, tmp_path), copy_bank(EXAMPLE_ES, tmp_path)
+    before = bankcache.check_banks([es])
+    same(bankcache.check_banks([es]), fresh([es]))
+    assert loads == [1]  # a hit
+    intro = en / "intro.yaml"  # the original, beside it
+    intro.write_text(intro.read_text().replace("seven hours", "eight hours", 1))
+    after = bankcache.check_banks([es])
+    assert loads == [1, 1]
+    same(after, fresh([es]))
+    assert [p.message for p in after.problems] != [p.message for p in before.problems]  # parity check
+    shutil.move(en, tmp_path.parent / f"{tmp_path.name}-away")  # the original gone from beside it
+    gone = bankcache.check_banks([es])
+    assert loads == [1, 1, 1] and "no bank with this id" in str(gone.errors)
+    same(gone, fresh([es]))
+    same(bankcache.check_banks([es]), gone)
+    assert loads == [1, 1, 1]
+
+
 def test_an_edited_file_is_read_again(tmp_path: Path, loads: list[int]) -> None:
     bank = copy_bank(EXAMPLE, tmp_path)
     before = bankcache.check_banks([bank])

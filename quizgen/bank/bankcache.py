@@ -11,9 +11,9 @@ frozen banks and every problem, warnings and notes too) in the user's cache fold
   bytes of each.
 
 An entry also records the other files the check read (each bank's `article.text`, whose quotes
-were checked against it) with the SHA-256 of their bytes, or that they were missing: it is used
-only while they are unchanged too. A check that read files it cannot name (a translation checked
-against an original found beside it) is not kept.
+were checked against it) with the SHA-256 of their bytes, or that they were missing, and for a
+translation checked without its original the bank files beside it (where the original was
+looked for): it is used only while they are unchanged too.
 
 Entries are written atomically (a temporary file and a rename), so two processes filling the
 cache at once each leave a whole entry. An entry that cannot be read, is damaged, or was written
@@ -40,7 +40,7 @@ from typing import Any
 
 from quizgen import __version__
 from quizgen.bank import columns
-from quizgen.bank.bankfiles import find_bank_files
+from quizgen.bank.bankfiles import BANK_FILE_NAMES, find_bank_files
 from quizgen.errors import Report
 
 CACHE_DIR_ENV = "QUIZGEN_CACHE_DIR"
@@ -131,7 +131,7 @@ def _read_entry(path: Path, key: str) -> Report | None:
         ):
             return None
         for name, digest in stored.get("reads", ()):
-            if file_digest(Path(name)) != digest:
+            if _digest_of_read(name) != digest:
                 return None
         if "pickled" in stored:  # a report the columns could not hold
             import pickle
@@ -149,14 +149,53 @@ def _read_entry(path: Path, key: str) -> Report | None:
     return report if isinstance(report, Report) else None
 
 
+# A read of every bank in a folder: how a translation checked alone finds its original
+# (`loader.original_of` looks through the bank folders beside the translation's). No file name
+# starts with NUL, so this never names a file.
+_BANKS_IN = "\0banks in\0"
+
+
+def _banks_digest(folder: str) -> str | None:
+    """SHA-256 of the bank files found in `folder`, grouped into banks (names and bytes): what
+    finding an original beside a translation reads. None when they cannot be read."""
+    try:
+        groups = find_bank_files([Path(folder)])
+    except Exception:  # a broken link, a folder gone: the check read something else
+        return None
+    h = hashlib.sha256()
+    for files in groups:
+        h.update(b"\0bank")
+        for f in files:
+            digest = file_digest(f)
+            if digest is None:
+                return None
+            h.update(f"\0{f}\0{digest}".encode())
+    return h.hexdigest()
+
+
+def _digest_of_read(name: str) -> str | None:
+    if name.startswith(_BANKS_IN):
+        return _banks_digest(name[len(_BANKS_IN) :])
+    return file_digest(Path(name))
+
+
 def _other_reads(report: Report, article: Path | None) -> list[tuple[str, str | None]] | None:
     """The files besides the bank files that the check read, with their digests; None when it
     may have read files that cannot be named here."""
     reads: list[tuple[str, str | None]] = []
     ids = {b.id for b in report.banks}
     for bank in report.banks:
-        if getattr(bank, "translates", None) is not None and bank.translates not in ids:
-            return None  # its original may have been read from a folder beside it
+        if bank.translates is not None and bank.translates not in ids:
+            # its original was looked for among the banks beside it (loader.original_of): every
+            # bank file there counts, and a bank folder added or removed there too
+            if bank.root is None:
+                return None
+            in_folder = any(Path(f).name in BANK_FILE_NAMES for f in bank.files)
+            beside = os.path.abspath(bank.root.parent if in_folder else bank.root)
+            digest = _banks_digest(beside)
+            if digest is None:
+                return None
+            reads.append((_BANKS_IN + beside, digest))
         text_path = bank.article.text_path
         if article is None and text_path is not None and bank.root is not None:
             path = os.path.abspath(bank.root / text_path)
