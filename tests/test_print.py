@@ -7,11 +7,14 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pdfplumber
 import pypdf
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
 import pytest
 from click.testing import CliRunner
 
@@ -19,11 +22,14 @@ from quizgen.bank.loader import load_banks
 from quizgen.bank.model import Bank, Question, QuestionType, option_letter
 from quizgen.cli import main
 from quizgen.errors import BuildError, UsageError
+from quizgen.i18n import base_language
 from quizgen.outputs.handout import render_answer_key_html, render_handout_html
+from quizgen.outputs.printdata import CardsData
 from quizgen.outputs.printing import (
     PAPER_MM,
     PrintOptions,
     card_layout,
+    cards_data,
     overfull_cards,
     pick_questions,
     printed_answer,
@@ -80,6 +86,14 @@ def prompt_piece(question: Question) -> str:
 
 def prompt_pieces(banks: list[Bank], options: PrintOptions) -> list[str]:
     return [prompt_piece(p.question) for p in pick_questions(banks, options)]
+
+
+@cache
+def shipped_cards(language: str, paper: str, large: bool, fold: bool = False) -> tuple[bytes, CardsData]:
+    """The shipped edition in `language`, as flashcards (rendered once per session: several tests read it)."""
+    banks = [b for b in load_banks(None) if base_language(b.language) == language]
+    options = PrintOptions(paper=paper, large_print=large, timestamp=EPOCH)  # type: ignore[arg-type]
+    return render_flashcards(banks, options, fold), cards_data(banks, options, fold)
 
 
 # --- the quiz ------------------------------------------------------------------------------------
@@ -239,7 +253,7 @@ def test_text_sizes_large_and_normal(shipped: list[Bank], kind: str) -> None:
             return render_quiz(shipped, options)
         if kind == "key":
             return render_answer_key(shipped, options)
-        return render_flashcards(shipped, options, fold=kind == "fold")
+        return shipped_cards("en", "letter", large, fold=kind == "fold")[0]
 
     large = _chars(render(True))
     assert min(float(c["size"]) for c in large) >= 18 - 0.01  # type: ignore[arg-type]
@@ -254,14 +268,18 @@ def test_text_sizes_large_and_normal(shipped: list[Bank], kind: str) -> None:
 
 @pytest.mark.parametrize("kind", ["quiz", "key", "cards"])
 def test_large_print_line_spacing_and_left_alignment(shipped: list[Bank], kind: str) -> None:
-    _check_large_print_spacing(shipped, kind)
+    options = PrintOptions(large_print=True, timestamp=EPOCH)
+    if kind == "cards":
+        pdf = shipped_cards("en", "letter", True)[0]
+    else:
+        pdf = {"quiz": render_quiz, "key": render_answer_key}[kind](shipped, options)
+    _check_large_print_spacing(pdf, kind)
 
 
 def test_large_print_line_spacing_of_translated_cards(translations: list[Bank]) -> None:
     """Translated text is longer: its large-print cards keep the spacing too."""
-    assert translations
-    for bank in translations:
-        _check_large_print_spacing([bank], "cards")
+    assert [base_language(b.language) for b in translations] == ["es"]
+    _check_large_print_spacing(shipped_cards("es", "letter", True)[0], "cards")
 
 
 def _footer_baseline(page: Any) -> float | None:
@@ -274,10 +292,7 @@ def _footer_baseline(page: Any) -> float | None:
     return max(float(c["matrix"][5]) for c in page.chars if abs(float(c["top"]) - top) < 2)
 
 
-def _check_large_print_spacing(shipped: list[Bank], kind: str) -> None:
-    options = PrintOptions(large_print=True, timestamp=EPOCH)
-    render = {"quiz": render_quiz, "key": render_answer_key, "cards": render_flashcards}[kind]
-    pdf = render(shipped, options)
+def _check_large_print_spacing(pdf: bytes, kind: str) -> None:
     with pdfplumber.open(io.BytesIO(pdf)) as doc:
         for page in doc.pages:
             # Baselines of one column of text: at least 1.25 x 18 pt apart.
@@ -403,7 +418,9 @@ def test_flashcard_backs_line_up_with_fronts(
     shipped: list[Bank], paper: str, offset: tuple[float, float]
 ) -> None:
     options = PrintOptions(paper=paper, back_offset_mm=offset, timestamp=EPOCH)  # type: ignore[arg-type]
-    pdf = render_flashcards(shipped, options)
+    pdf = (
+        shipped_cards("en", paper, False)[0] if offset == (0.0, 0.0) else render_flashcards(shipped, options)
+    )
     with pdfplumber.open(io.BytesIO(pdf)) as doc:
         pages = doc.pages
         assert len(pages) % 2 == 0
@@ -465,6 +482,104 @@ def test_card_layout_mirrors_columns() -> None:
     for f, b in zip(front.boxes, back.boxes, strict=True):
         assert b.x == pytest.approx(width - f.x - f.width + 1.0)
         assert b.y == pytest.approx(f.y + 2.0)
+
+
+# --- the text around the cards -------------------------------------------------------------------
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"[\s\u200b]", "", text)
+
+
+def _sheet_texts(data: CardsData, index: int) -> tuple[str, str]:
+    """What a page prints besides its cards: the opening note (first page only) and the footer."""
+    labels = data["labels"]
+    form = labels["form"].replace("{form}", data["form"]) + ", " if data["form"] else ""
+    page = labels["page_of"].replace("{page}", str(index + 1)).replace("{pages}", str(len(data["pages"])))
+    face = data["pages"][index]["face"]
+    footer = f"{form}{page}. {labels['how_' + face]}{data['notice'] or ''}"
+    opening = data["title"] + data["credit"] + data["disclaimer"] if index == 0 else ""
+    return _squeezed(opening), _squeezed(footer)
+
+
+def assert_sheet_text_clear_of_cards(pdf: bytes, data: CardsData) -> None:
+    """On every page, every glyph of the footer and of the first sheet's credit and disclaimer lies
+    below the lowest card edge, cut line and fold line (read back with pdfium: glyph boxes as the
+    font's ascent and descent, paths with their stroke); and those are all the page prints besides
+    its cards, so the credit and disclaimer are not repeated on every sheet."""
+    doc = pdfium.PdfDocument(pdf)
+    assert len(doc) == len(data["pages"])
+    for index, page in enumerate(doc):
+        where = f"page {index + 1} of {len(doc)}"
+        text_page = page.get_textpage()
+        count = text_page.count_chars()
+        text = text_page.get_text_range()
+        assert len(text) == count, where
+        glyphs = [(ch, text_page.get_charbox(k, loose=True)) for k, ch in enumerate(text) if not ch.isspace()]
+        printed = "".join(ch for ch, _ in glyphs)
+        edges = [
+            o.get_bounds()[1] for o in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_PATH], max_depth=5)
+        ]
+        assert edges or not data["pages"][index]["boxes"], where
+        lowest = min(edges, default=float(page.get_height()))  # PDF y grows upwards
+        opening, footer = _sheet_texts(data, index)
+        # Cards are drawn first, then the opening note, then the footer: the page's last glyphs.
+        start = printed.rfind(footer[:12])
+        assert start >= 0, f"{where}: no footer"
+        if opening and printed[:start].endswith(opening):
+            start -= len(opening)
+        for ch, (_, _, _, top) in glyphs[start:]:
+            assert top < lowest - 0.5, f"{where}: {ch!r} at {top:.1f} pt, cut line {lowest:.1f} pt"
+        assert printed[start:] == opening + footer, where
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_footer_never_prints_over_a_card(language: str, paper: str, large: bool) -> None:
+    pdf, data = shipped_cards(language, paper, large)
+    assert_sheet_text_clear_of_cards(pdf, data)
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+def test_fold_footer_never_prints_over_a_card(large: bool) -> None:
+    pdf, data = shipped_cards("es", "letter", large, fold=True)
+    assert_sheet_text_clear_of_cards(pdf, data)
+
+
+LONG_CREDIT = " ".join(
+    ["Questions by the community health education team of the regional lupus support network,"] * 12
+)  # about 1,100 characters
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_a_long_credit_prints_once_clear_of_the_cards(large: bool, paper: str) -> None:
+    en, es = load_banks([EXAMPLE, EXAMPLE.parent / "example-es"])
+    options = PrintOptions(paper=paper, large_print=large, timestamp=EPOCH, back_offset_mm=(0.0, 4.0))  # type: ignore[arg-type]
+    for bank in (replace(en, credit=LONG_CREDIT), replace(es, credit=LONG_CREDIT)):
+        for fold in (False, True):
+            data = cards_data([bank], options, fold)
+            assert_sheet_text_clear_of_cards(render_flashcards([bank], options, fold), data)
+
+
+def test_a_credit_too_long_for_a_whole_sheet_is_an_error(example: list[Bank]) -> None:
+    bank = replace(example[0], credit=" ".join([LONG_CREDIT] * 4))
+    with pytest.raises(BuildError, match="credit and disclaimer are too long for a sheet of flashcards"):
+        render_flashcards([bank], PrintOptions(large_print=True, timestamp=EPOCH))
+
+
+def test_text_taller_than_the_room_left_for_it_stops_the_build(
+    example: list[Bank], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """typst measures the footer and the opening note too: a bound that was too low is an error,
+    never text printed over a card."""
+    from quizgen.outputs import cardfit
+
+    real = cardfit.text_bound
+    monkeypatch.setattr(cardfit, "text_bound", lambda *args: replace(real(*args), height=1.0))
+    with pytest.raises(BuildError, match="taller than the room the card grid left for it"):
+        render_flashcards(example, PrintOptions(timestamp=EPOCH))
 
 
 @pytest.mark.parametrize("large", [False, True])

@@ -35,6 +35,10 @@ class _FontBound:
 
     width: dict[int, float]
     cap_height: float
+    # How far any glyph reaches above the baseline and below it (the larger of hhea and the
+    # head table's bounding box), in em: the ink of a line, beyond its cap height.
+    ascent: float = 1.0
+    descent: float = 0.3
 
 
 def _tables(font: bytes) -> dict[bytes, int]:
@@ -122,6 +126,9 @@ def _font_bound(name: str) -> _FontBound:
     (long_metrics,) = struct.unpack_from(">H", font, t[b"hhea"] + 34)
     advances = tuple(struct.unpack_from(">H", font, t[b"hmtx"] + 4 * i)[0] for i in range(long_metrics))
     (cap,) = struct.unpack_from(">h", font, t[b"OS/2"] + 88)
+    (y_min,) = struct.unpack_from(">h", font, t[b"head"] + 38)
+    (y_max,) = struct.unpack_from(">h", font, t[b"head"] + 42)
+    ascender, descender = struct.unpack_from(">hh", font, t[b"hhea"] + 4)
     kerning = _positive_kerning(font, t[b"GPOS"])
     cmap = t[b"cmap"]
     subtables: dict[tuple[int, int], int] = {}
@@ -136,7 +143,7 @@ def _font_bound(name: str) -> _FontBound:
             g = glyph + code - start
             adv = advances[min(g, long_metrics - 1)]
             width[code] = (adv + max(0, kerning.get(g, 0))) / units
-    return _FontBound(width, cap / units)
+    return _FontBound(width, cap / units, max(y_max, ascender) / units, -min(y_min, descender) / units)
 
 
 @cache
@@ -145,7 +152,12 @@ def _font_bound_widest() -> _FontBound:
     regular = _font_bound("SourceSansPro-Regular.ttf")
     bold = _font_bound("SourceSansPro-Bold.ttf")
     width = {c: max(w, bold.width.get(c, w)) for c, w in regular.width.items() if c in bold.width}
-    return _FontBound(width, max(regular.cap_height, bold.cap_height))
+    return _FontBound(
+        width,
+        max(regular.cap_height, bold.cap_height),
+        max(regular.ascent, bold.ascent),
+        max(regular.descent, bold.descent),
+    )
 
 
 def _line_count(text: str, font: _FontBound, width: float, hang: float = 0.0) -> int | None:
@@ -214,3 +226,60 @@ def first_sure_variant(
         if _surely_fits(face, which, size, note, w_mm, h_mm):
             return i
     return None
+
+
+# --- the text around the cards: a sheet's footer, and the credit on the first sheet -------------
+
+Weight = Literal["regular", "bold", "mixed"]
+
+
+@dataclass(frozen=True)
+class TextBound:
+    """At most how much room paragraphs of one size take, in millimetres.
+
+    `height` is what typst measures for the block (from the first line's cap height to the last
+    baseline); `above` and `below` are the ink beyond it (accents, ascenders, descenders)."""
+
+    lines: int
+    height: float
+    above: float
+    below: float
+
+
+def _font_of(weight: Weight) -> _FontBound:
+    if weight == "mixed":  # a bold label and regular text in one paragraph
+        return _font_bound_widest()
+    return _font_bound("SourceSansPro-Bold.ttf" if weight == "bold" else "SourceSansPro-Regular.ttf")
+
+
+def _rough_line_count(text: str, font: _FontBound, width: float) -> int:
+    """Lines at `width` em with every character as wide as the widest glyph, breaking only at spaces
+    and zero-width spaces (quizgen.outputs.printing.breakable puts one in every long word)."""
+    widest = max(font.width.values())
+    lines, used = 0, 0.0
+    for word in text.replace("\u200b", " ").split():
+        w = len(word) * widest
+        if lines and used + widest + w <= width:
+            used += widest + w
+            continue
+        # a piece wider than a line runs on, at worst onto as many lines as its width needs
+        lines, used = lines + max(1, -int(-w // width)), min(w, width)
+    return max(lines, 1)
+
+
+def text_bound(
+    paragraphs: list[tuple[str, Weight]], size_pt: float, width_mm: float, gap_em: float
+) -> TextBound:
+    """At most how tall `paragraphs` print at `size_pt` in a block `width_mm` wide, with `gap_em` as
+    both leading and paragraph spacing (empty paragraphs are not printed)."""
+    width = width_mm * _PT_PER_MM / size_pt
+    lines = 0
+    for text, weight in paragraphs:
+        if text:
+            font = _font_of(weight)
+            lines += _line_count(text, font, width) or _rough_line_count(text, font, width)
+    widest = _font_bound_widest()
+    cap = widest.cap_height
+    mm = size_pt / _PT_PER_MM
+    height = (lines * cap + max(lines - 1, 0) * gap_em) * mm
+    return TextBound(lines, height, (widest.ascent - cap) * mm, widest.descent * mm)

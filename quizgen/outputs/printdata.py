@@ -128,6 +128,17 @@ class CardPageData(TypedDict):
     boxes: list[CardBoxData]
 
 
+class SheetTextData(TypedDict):
+    """The text around the cards (mm and pt): its size, and the room the grid left for it."""
+
+    size: float  # text size of the footer and the opening note, in pt
+    gap: float  # their leading and paragraph spacing, in em
+    drop: float  # the footer's last baseline, above the paper's edge
+    footer_height: float  # the most a footer may measure
+    opening_y: float  # top of the opening note (credit, disclaimer) on the first sheet
+    opening_height: float  # the most the opening note may measure
+
+
 class CardsData(CommonData):
     cards: dict[str, CardFace]
     card_sizes: tuple[float, ...]
@@ -136,3 +147,4 @@ class CardsData(CommonData):
     card_hang: float
     pages: list[CardPageData]
     side_margin: float
+    sheet_text: SheetTextData

@@ -408,19 +408,68 @@ class CardPage:
 
 SIDE_MARGIN_MM = 10.0
 TOP_MARGIN_MM = 10.0
-# Room at the foot of a sheet for the page number, how to cut and print, credit and disclaimer.
-BOTTOM_MARGIN_MM = {False: 28.0, True: 62.0}
+# A sheet's footer (page number and how to print, and a translation's not-reviewed line) ends this
+# far above the paper's edge; the credit and the whole disclaimer are printed once, on the first
+# sheet, where rows of cards are left out for them. Nothing is printed closer to a cut line than
+# CLEARANCE_MM, so cutting along it never cuts through text and no card carries footer words.
+FOOTER_DROP_MM = 6.0
+CLEARANCE_MM = 3.0
+# The footer's and opening note's text size and spacing (common.typ's small-size and leading).
+SHEET_TEXT_PT = {False: 11.0, True: 18.0}
+SHEET_GAP_EM = {False: 0.68, True: 0.8}
 
 
-def card_grid(paper: Paper, large_print: bool) -> tuple[int, int, float, float]:
-    """Columns, rows, card width and card height (mm) for a sheet of cards."""
+@dataclass(frozen=True)
+class CardGrid:
+    """Where cards go on a sheet (mm): columns, rows, card size, the room kept for the footer, and
+    on the first sheet the rows left free for the opening note (credit and disclaimer)."""
+
+    cols: int
+    rows: int
+    card_w: float
+    card_h: float
+    footer_height: float  # at most what the footer measures in typst (its template checks)
+    opening_rows: int = 0
+    opening_y: float = 0.0  # top of the opening note's block, from the top of the page
+    opening_height: float = 0.0  # at most what the opening note measures (its template checks)
+
+
+def _one_line_footer(large_print: bool) -> cardfit.TextBound:
+    return cardfit.text_bound([("Page 888 of 888.", "bold")], SHEET_TEXT_PT[large_print], 100.0, 0.0)
+
+
+def card_grid(
+    paper: Paper,
+    large_print: bool,
+    footer: cardfit.TextBound | None = None,
+    opening: cardfit.TextBound | None = None,
+    backs_down_mm: float = 0.0,
+) -> CardGrid:
+    """The sheet's grid, with room at the foot for `footer` (all of its pages' footers bound from
+    above; default one line) and, on the first sheet, for `opening` below the cards. Backs moved
+    down by a printer offset keep the same clearance."""
     width, height = PAPER_MM[paper]
+    footer = footer or _one_line_footer(large_print)
     cols = 2
     # Large print: four bigger cards a sheet, so 18 pt text with four options still fits.
     rows = 2 if large_print else 4
+    bottom = CLEARANCE_MM + footer.above + footer.height + FOOTER_DROP_MM + max(backs_down_mm, 0.0)
     card_w = (width - 2 * SIDE_MARGIN_MM) / cols
-    card_h = (height - TOP_MARGIN_MM - BOTTOM_MARGIN_MM[large_print]) / rows
-    return cols, rows, card_w, card_h
+    card_h = (height - TOP_MARGIN_MM - bottom) / rows
+    grid = CardGrid(cols, rows, card_w, card_h, footer.height)
+    if opening is None:
+        return grid
+    # The opening note sits in the rows left free on the first sheet, clear of the cards above it
+    # and of the footer below: as few rows as it needs.
+    for free in range(1, rows + 1):
+        y = TOP_MARGIN_MM + (rows - free) * card_h + CLEARANCE_MM + opening.above
+        room = height - bottom - opening.below - y
+        if opening.height <= room:
+            return replace(grid, opening_rows=free, opening_y=y, opening_height=room)
+    raise BuildError(
+        "the credit and disclaimer are too long for a sheet of flashcards "
+        f"({opening.lines} lines of {SHEET_TEXT_PT[large_print]:g} pt); shorten the bank's credit"
+    )
 
 
 def card_layout(
@@ -429,29 +478,36 @@ def card_layout(
     large_print: bool = False,
     fold: bool = False,
     back_offset_mm: tuple[float, float] = (0.0, 0.0),
+    grid: CardGrid | None = None,
 ) -> list[CardPage]:
     """Pages of card faces.
 
     Duplex: a page of fronts, then a page of backs mirrored left to right, so that after a
     long-edge flip each back lands behind its front; the backs move by `back_offset_mm`.
     Fold: each row holds a front and, beside it, its back; folding along the middle line
-    puts them back to back without a duplex printer.
+    puts them back to back without a duplex printer. The first sheet leaves `grid.opening_rows`
+    rows free.
     """
     width, _ = PAPER_MM[paper]
-    cols, rows, card_w, card_h = card_grid(paper, large_print)
+    if grid is None:
+        grid = card_grid(paper, large_print, backs_down_mm=back_offset_mm[1])
+    cols, rows, card_w, card_h = grid.cols, grid.rows, grid.card_w, grid.card_h
     pages: list[CardPage] = []
+    start = 0
     if fold:
-        for start in range(0, count, rows):
+        while start < count:
+            here = rows - (grid.opening_rows if not pages else 0)
             boxes: list[CardBox] = []
-            for r, number in enumerate(range(start + 1, min(start + rows, count) + 1)):
+            for r, number in enumerate(range(start + 1, min(start + here, count) + 1)):
                 y = TOP_MARGIN_MM + r * card_h
                 boxes.append(CardBox(number, "front", SIDE_MARGIN_MM, y, card_w, card_h))
                 boxes.append(CardBox(number, "back", SIDE_MARGIN_MM + card_w, y, card_w, card_h))
             pages.append(CardPage("fold", tuple(boxes)))
+            start += here
         return pages
-    per_page = cols * rows
     dx, dy = back_offset_mm
-    for start in range(0, count, per_page):
+    while start < count:
+        per_page = cols * (rows - (grid.opening_rows if not pages else 0))
         fronts: list[CardBox] = []
         backs: list[CardBox] = []
         for i, number in enumerate(range(start + 1, min(start + per_page, count) + 1)):
@@ -463,6 +519,7 @@ def card_layout(
             backs.append(CardBox(number, "back", width - x - card_w + dx, y + dy, card_w, card_h))
         pages.append(CardPage("front", tuple(fronts)))
         pages.append(CardPage("back", tuple(backs)))
+        start += per_page
     return pages
 
 
@@ -511,42 +568,75 @@ def _revealed_segments(text: str) -> list[RevealedSegment]:
     return segments
 
 
+def _sheet_paragraphs(common: CommonData, fold: bool, cards: int) -> list[list[tuple[str, cardfit.Weight]]]:
+    """The footer of every kind of page the flashcards print (bold page number, how to print,
+    a translation's not-reviewed line), as cardfit measures them; the page number as wide as any."""
+    labels = common["labels"]
+    form = labels["form"].replace("{form}", common["form"]) + ", " if common["form"] else ""
+    widest = "8" * len(str(2 * cards + 2))
+    page = form + labels["page_of"].replace("{page}", widest).replace("{pages}", widest) + ". "
+    notice: list[tuple[str, cardfit.Weight]] = [(common["notice"], "bold")] if common["notice"] else []
+    hows = ["how_fold"] if fold else ["how_front", "how_back"]
+    return [[(page + labels[how], "mixed"), *notice] for how in hows]
+
+
+def _opening_paragraphs(common: CommonData) -> list[tuple[str, cardfit.Weight]]:
+    """Printed once, on the first sheet: the title, the credit and the whole disclaimer."""
+    return [(common["title"], "bold"), (common["credit"], "regular"), (common["disclaimer"], "bold")]
+
+
 def cards_data(banks: Sequence[Bank], options: PrintOptions, fold: bool = False) -> CardsData:
     """Everything the flashcard template prints, as JSON-ready data."""
     picked = pick_questions(banks, options)
+    common = _common(picked, options, "fold" if fold else "cards")
     cards = [_card_faces(n, p) for n, p in enumerate(picked, start=1)]
-    _, _, card_w, card_h = card_grid(options.paper, options.large_print)
+    large = options.large_print
+    width = PAPER_MM[options.paper][0] - 2 * SIDE_MARGIN_MM
+    size, gap = SHEET_TEXT_PT[large], SHEET_GAP_EM[large]
+    footers = [
+        cardfit.text_bound(breakable(p), size, width, gap)
+        for p in _sheet_paragraphs(common, fold, len(cards))
+    ]
+    grid = card_grid(
+        options.paper,
+        large,
+        footer=max(footers, key=lambda f: f.height),
+        opening=cardfit.text_bound(breakable(_opening_paragraphs(common)), size, width, gap),
+        backs_down_mm=0.0 if fold else options.back_offset_mm[1],
+    )
     faces: tuple[Literal["front", "back"], ...] = ("front", "back")
     for c in cards:
         c["sure"] = {
-            face: cardfit.first_sure_variant(c, face, options.large_print, card_w, card_h) for face in faces
+            face: cardfit.first_sure_variant(c, face, large, grid.card_w, grid.card_h) for face in faces
         }
+    layout = card_layout(len(cards), options.paper, large, fold, options.back_offset_mm, grid)
     pages: list[CardPageData] = [
         {
             "face": page.face,
             "boxes": [
-                {
-                    "number": b.number,
-                    "face": b.face,
-                    "x": b.x,
-                    "y": b.y,
-                    "w": b.width,
-                    "h": b.height,
-                }
+                {"number": b.number, "face": b.face, "x": b.x, "y": b.y, "w": b.width, "h": b.height}
                 for b in page.boxes
             ],
         }
-        for page in card_layout(len(cards), options.paper, options.large_print, fold, options.back_offset_mm)
+        for page in layout
     ]
     return {
-        **_common(picked, options, "fold" if fold else "cards"),
+        **common,
         "cards": {str(c["number"]): c for c in cards},
-        "card_sizes": cardfit.CARD_SIZES_PT[options.large_print],
+        "card_sizes": cardfit.CARD_SIZES_PT[large],
         "card_inset": cardfit.CARD_INSET_MM,
         "card_gap": cardfit.CARD_GAP_EM,
         "card_hang": cardfit.CARD_HANG_EM,
         "pages": pages,
         "side_margin": SIDE_MARGIN_MM,
+        "sheet_text": {
+            "size": size,
+            "gap": gap,
+            "drop": FOOTER_DROP_MM,
+            "footer_height": grid.footer_height,
+            "opening_y": grid.opening_y,
+            "opening_height": grid.opening_height,
+        },
     }
 
 
