@@ -48,6 +48,22 @@ def test_template_holds_every_marked_string() -> None:
     assert extracted == committed, "quizgen/locale is stale: run `python -m quizgen.i18n`"
 
 
+def test_no_marked_text_hides_inside_an_f_string() -> None:
+    """Babel extracts nothing from inside an f-string, so `f"{_('Correct')}"` would stay English in
+    every language: translate first, then format."""
+    import tokenize
+
+    call = re.compile(r"\b(?:_|gettext|ngettext)\(\s*[\"']")
+    hidden = []
+    for path in sorted((REPO / "quizgen").rglob("*.py")):
+        with path.open("rb") as f:
+            for tok in tokenize.tokenize(f.readline):
+                f_string = tok.type == tokenize.STRING and tok.string[:2].lower() in ("f'", 'f"', "rf", "fr")
+                if f_string and call.search(tok.string):
+                    hidden.append(f"{path.relative_to(REPO)}:{tok.start[0]}")
+    assert hidden == []
+
+
 @pytest.mark.parametrize("lang", i18n.catalog_languages())
 def test_catalog_is_complete_and_keeps_placeholders(lang: str) -> None:
     with (LOCALE / "quizgen.pot").open("rb") as f:

@@ -623,7 +623,8 @@ def readme_md(banks: Sequence[Bank], outputs: Sequence[Output]) -> str:
         notice = unreviewed_notice(bank, bank.language)
         if notice is not None:
             lines += [f"**{markdown_text(notice)}**", ""]
-        lines += [f"| {_('file')} | {_('what it is for')} | {_('size')} |", "|---|---|---|"]
+        # the words are marked outside an f-string: Babel does not look inside one
+        lines += ["| " + " | ".join([_("file"), _("what it is for"), _("size")]) + " |", "|---|---|---|"]
         lines += [f"| `{o.name}` | {_(o.purpose)} | {o.detail} |" for o in outputs if o.bank_id == bank.id]
         lines.append("")
     lines += [
