@@ -6,6 +6,8 @@ The same file specifies the web page's JavaScript port: add a case there, not he
 from __future__ import annotations
 
 import json
+import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -165,3 +167,19 @@ def test_spellings_a_bank_accepts_stay_typos_in_its_other_questions() -> None:
     known = bank_words(replace(bank, questions=(*bank.questions, lenient)))
     assert "tacrolimis" not in known
     assert match_text("tacrolimis", ["tacrolimus"], known) is not None
+
+
+def test_ascii_text_is_normalised_as_the_general_rule_does() -> None:
+    """normalise's shortcut for ASCII text gives what casefolding, replacing every run of non-word
+    characters and "_" with a space and collapsing spaces gives, for every ASCII character."""
+    non_word = re.compile(r"[^\w]+")
+
+    def rule(text: str) -> str:
+        return " ".join(non_word.sub(" ", text.casefold()).replace("_", " ").split())
+
+    chars = [chr(i) for i in range(128)]
+    texts = [t for c in chars for t in (c, f"a{c}b", f"{c}{c}Xy{c}", f"Q{c}_{c}9")]
+    rnd = random.Random(17)
+    texts += ["".join(rnd.choice(chars) for _ in range(rnd.randint(0, 40))) for _ in range(5000)]
+    for text in texts:
+        assert normalise(text) == rule(text), repr(text)

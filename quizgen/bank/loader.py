@@ -7,7 +7,6 @@ refused without running anything, and every value keeps the line and column it c
 from __future__ import annotations
 
 import contextlib
-import difflib
 import gc
 import re
 from collections.abc import Iterable, Sequence
@@ -18,7 +17,6 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from quizgen.bank import yamlhints
 from quizgen.bank.bankfiles import (  # re-exported: callers find bank files through the loader too
     BANK_FILE_NAMES as BANK_FILE_NAMES,
 )
@@ -260,6 +258,8 @@ def parse_file(path: Path, shown: str, problems: list[Problem]) -> Node | None:
         if e.context and e.problem:
             message = f"{e.problem} ({e.context})"
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        from quizgen.bank import yamlhints  # only for a file with a syntax error
+
         advice = yamlhints.hint(text, line, col)
         if advice:
             message = f"{message}. Hint: {advice}"
@@ -331,6 +331,8 @@ def _kind(node: Node) -> str:
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
+    import difflib  # only for a misspelt name
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 

@@ -43,13 +43,17 @@ def language_rules(language: str = SOURCE_LANGUAGE) -> dict[str, Any]:
     return by_language.get(base, by_language[SOURCE_LANGUAGE])
 
 
+# ASCII text's word characters once lowercased (a-z, 0-9; "_" counts as punctuation), every other
+# ASCII character a space
+_ASCII_WORDS = str.maketrans({chr(i): " " for i in range(128) if not chr(i).isalnum() or chr(i).isupper()})
+
+
 def normalise(text: str) -> str:
     """Casefold, drop accents, turn punctuation into spaces and collapse runs of spaces."""
-    if text.isascii():  # nothing to decompose: the common case, and much faster
-        bare = text
-    else:
-        decomposed = unicodedata.normalize("NFKD", text)
-        bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    if text.isascii():  # nothing to decompose and nothing to casefold but A-Z: the common case
+        return " ".join(text.lower().translate(_ASCII_WORDS).split())
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     words = _NON_WORD.sub(" ", bare.casefold()).replace("_", " ")
     return " ".join(words.split())
 
