@@ -401,7 +401,7 @@ def _progress_store(banks: Sequence[Bank]) -> Any:
     """The user's progress store; its warnings (a damaged file, say) go to stderr, in the banks'
     language."""
     from quizgen.i18n import translator
-    from quizgen.study.progress import now, open_default_store
+    from quizgen.study.progressdb import now, open_default_store
     from quizgen.study.quiz import language_of
 
     now()  # a QUIZGEN_NOW that cannot be used is bad usage before anything is asked

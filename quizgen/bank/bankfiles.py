@@ -23,6 +23,8 @@ def shipped_banks_dir() -> Path:
 
 @dataclass
 class _BankFiles:
+    """The files of one bank, found so far."""
+
     folder: Path
     files: list[Path] = field(default_factory=list)
 

@@ -57,6 +57,8 @@ def option_letter(index: int) -> str:
 
 @dataclass(frozen=True)
 class Section:
+    """A section of the article, by its id and title."""
+
     id: str
     title: str
 
@@ -111,6 +113,8 @@ class Fact:
 
 @dataclass(frozen=True)
 class Source:
+    """Where a question comes from: an article section and the facts it tests."""
+
     section: str
     facts: tuple[str, ...]
 
@@ -121,6 +125,8 @@ CLOZE_RE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 
 @dataclass(frozen=True)
 class ClozeDeletion:
+    """One {{cN::answer::hint}} of a cloze text."""
+
     number: int
     answer: str
     hint: str | None

@@ -19,41 +19,20 @@ from pathlib import Path
 from typing import Any, Protocol, cast
 
 from quizgen.bank.model import Bank
-from quizgen.errors import UsageError, WriteError
+from quizgen.errors import WriteError
+
+# The clock, the data folder and opening the store live in progressdb: a quiz needs them before
+# its first question, this module (records, scheduling, reports) only from its first answer.
+from quizgen.study.progressdb import JSON_FILE_NAME
+from quizgen.study.progressdb import LATEST_NOW as LATEST_NOW
+from quizgen.study.progressdb import data_dir as data_dir
+from quizgen.study.progressdb import now as now
+from quizgen.study.progressdb import open_default_store as open_default_store
 
 FORMAT_VERSION = 1
-FILE_NAME = "progress.json"
+FILE_NAME = JSON_FILE_NAME
 
 Key = tuple[str, str]  # (bank id, question id)
-
-
-LATEST_NOW = datetime(9000, 12, 31, tzinfo=UTC)
-
-
-def now() -> datetime:
-    """The current time in UTC. `QUIZGEN_NOW` (an ISO date-time) overrides it, for tests."""
-    fixed = os.environ.get("QUIZGEN_NOW")
-    if not fixed:
-        return datetime.now(UTC)
-    try:
-        moment = datetime.fromisoformat(fixed)
-        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    except (ValueError, OverflowError) as e:
-        raise UsageError(f"QUIZGEN_NOW is not an ISO date-time: {fixed!r}") from e
-    # reviews are scheduled up to a hundred years ahead, and dates end with the year 9999
-    if not LATEST_NOW.year >= moment.year >= 1970:
-        raise UsageError(f"QUIZGEN_NOW must be a date-time from 1970 to {LATEST_NOW.year}, not {fixed!r}")
-    return moment
-
-
-def data_dir() -> Path:
-    """Where progress lives: `QUIZGEN_DATA_DIR`, else the user's data directory."""
-    override = os.environ.get("QUIZGEN_DATA_DIR")
-    if override:
-        return Path(override)
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("quizgen", appauthor=False))
 
 
 class Grade(StrEnum):
@@ -201,23 +180,6 @@ class ProgressStore(Protocol):
     def answers(self, bank_ids: Iterable[str]) -> list[Answer]:
         """The review log of these banks, oldest first."""
         ...
-
-
-def open_default_store(
-    warn: Callable[[str], None] | None = None,
-    note: Callable[[str], None] | None = None,
-    language: str = "en",
-) -> ProgressStore:
-    """The user's progress store: the SQLite database in `data_dir()`, holding the progress of
-    an earlier `progress.json` once it has been moved in (`note` hears of that). Its warnings
-    are in `language`."""
-    from quizgen.study.progressdb import FILE_NAME as DB_NAME
-    from quizgen.study.progressdb import SqliteProgressStore
-
-    folder = data_dir()
-    store = SqliteProgressStore(folder / DB_NAME, warn, language=language)
-    store.migrate_from(folder / FILE_NAME, note or (lambda message: None))
-    return store
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:

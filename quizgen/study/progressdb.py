@@ -18,13 +18,67 @@ import stat
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from quizgen.study.progress import Answer, Key, Record, card_record
+from quizgen.errors import UsageError
+
+if TYPE_CHECKING:
+    from quizgen.study.progress import Answer, Key, ProgressStore, Record
 
 FILE_NAME = "progress.db"
+JSON_FILE_NAME = "progress.json"  # where progress was kept before the database
 SCHEMA_VERSION = 1
 BUSY_SECONDS = 2.0  # how long an answer waits for another session's write before giving up
+
+LATEST_NOW = datetime(9000, 12, 31, tzinfo=UTC)
+
+
+def now() -> datetime:
+    """The current time in UTC. `QUIZGEN_NOW` (an ISO date-time) overrides it, for tests."""
+    fixed = os.environ.get("QUIZGEN_NOW")
+    if not fixed:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(fixed)
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except (ValueError, OverflowError) as e:
+        raise UsageError(f"QUIZGEN_NOW is not an ISO date-time: {fixed!r}") from e
+    # reviews are scheduled up to a hundred years ahead, and dates end with the year 9999
+    if not LATEST_NOW.year >= moment.year >= 1970:
+        raise UsageError(f"QUIZGEN_NOW must be a date-time from 1970 to {LATEST_NOW.year}, not {fixed!r}")
+    return moment
+
+
+def data_dir() -> Path:
+    """Where progress lives: `QUIZGEN_DATA_DIR`, else the user's data directory."""
+    override = os.environ.get("QUIZGEN_DATA_DIR")
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("quizgen", appauthor=False))
+
+
+def open_default_store(
+    warn: Callable[[str], None] | None = None,
+    note: Callable[[str], None] | None = None,
+    language: str = "en",
+) -> ProgressStore:
+    """The user's progress store: the SQLite database in `data_dir()`, holding the progress of
+    an earlier `progress.json` once it has been moved in (`note` hears of that). Its warnings
+    are in `language`."""
+    folder = data_dir()
+    store = SqliteProgressStore(folder / FILE_NAME, warn, language=language)
+    store.migrate_from(folder / JSON_FILE_NAME, note or (lambda message: None))
+    return store
+
+
+def write_atomic(path: Path, data: bytes | str) -> None:
+    """`quizgen.fsutil.write_atomic`, imported on the first save: a quiz starts without it."""
+    from quizgen import fsutil
+
+    fsutil.write_atomic(path, data)
+
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS cards (
@@ -276,6 +330,8 @@ class SqliteProgressStore:
         if not rows:
             return None
         card, seen, right, last_right = rows[0]
+        from quizgen.study.progress import card_record
+
         return card_record(card, seen, right, last_right)
 
     def put(self, key: Key, record: Record | None) -> None:
@@ -345,6 +401,8 @@ class SqliteProgressStore:
             "ORDER BY time, id",
             ids,
         )
+        from quizgen.study.progress import Answer
+
         out = []
         for time, bank, question, outcome, rating, seconds in rows:
             with contextlib.suppress(ValueError, TypeError):

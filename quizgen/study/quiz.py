@@ -24,26 +24,17 @@ from typing import TYPE_CHECKING, Protocol
 from quizgen.bank.model import CLOZE_RE, Bank, Question, QuestionType, cloze_blanked, option_letter
 from quizgen.i18n import N_, translator
 from quizgen.safetext import for_terminal
-from quizgen.study.progress import (
-    Answer,
-    Grade,
-    Key,
-    ProgressStore,
-    Record,
-    activity,
-    next_due,
-    now,
-    schedule,
-    section_progress,
-)
+from quizgen.study.progressdb import now
 from quizgen.study.selection import Picked, Selection, ordered_options, select_questions, spaced
 
 if TYPE_CHECKING:
     from quizgen.study.answers import Result
+    from quizgen.study.progress import Grade, Key, ProgressStore, Record
 
 # Start-up: the first question waits only for what it shows. The answer rules
-# (quizgen.study.answers), the evidence lines (quizgen.bank.evidence), textwrap, shutil and signal
-# are imported where they are first used (the first answer, the first feedback, a wrapped line).
+# (quizgen.study.answers), the records and scheduling of progress (quizgen.study.progress), the
+# evidence lines (quizgen.bank.evidence), textwrap, shutil and signal are imported where they are
+# first used (the first answer, the first feedback, a wrapped line).
 
 MARK_RIGHT = "✓"
 MARK_WRONG = "✗"
@@ -225,6 +216,8 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True)
 class Answered:
+    """One question answered (or skipped): how it went, its grade and how long it took."""
+
     item: Picked
     outcome: Outcome
     grade: Grade | None = None
@@ -245,6 +238,8 @@ class Status(StrEnum):
 
 @dataclass(frozen=True)
 class QuizResult:
+    """How a run through the questions ended, and every answer given."""
+
     status: Status
     total: int
     answers: tuple[Answered, ...] = field(default=())
@@ -391,6 +386,8 @@ class QuizSession:
         if self.store is None:
             self._history.append((index, answered, None, None))
             return
+        from quizgen.study.progress import Answer, schedule
+
         with _interrupt_deferred(), self.store.transaction():
             # read inside the transaction: another session may have answered the same question
             before = self.store.get(answered.key)
@@ -480,6 +477,8 @@ class QuizSession:
             return Answered(item, Outcome.SKIPPED, seconds=round(time.monotonic() - started, 1))
         outcome = Outcome.RIGHT if result.correct else Outcome.WRONG
         seconds = round(time.monotonic() - started, 1)
+        from quizgen.study.progress import Grade
+
         return Answered(item, outcome, Grade(result.verdict.value), seconds, result)
 
     def _grade(self, q: Question, typed: str | Sequence[str]) -> Result:
@@ -844,6 +843,8 @@ def start_review(
     seed: int | str | None = None,
 ) -> Status:
     """`quizgen review`: ask only the questions that are due, then say when the next are due."""
+    from quizgen.study.progress import next_due
+
     when = now()
     language = language_of(banks)
     t = translator(language)
@@ -897,6 +898,8 @@ def progress_table(banks: Sequence[Bank], store: ProgressStore) -> str:
     the answers of the last 7 and 30 days, the streak of days, and what falls due each day ahead.
 
     Each bank's table is in its language; the lines after them in the first bank's."""
+    from quizgen.study.progress import activity, next_due, section_progress
+
     when = now()
     rows = section_progress(banks, store, when)
     log = activity(banks, store, when)
