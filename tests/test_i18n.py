@@ -115,14 +115,52 @@ def _foreign(text: str, fragments: list[str]) -> list[str]:
     return [f for f in fragments if f in flat]
 
 
+# Common English words no Spanish output should hold outside the bank's own text (the catalog scan
+# above finds only messages already in the catalog; a literal a renderer forgot is found here).
+ENGLISH_WORDS = re.compile(
+    r"\b(the|and|of|this|that|your|you|with|from|for|not|is|are|it|on|at|by|all|apply|choose|"
+    r"take|quiz|online|code|page|card|cards|answer|answers|question|questions|key|true|false|why|"
+    r"section|article|says|translation|reviewed|print|cut|fold|front|back)\b",
+    re.IGNORECASE,
+)
+_URL = re.compile(r"https?://\S+")
+
+
+def _english_words(text: str, bank: Bank) -> list[str]:
+    """English words in an output of `bank`, leaving out addresses and the article's title (an
+    English article keeps its name), and counting image descriptions (alt) as text."""
+    alts = " ".join(html.unescape(a) for a in re.findall(r'\balt="([^"]*)"', text))
+    flat = _URL.sub(" ", f"{_plain(text)} {alts}").replace(bank.article.title, " ")
+    return sorted({m.group(0) for m in ENGLISH_WORDS.finditer(flat)})
+
+
+PUBLISH_URL = "https://example.org/sueno.html"  # no English word, should a PDF line break it
+
+
 @pytest.fixture(scope="module")
 def editions() -> tuple[Bank, Bank]:
+    """Both example banks, published (so the printed outputs show the address and its QR code)."""
     en, es = load_banks([EXAMPLE, EXAMPLE_ES])
-    return en, es
+    return dataclasses.replace(en, publish_url=PUBLISH_URL), dataclasses.replace(es, publish_url=PUBLISH_URL)
 
 
 def _pdf_text(data: bytes) -> str:
-    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+    """The PDF's text as read back, then the alternative texts of its images (the QR code)."""
+    reader = PdfReader(io.BytesIO(data))
+    alts: list[str] = []
+
+    def walk(node: object) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            for kid in node:
+                walk(kid)
+        elif isinstance(node, dict):
+            if "/Alt" in node:
+                alts.append(str(node["/Alt"]))
+            walk(node.get("/K", []))
+
+    walk(reader.trailer["/Root"].get("/StructTreeRoot", {}))
+    return "\n".join([*(page.extract_text() or "" for page in reader.pages), *alts])
 
 
 def _printed(bank: Bank) -> dict[str, str]:
@@ -148,10 +186,18 @@ def printed(editions: tuple[Bank, Bank]) -> dict[str, dict[str, str]]:
 NOTICE_ES = "Esta traducción todavía no ha sido revisada por un profesional de la salud."
 
 
-def test_no_english_interface_text_in_spanish_print(printed: dict[str, dict[str, str]]) -> None:
+def test_no_english_interface_text_in_spanish_print(
+    printed: dict[str, dict[str, str]], editions: tuple[Bank, Bank]
+) -> None:
+    es = editions[1]
     for name, text in printed["es"].items():
         assert _foreign(text, ENGLISH) == [], name
+        assert _english_words(text, es) == [], name
         assert NOTICE_ES in _plain(text), name  # not reviewed: every output says so
+    # the published address and its QR code, labelled in Spanish on paper and in the handout
+    for name in ("quiz.pdf", "key.pdf", "handout.html"):
+        assert "Haga este cuestionario en internet:" in _plain(printed["es"][name]), name
+        assert f"Código QR de {PUBLISH_URL}" in printed["es"][name], name
 
 
 def test_no_spanish_interface_text_in_english_print(printed: dict[str, dict[str, str]]) -> None:
@@ -214,6 +260,16 @@ def test_spanish_note_types_have_their_own_ids_and_english_keep_theirs() -> None
     spanish = {s.model_id for s in anki.specs_for("es").values()}
     assert len(spanish) == 5 and not spanish & english
     assert {s.model_id for s in anki.specs_for("es").values()} == spanish  # stable
+    # a card template keeps the id of its English name in every language
+    for en_spec, es_spec in zip(anki.specs_for("en").values(), anki.specs_for("es").values(), strict=True):
+        en_model, es_model = en_spec.build(), es_spec.build()
+        assert [t["name"] for t in en_model.templates] == list(en_spec.template_keys)
+        assert [t["name"] for t in es_model.templates] != [t["name"] for t in en_model.templates]
+        for spec, model in ((en_spec, en_model), (es_spec, es_model)):
+            keys = spec.template_keys
+            assert [t["id"] for t in model.templates] == [
+                anki._stable_id("template", str(spec.model_id), k) for k in keys
+            ]
 
 
 def test_spanish_deck_imports_beside_the_english_one(
@@ -237,6 +293,15 @@ def test_spanish_deck_imports_beside_the_english_one(
                 assert _foreign(side, foreign) == [], (bank.id, _plain(side))
             if bank is es:
                 assert NOTICE_ES in _plain(out.answer_text)
+                # [[type:Answer]] is where Anki puts the typing box: a field name, never shown
+                shown = re.sub(r"\[\[type:[^\]]*\]\]", " ", out.question_text + " " + out.answer_text)
+                assert _english_words(shown, es) == [], _plain(shown)
+    # what Anki's browser and card list show of the note types: names and card (template) names
+    for m in col.models.all():
+        if m["name"].endswith(" (es)"):
+            shown = " ".join([m["name"].removeprefix("quizgen: "), *(t["name"] for t in m["tmpls"])])
+            assert _english_words(shown, es) == [], shown
+    assert _english_words(anki.deck_description(es), es) == []
 
 
 # ------------------------------------------------------------------ the web page

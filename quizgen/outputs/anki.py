@@ -155,8 +155,10 @@ class _ModelSpec:
     model_id: int
     name: str
     fields: tuple[str, ...]
-    templates: tuple[tuple[str, str, str], ...]  # (name, front, back)
+    templates: tuple[tuple[str, str, str], ...]  # (name, front, back), the name in the deck's language
     cloze: bool = False
+    # the English names the template ids come from, so a template keeps its id in every language
+    template_keys: tuple[str, ...] = ()
 
     def build(self) -> genanki.Model:
         """A fresh genanki Model (genanki mutates the dicts it writes, so never share them)."""
@@ -174,9 +176,11 @@ class _ModelSpec:
                     "name": name,
                     "qfmt": front,
                     "afmt": back,
-                    "id": _stable_id("template", str(self.model_id), name),
+                    "id": _stable_id("template", str(self.model_id), key),
                 }
-                for name, front, back in self.templates
+                for (name, front, back), key in zip(
+                    self.templates, self.template_keys or [t[0] for t in self.templates], strict=True
+                )
             ],
             css=CSS,
             model_type=genanki.Model.CLOZE if self.cloze else genanki.Model.FRONT_BACK,
@@ -208,7 +212,7 @@ def _model_specs(
         ("Prompt", "Instruction", "Options", "Answer", *_COMMON_FIELDS),
         (
             (
-                "Choice",
+                _("Choice"),
                 '<div class="qz">\n<div class="kind">{{Instruction}}</div>\n'
                 '<div class="prompt">{{Prompt}}</div>\n{{Options}}\n</div>',
                 '<div class="qz">\n<div class="kind">{{Instruction}}</div>\n'
@@ -216,6 +220,7 @@ def _model_specs(
                 '<div class="answer">{{Answer}}</div>\n' + footer + "\n</div>",
             ),
         ),
+        template_keys=("Choice",),
     )
     true_or_false = _("True or false?")
     true_false = _ModelSpec(
@@ -224,7 +229,7 @@ def _model_specs(
         ("Statement", "Answer", *_COMMON_FIELDS),
         (
             (
-                "True or false",
+                _("True or false"),
                 f'<div class="qz">\n<div class="kind">{true_or_false}</div>\n'
                 '<div class="prompt">{{Statement}}</div>\n</div>',
                 f'<div class="qz">\n<div class="kind">{true_or_false}</div>\n'
@@ -232,6 +237,7 @@ def _model_specs(
                 '<div class="answer">{{Answer}}</div>\n' + footer + "\n</div>",
             ),
         ),
+        template_keys=("True or false",),
     )
     blank = _("Fill in the blank")
     cloze = _ModelSpec(
@@ -240,7 +246,7 @@ def _model_specs(
         ("Text", *_COMMON_FIELDS),
         (
             (
-                "Cloze",
+                _("Cloze"),
                 f'<div class="qz">\n<div class="kind">{blank}</div>\n'
                 '<div class="prompt cloze-text">{{cloze:Text}}</div>\n</div>',
                 f'<div class="qz">\n<div class="kind">{blank}</div>\n'
@@ -250,6 +256,7 @@ def _model_specs(
             ),
         ),
         cloze=True,
+        template_keys=("Cloze",),
     )
     type_it = _("Type your answer")
     answer, also = _("Answer:"), _("Also accepted:")
@@ -259,7 +266,7 @@ def _model_specs(
         ("Prompt", "Answer", "Other Answers", *_COMMON_FIELDS),
         (
             (
-                "Type the answer",
+                _("Type the answer"),
                 f'<div class="qz">\n<div class="kind">{type_it}</div>\n'
                 '<div class="prompt">{{Prompt}}</div>\n{{type:Answer}}\n</div>',
                 f'<div class="qz">\n<div class="kind">{type_it}</div>\n'
@@ -269,6 +276,7 @@ def _model_specs(
                 "{{Other Answers}}</div>{{/Other Answers}}\n" + footer + "\n</div>",
             ),
         ),
+        template_keys=("Type the answer",),
     )
     card = _ModelSpec(
         model_id(FLASHCARD_MODEL_ID),
@@ -276,12 +284,13 @@ def _model_specs(
         ("Front", "Back", *_COMMON_FIELDS),
         (
             (
-                "Card",
+                _("Card"),
                 '<div class="qz">\n<div class="prompt">{{Front}}</div>\n</div>',
                 '<div class="qz">\n<div class="prompt">{{Front}}</div>\n<hr id="answer">\n'
                 '<div class="answer">{{Back}}</div>\n' + footer + "\n</div>",
             ),
         ),
+        template_keys=("Card",),
     )
     return {
         QuestionType.MULTIPLE_CHOICE: choice,

@@ -162,15 +162,16 @@ def _html_question(q: QuestionData, labels: dict[str, str]) -> str:
     return "\n".join(parts)
 
 
-def _html_online(about: AboutData) -> list[str]:
+def _html_online(about: AboutData, labels: dict[str, str]) -> list[str]:
     """Where the quiz is online: the address as a link and its QR code (an SVG image)."""
     url, qr = about["publish_url"], about["qr"]
     if not url or not qr:
         return []
     image = "data:image/svg+xml;base64," + base64.b64encode(qr.encode("utf-8")).decode("ascii")
+    alt = _esc(labels["qr_alt"].replace("{url}", url))
     return [
-        f'<p><img class="qr" src="{image}" alt="QR code of {_esc(url)}" width="120" height="120">',
-        f'<strong>Take this quiz online:</strong> <a href="{_esc(url)}">{_esc(url)}</a></p>',
+        f'<p><img class="qr" src="{image}" alt="{alt}" width="120" height="120">',
+        f'<strong>{_esc(labels["online"])}</strong> <a href="{_esc(url)}">{_esc(url)}</a></p>',
     ]
 
 
@@ -188,7 +189,7 @@ def render_handout_html(banks: Sequence[Bank], options: PrintOptions) -> str:
         if about["url"]:
             source += f' (<a href="{_esc(about["url"])}">{_esc(about["url"])}</a>)'
         body.append(f"<p>{_esc(labels['about_from'])} {source}.</p>")
-        body.extend(_html_online(about))
+        body.extend(_html_online(about, labels))
     body.append("</section>")
     body.append(f"<p>{_esc(data['instructions'])}</p>")
     body.append('<ol class="questions">')

@@ -114,6 +114,8 @@ def print_labels(_: Translate) -> dict[str, str]:
         ),
         "how_back": _("Card backs, mirrored so each lands behind its front."),
         "how_fold": _("Cut on the dashed lines, then fold each card on the dotted line."),
+        "online": _("Take this quiz online:"),
+        "qr_alt": _("QR code of {url}"),
     }
 
 
