@@ -384,3 +384,43 @@ def test_a_translations_quotes_are_labelled_as_translated(editions: tuple[Bank, 
     for name, text in english.items():
         assert QUOTE_EN in _plain(text), name
         assert "Translation of" not in text and QUOTE_ES not in text, name
+
+
+# ------------------------------------------------------------------ output/README.md
+
+
+def _readme(banks: tuple[Bank, ...]) -> str:
+    from quizgen.outputs.build import OUTPUTS, Output, readme_md
+
+    details = {".apkg": "6 notes, 6 cards", ".json": "6 questions"}
+    details["-meeting-quiz.pdf"] = "1 question, 1 page, A4"
+    outputs = [
+        Output(b.id, f"{b.id}{k.suffix}", k.purpose, b"", details.get(k.suffix, "2 pages, US letter"))
+        for b in banks
+        for k in OUTPUTS
+    ]
+    return readme_md(banks, outputs)
+
+
+def test_output_readme_has_a_whole_part_per_language(editions: tuple[Bank, Bank]) -> None:
+    """A facilitator who reads Spanish finds every part of output/README.md in Spanish (their banks'
+    files, printing, the web page, importing the deck), pointed to from the top; the English part
+    stays English."""
+    en, es = editions
+    readme = _readme((en, es))
+    english, spanish = readme.split("\n# Archivos de quizgen\n")
+    pointer = "**Esta guía en español: [Archivos de quizgen](#archivos-de-quizgen), más abajo.**"
+    assert pointer in readme.splitlines()[:8]
+    # what is left once file names, commands, the article's title and addresses are set aside
+    prose = re.sub(r"`[^`]*`", " ", spanish)
+    assert _english_words(prose, es) == [], _english_words(prose, es)
+    for heading in ("## Cómo imprimir", "## La página web", "## Cómo importar el mazo"):
+        assert heading in spanish
+    assert "| 6 notas, 6 tarjetas |" in spanish and "| 2 páginas, carta (EE. UU.) |" in spanish
+    assert "| 1 pregunta, 1 página, A4 |" in spanish
+    assert "## Printing" in english and "| 2 pages, US letter |" in english
+    assert _foreign(english.replace(pointer, ""), SPANISH) == []
+    # one language, one part, no pointer
+    alone = _readme((es,))
+    assert alone.startswith("# Archivos de quizgen\n") and "más abajo" not in alone
+    assert _readme((en,)).startswith("# quizgen outputs\n")

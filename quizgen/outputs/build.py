@@ -14,6 +14,7 @@ import json
 import os
 import re
 import sys
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,12 +34,13 @@ from quizgen.i18n import N_, translator, unreviewed_notice
 from quizgen.outputs.timestamps import Epochs, banks_fingerprint, epoch_manifest_path, plan_epochs
 
 if TYPE_CHECKING:  # imported where used: `quizgen anki` needs neither typst nor a process pool
+    import gettext
     from concurrent.futures import ProcessPoolExecutor
 
     from quizgen.outputs.printing import Paper, PrintOptions
 
 MANIFEST = "manifest.json"
-PAPER_NAMES = {"letter": "US letter", "a4": "A4"}
+PAPER_NAMES = {"letter": N_("US letter"), "a4": "A4"}  # English in the manifest, translated in README
 REFRESH_COMMAND = "SOURCE_DATE_EPOCH=$(date +%s) quizgen build"
 
 
@@ -606,17 +608,96 @@ def markdown_text(text: str) -> str:
     return _MARKDOWN_SPECIAL_RE.sub(r"\\\1", html.escape(one_line, quote=False))
 
 
-def readme_md(banks: Sequence[Bank], outputs: Sequence[Output]) -> str:
-    """output/README.md: what each file is for, and how to print or import it."""
-    lines = [
-        "# quizgen outputs",
-        "",
-        "These files are made by `quizgen build` from the question banks; do not edit them by hand.",
+# What output/README.md says beyond the table of files, per language: (heading, paragraphs), each
+# paragraph one catalog message (wrapped when written); a bullet starts with "- ".
+_README_GUIDE: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        N_("Printing"),
+        (
+            N_('- Print the PDFs at 100% ("actual size"), not "fit to page".'),
+            N_("- The answer key is a separate file, so the quiz can be handed out without it."),
+            N_(
+                "- Flashcards (`*-flashcards.pdf`): print double-sided, flipping on the long edge, then "
+                "cut along the lines. If the backs come out shifted, `quizgen print --flashcards "
+                "--back-offset-mm X,Y` makes a copy that corrects it. No duplex printer? Use "
+                "`*-flashcards-fold.pdf` and fold each card."
+            ),
+        ),
+    ),
+    (
+        N_("The web page"),
+        (
+            N_(
+                "`*-quiz.html` is the whole quiz in one file that needs no network: open it in any "
+                "browser, on a phone or a computer, to study one question at a time, or add `#present` to"
+                " its address to show it to a group on a shared screen. To publish it, put that one file "
+                "on any static web host (your group's website, GitHub Pages, a shared folder with a web "
+                "link) and share its address; you can also send the file itself by e-mail or chat. Give "
+                "that address as `publish_url` in `bank.yaml`, and the printed quiz, answer key and "
+                "handout show it as text and as a QR code, so people can go from paper to the page with a"
+                " phone's camera."
+            ),
+        ),
+    ),
+    (
+        N_("Importing the deck"),
+        (
+            N_(
+                "Open the `.apkg` file with Anki (desktop: File > Import), AnkiDroid or AnkiMobile. "
+                "Importing a newer build updates your cards in place and keeps your review history. "
+                "Subdecks are numbered in article order; if you imported a deck from before they were "
+                "numbered, rename each old subdeck to its numbered name before importing (the quizgen "
+                "README explains why)."
+            ),
+        ),
+    ),
+)
+_README_WIDTH = 100
+_DETAIL_PIECE_RE = re.compile(r"(\d+) (note|card|page|question)s?")
+
+
+def _readme_detail(detail: str, t: gettext.NullTranslations) -> str:
+    """An output's detail ("15 pages, US letter", made in English for the manifest) in a language."""
+
+    def piece(text: str) -> str:
+        counted: str
+        m = _DETAIL_PIECE_RE.fullmatch(text)
+        if m is None:
+            return t.gettext(text) if text in PAPER_NAMES.values() else text
+        n, word = int(m.group(1)), m.group(2)
+        if word == "note":
+            counted = t.npgettext("size of an output", "{count} note", "{count} notes", n)
+        elif word == "card":
+            counted = t.npgettext("size of an output", "{count} card", "{count} cards", n)
+        elif word == "page":
+            counted = t.npgettext("size of an output", "{count} page", "{count} pages", n)
+        else:
+            counted = t.npgettext("size of an output", "{count} question", "{count} questions", n)
+        return counted.format(count=n)
+
+    return ", ".join(piece(p) for p in detail.split(", "))
+
+
+def _heading_anchor(text: str, taken: dict[str, int]) -> str:
+    """The anchor GitHub gives a heading: lower case, no punctuation, spaces as hyphens, and -1, -2
+    after a repeat."""
+    slug = re.sub(r"[^\w\- ]", "", text.lower()).replace(" ", "-")
+    count = taken.get(slug, 0)
+    taken[slug] = count + 1
+    return slug if count == 0 else f"{slug}-{count}"
+
+
+def _readme_part(language: str, banks: Sequence[Bank], outputs: Sequence[Output]) -> list[str]:
+    """One language's whole part of output/README.md: its banks' files, then how to print, publish
+    and import, all in that language."""
+    t = translator(language)
+    _ = t.gettext
+    lines = ["# " + _("quizgen outputs"), ""]
+    lines += [
+        _("These files are made by `quizgen build` from the question banks; do not edit them by hand."),
         "",
     ]
     for bank in banks:
-        # each bank's part in its own language
-        _ = translator(bank.language).gettext
         title, article = markdown_text(bank.title), markdown_text(bank.article.title)
         origin = _("From the article {article}.").format(article=f"*{article}*")
         lines += [f"## {title}", "", f"{origin} {markdown_text(bank.disclaimer)}", ""]
@@ -625,36 +706,58 @@ def readme_md(banks: Sequence[Bank], outputs: Sequence[Output]) -> str:
             lines += [f"**{markdown_text(notice)}**", ""]
         # the words are marked outside an f-string: Babel does not look inside one
         lines += ["| " + " | ".join([_("file"), _("what it is for"), _("size")]) + " |", "|---|---|---|"]
-        lines += [f"| `{o.name}` | {_(o.purpose)} | {o.detail} |" for o in outputs if o.bank_id == bank.id]
+        lines += [
+            f"| `{o.name}` | {_(o.purpose)} | {_readme_detail(o.detail, t)} |"
+            for o in outputs
+            if o.bank_id == bank.id
+        ]
         lines.append("")
-    lines += [
-        "## Printing",
-        "",
-        '- Print the PDFs at 100% ("actual size"), not "fit to page".',
-        "- The answer key is a separate file, so the quiz can be handed out without it.",
-        "- Flashcards (`*-flashcards.pdf`): print double-sided, flipping on the long edge, then cut along",
-        "  the lines. If the backs come out shifted, `quizgen print --flashcards --back-offset-mm X,Y` makes",
-        "  a copy that corrects it. No duplex printer? Use `*-flashcards-fold.pdf` and fold each card.",
-        "",
-        "## The web page",
-        "",
-        "`*-quiz.html` is the whole quiz in one file that needs no network: open it in any browser,",
-        "on a phone or a computer, to study one question at a time, or add `#present` to its address",
-        "to show it to a group on a shared screen. To publish it, put that one file on any static web",
-        "host (your group's website, GitHub Pages, a shared folder with a web link) and share its",
-        "address; you can also send the file itself by e-mail or chat. Give that address as",
-        "`publish_url` in `bank.yaml`, and the printed quiz, answer key and handout show it as text",
-        "and as a QR code, so people can go from paper to the page with a phone's camera.",
-        "",
-        "## Importing the deck",
-        "",
-        "Open the `.apkg` file with Anki (desktop: File > Import), AnkiDroid or AnkiMobile. Importing a",
-        "newer build updates your cards in place and keeps your review history. Subdecks are numbered in",
-        "article order; if you imported a deck from before they were numbered, rename each old subdeck to",
-        "its numbered name before importing (the quizgen README explains why).",
-        "",
-        "`manifest.json` records the SOURCE_DATE_EPOCH that reproduces these files byte for byte.",
-        f"After a bank changes, refresh them with `{REFRESH_COMMAND}` and commit the result.",
-        "",
-    ]
+    for heading, paragraphs in _README_GUIDE:
+        lines += [f"## {_(heading)}", ""]
+        for paragraph in paragraphs:
+            text = _(paragraph)
+            indent = "  " if text.startswith("- ") else ""
+            lines += textwrap.wrap(
+                text, _README_WIDTH, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False
+            )
+        lines.append("")
+    lines += textwrap.wrap(
+        _("`manifest.json` records the SOURCE_DATE_EPOCH that reproduces these files byte for byte.")
+        + " "
+        + _("After a bank changes, refresh them with `{command}` and commit the result.").format(
+            command=REFRESH_COMMAND
+        ),
+        _README_WIDTH,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    lines.append("")
+    return lines
+
+
+def readme_md(banks: Sequence[Bank], outputs: Sequence[Output]) -> str:
+    """output/README.md: what each file is for, and how to print, publish or import it.
+
+    One part per language of the banks (in the banks' order), each whole in its language, so a
+    facilitator who reads one language finds all of it in one place; under the first part's
+    opening lines, each other part is named in its own language with a link to it."""
+    languages = list(dict.fromkeys(b.language for b in banks)) or ["en"]
+    parts = [_readme_part(lang, [b for b in banks if b.language == lang], outputs) for lang in languages]
+    taken: dict[str, int] = {}
+    anchors: list[str] = []
+    for part in parts:
+        headings = [line.lstrip("#").strip() for line in part if line.startswith("#")]
+        anchors.append(_heading_anchor(headings[0], taken))
+        for heading in headings[1:]:
+            _heading_anchor(heading, taken)
+    pointers: list[str] = []
+    for lang, part, anchor in zip(languages[1:], parts[1:], anchors[1:], strict=True):
+        _ = translator(lang).gettext
+        link = f"[{part[0].lstrip('#').strip()}](#{anchor})"
+        pointer = _("This guide in English: {link}, further down.").format(link=link)
+        pointers += [f"**{pointer}**", ""]
+    first = parts[0]
+    lines = [*first[:4], *pointers, *first[4:]]
+    for part in parts[1:]:
+        lines += part
     return "\n".join(lines)
