@@ -424,3 +424,18 @@ def test_output_readme_has_a_whole_part_per_language(editions: tuple[Bank, Bank]
     alone = _readme((es,))
     assert alone.startswith("# Archivos de quizgen\n") and "más abajo" not in alone
     assert _readme((en,)).startswith("# quizgen outputs\n")
+
+
+def test_spanish_joins_de_and_el_before_a_reference_title() -> None:
+    """A Spanish reference title written with its article reads "Del resumen ...", never
+    "De el resumen ..." (terminal, key, handout, Anki, printed safety notes)."""
+    from quizgen.bank.evidence import reference_line
+    from quizgen.bank.model import Reference
+
+    summary = Reference("ema", "el resumen de la EMA sobre Lupkynis", "EMA", "https://example.org/ema")
+    named = Reference("pais", "El País: salud", "PRISA", "https://example.org/pais")
+    es = i18n.translator("es").gettext
+    assert reference_line(summary, "es").text == "Del resumen de la EMA sobre Lupkynis, EMA"
+    assert reference_line(named, "es").text == "De El País: salud, PRISA"  # a name keeps its "El"
+    assert anki.reference_html(summary, es).startswith('Del <a href="https://example.org/ema">resumen de la')
+    assert reference_line(summary, "en").text == "From el resumen de la EMA sobre Lupkynis, EMA"

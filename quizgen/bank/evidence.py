@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from quizgen.bank.model import Bank, Question, Reference, Section
-from quizgen.i18n import N_, translator
+from quizgen.i18n import N_, Translate, translator
 
 QUOTE_MAX_WORDS = 30
 
@@ -301,12 +301,29 @@ class EvidenceLine:
         return f"{line}: {self.url}" if self.url else line
 
 
+_OF_TITLE_RE = re.compile(r"\b([Dd]e) \{title\}")
+
+
+def from_reference(reference: Reference, _: Translate) -> tuple[str, str]:
+    """The translated `From {title}, {publisher}` (publisher filled in) and the title to put in it.
+
+    A Spanish title written with its article ("el resumen de la EMA ...") joins a preceding "de"
+    as Spanish does ("Del resumen ...", never "De el resumen ..."); a capital "El" is part of a
+    name and stays."""
+    template = _("From {title}, {publisher}")
+    title = reference.title
+    if title.startswith("el ") and _OF_TITLE_RE.search(template):
+        template, title = _OF_TITLE_RE.sub(r"\1l {title}", template), title[len("el ") :]
+    return template.replace("{publisher}", reference.publisher), title
+
+
 def reference_line(reference: Reference, language: str = "en") -> EvidenceLine:
     """`From <title>, <publisher> (not from the article)`, with the reference's URL."""
     _ = translator(language).gettext
+    template, title = from_reference(reference, _)
     return EvidenceLine(
         "",
-        _("From {title}, {publisher}").format(title=reference.title, publisher=reference.publisher),
+        template.replace("{title}", title),
         f"({_(NOT_FROM_ARTICLE)})",
         reference,
     )

@@ -35,7 +35,7 @@ from functools import cache
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from quizgen.bank.evidence import NOT_FROM_ARTICLE, SAFETY_NOTES_HEADING, evidence_lines
+from quizgen.bank.evidence import NOT_FROM_ARTICLE, SAFETY_NOTES_HEADING, evidence_lines, from_reference
 from quizgen.bank.model import CLOZE_RE, Bank, Question, QuestionType, Reference, option_letter
 from quizgen.errors import BuildError
 from quizgen.i18n import SOURCE_LANGUAGE, Translate, base_language, translator, unreviewed_notice
@@ -407,8 +407,9 @@ class _BankParts:
 
 def reference_html(reference: Reference, _: Translate = _same) -> str:
     """`From <a>Title</a>, Publisher (not from the article)`."""
-    title = f'<a href="{_esc(reference.url, quote=True)}">{_esc(reference.title)}</a>'
-    line = _esc(_("From {title}, {publisher}")).format(title=title, publisher=_esc(reference.publisher))
+    template, title = from_reference(reference, _)
+    link = f'<a href="{_esc(reference.url, quote=True)}">{_esc(title)}</a>'
+    line = _esc(template).replace("{title}", link)
     return f"{line} <b>({_esc(_(NOT_FROM_ARTICLE))})</b>"
 
 

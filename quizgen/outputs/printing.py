@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 import typst
 
-from quizgen.bank.evidence import NOT_FROM_ARTICLE, SAFETY_NOTES_HEADING, evidence_lines
+from quizgen.bank.evidence import NOT_FROM_ARTICLE, SAFETY_NOTES_HEADING, evidence_lines, from_reference
 from quizgen.bank.model import (
     CLOZE_RE,
     Bank,
@@ -303,7 +303,8 @@ def _safety_notes(banks: Sequence[Bank]) -> SafetyData:
         _ = translator(bank.language).gettext
         for note in bank.safety_notes:
             r = bank.reference(note.reference)
-            source = _("From {title}, {publisher}").format(title=r.title, publisher=r.publisher)
+            template, title = from_reference(r, _)
+            source = template.replace("{title}", title)
             notes.append({"text": note.text, "source": f"{source} ({_(NOT_FROM_ARTICLE)}):", "url": r.url})
     return {"heading": heading, "notes": notes}
 
