@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -16,7 +17,9 @@ from click.testing import CliRunner
 from conftest import BANKS, EXAMPLE, REPO
 
 from quizgen.bank.loader import load_banks
+from quizgen.bank.model import QuestionType
 from quizgen.cli import main
+from quizgen.outputs.printing import PrintOptions, quiz_data
 from quizgen.outputs.web import compact_source, page_data, render_web_page, strings
 
 HOSTILE = BANKS / "web" / "hostile"
@@ -161,6 +164,27 @@ def test_every_string_the_script_uses_is_in_the_table_and_every_entry_is_used() 
             or f'"{key}"' in python
             or key.startswith("type_")
         ), f"{key} is never used"
+
+
+def test_a_prompt_that_says_choose_all_that_apply_is_not_followed_by_it_again() -> None:
+    """A prompt "Which ...? Choose all that apply." gets no second "Choose all that apply." line: the
+    page's data marks the question `says_how` by the printed quiz's own rule (the two agree on every
+    question), and the no-script list leaves the line out. English and Spanish."""
+    for paths in ([EXAMPLE], [BANKS / "valid" / "example-es"], None):
+        for bank in load_banks(paths):
+            phrase = strings(bank.language)["type_multiple_select"]
+            selects = [q for q in bank.questions if q.type is QuestionType.MULTIPLE_SELECT]
+            saying = {f"{bank.id}/{q.id}" for q in selects if q.prompt.endswith(phrase)}
+            assert saying, bank.id  # each of these banks has such a prompt
+            data = page_data([bank], bank.language)
+            assert {q["key"] for q in data["questions"] if q.get("says_how")} == saying
+            printed = {q["prompt"]: q for q in quiz_data([bank], PrintOptions())["questions"]}
+            for q in data["questions"]:
+                untold = printed[q["prompt"]]["instruction"] is None and q["type"] != "true_false"
+                assert q.get("says_how", False) == untold, q["key"]
+            page = render_web_page([bank], bank.language)
+            static = page[page.index('<div id="static">') : page.index("<details>")]
+            assert static.count(html.escape(phrase)) == len(selects), bank.id
 
 
 def test_web_command_writes_the_page(tmp_path: Path) -> None:

@@ -241,6 +241,38 @@ def test_every_type_scores_full_marks_or_zero(open_page: Opener, right: bool) ->
         assert page.locator("#question-heading").inner_text() == "Question 1 of 6"
 
 
+@pytest.mark.parametrize("name", ["example", "example-es"])
+def test_choose_all_that_apply_is_said_once(open_page: Opener, name: str) -> None:
+    """A prompt that already ends "Choose all that apply." (Spanish: "Elija todas las respuestas
+    que correspondan.") is not followed by the same words again, studying or presenting; other
+    questions keep their line."""
+    banks = load_banks([EXAMPLE if name == "example" else EXAMPLE_ES])
+    data = page_data(banks, banks[0].language)
+    phrase = data["strings"]["type_multiple_select"]
+    index, q = next((i, q) for i, q in enumerate(data["questions"]) if q["type"] == "multiple_select")
+    assert q["prompt"].endswith(phrase)
+    page, _ = open_page(name)
+    page.click("#start")
+    for _ in range(index):
+        page.click("#skip")
+        page.click("#next")
+    form = page.locator(f'[data-key="{q["key"]}"]')
+    expect(form).to_contain_text(q["prompt"])
+    assert form.inner_text().count(phrase) == 1
+    expect(form.locator("#how")).to_have_count(0)
+    assert form.locator("fieldset").get_attribute("aria-describedby") is None
+    page.click("#skip")
+    page.click("#next")
+    after = data["questions"][index + 1]
+    how = data["strings"]["type_" + after["type"]]
+    expect(page.locator(f'[data-key="{after["key"]}"] #how')).to_have_text(how)
+    page, _ = open_page(name, viewport={"width": 1280, "height": 720}, fragment="#present")
+    for _ in range(index):
+        page.keyboard.press("PageDown")
+    expect(page.locator("#present-prompt")).to_have_text(q["prompt"])
+    assert page.locator(".present").inner_text().count(phrase) == 1
+
+
 def test_near_miss_is_right_and_shows_the_spelling(open_page: Opener) -> None:
     page, _ = open_page()
     page.select_option("#pick-section", label="Sleep Habits (3)")

@@ -38,6 +38,7 @@ from quizgen.errors import BuildError, UsageError
 from quizgen.i18n import N_, SOURCE_LANGUAGE, Translate, base_language, translator, unreviewed_notice
 from quizgen.i18n import english as _same
 from quizgen.outputs import cardfit
+from quizgen.outputs.instructions import prompt_says_how
 from quizgen.outputs.meeting import meeting_picks
 from quizgen.outputs.printdata import (
     AboutData,
@@ -232,18 +233,12 @@ def _also_accepted(q: Question, _: Translate) -> str | None:
     return None
 
 
-def _prompt_has_instruction(q: Question, _: Translate) -> bool:
-    """The prompt already says "choose all that apply" (in the bank's language)."""
-    words = _("all that apply").casefold()
-    return q.type is QuestionType.MULTIPLE_SELECT and words in q.prompt.casefold()
-
-
 def _question_data(number: int, q: Question, _: Translate) -> QuestionData:
     data: QuestionData = {
         "number": number,
         "type": q.type.value,
         "prompt": q.prompt,
-        "instruction": None if _prompt_has_instruction(q, _) else _instruction(q, _),
+        "instruction": None if prompt_says_how(q, _) else _instruction(q, _),
         "options": [{"label": option_letter(i), "text": o} for i, o in enumerate(q.options)],
         "lines": 0,
         "segments": [],

@@ -19,6 +19,8 @@ from typing import Any
 
 from quizgen.bank.evidence import quote_label
 from quizgen.bank.model import CLOZE_RE, Bank, Question, QuestionType, cloze_blanked, cloze_deletions
+from quizgen.i18n import translator
+from quizgen.outputs.instructions import prompt_says_how
 from quizgen.study.answers import RULES, bank_words, language_rules, normalise, typo_allowance
 from quizgen.study.selection import option_order
 
@@ -47,8 +49,6 @@ def _template(name: str) -> str:
 def strings(language: str = LANGUAGE) -> dict[str, str]:
     """Every fixed string of the page (learner-facing text): the page's English message table
     (strings.en.json, whose texts are in the message catalogs), in `language`."""
-    from quizgen.i18n import translator
-
     table: dict[str, str] = json.loads(_template("strings.en.json"))
     _ = translator(language).gettext
     return {key: _(text) for key, text in table.items()}
@@ -190,7 +190,14 @@ def _question_data(bank_index: int, bank: Bank, q: Question, table: Mapping[str,
     evidence = _evidence(q)
     if evidence:
         item["evidence"] = evidence
+    if _says_how(bank, q):
+        item["says_how"] = True  # the page prints no instruction line under this prompt
     return item
+
+
+def _says_how(bank: Bank, q: Question) -> bool:
+    """The prompt already says how to answer (the printed quiz's rule, in the bank's language)."""
+    return prompt_says_how(q, translator(bank.language).gettext)
 
 
 def page_rules(language: str = LANGUAGE) -> dict[str, Any]:
@@ -270,10 +277,9 @@ def _static_questions(banks: Sequence[Bank], table: Mapping[str, str]) -> list[s
             out.append(f"<h3>{_esc(title)}</h3>")
             out.append(f'<ol start="{number}">')
             for q in questions:
-                item = [
-                    f"<li><p>{_static_prompt(q, table)}</p>",
-                    f"<p><em>{_esc(_instruction(q, table))}</em></p>",
-                ]
+                item = [f"<li><p>{_static_prompt(q, table)}</p>"]
+                if not _says_how(bank, q):
+                    item.append(f"<p><em>{_esc(_instruction(q, table))}</em></p>")
                 order = _option_order(bank, q)
                 if q.options:
                     item.append("<ul>" + "".join(f"<li>{_esc(q.options[i])}</li>" for i in order) + "</ul>")

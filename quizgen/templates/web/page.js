@@ -304,6 +304,11 @@
     if (q.type === "cloze" && q.cloze.filter((s) => "answer" in s).length === 1) return t("type_cloze_one");
     return t("type_" + q.type);
   }
+  // The line under a prompt that says how to answer; none when the prompt already says it
+  // ("... Choose all that apply.": says_how, decided by the printed quiz's rule).
+  function howLine(q, id) {
+    return q.says_how ? null : el("p", { class: "how", id: id || null }, [instruction(q)]);
+  }
   function pool(choice) {
     if (!choice) return data.questions;
     const [bank, section] = choice.split("\n");
@@ -409,9 +414,9 @@
       marks.push(mark);
       return el("label", { class: "choice", for: "opt-" + i }, [input, el("span", {}, [text, mark])]);
     });
-    const fieldset = el("fieldset", { "aria-describedby": "how" }, [
+    const fieldset = el("fieldset", { "aria-describedby": q.says_how ? null : "how" }, [
       el("legend", { class: "prompt" }, [q.prompt]),
-      el("p", { class: "how", id: "how" }, [instruction(q)]),
+      howLine(q, "how"),
       ...labels,
     ]);
     const right = q.type === "true_false" ? [q.truth ? 0 : 1] : q.correct;
@@ -440,11 +445,11 @@
   }
 
   function shortWidget(q) {
-    const input = el("input", { type: "text", id: "typed", autocomplete: "off", autocapitalize: "off", spellcheck: "false", "aria-describedby": "prompt how" }, []);
+    const input = el("input", { type: "text", id: "typed", autocomplete: "off", autocapitalize: "off", spellcheck: "false", "aria-describedby": q.says_how ? "prompt" : "prompt how" }, []);
     return {
       node: el("div", {}, [
         el("p", { class: "prompt", id: "prompt" }, [q.prompt]),
-        el("p", { class: "how", id: "how" }, [instruction(q)]),
+        howLine(q, "how"),
         el("label", { class: "field", for: "typed" }, [t("your_answer")]),
         input,
       ]),
@@ -479,7 +484,7 @@
     const answers = clozeAnswers(q);
     return {
       node: el("div", {}, [
-        el("p", { class: "how", id: "how" }, [instruction(q)]),
+        howLine(q, "how"),
         el("p", { class: "cloze" }, parts),
       ]),
       read() {
@@ -552,7 +557,7 @@
       widget = {
         node: el("div", {}, [
           el("p", { class: "prompt", id: "prompt" }, [q.prompt]),
-          el("p", { class: "how" }, [instruction(q)]),
+          howLine(q),
           back,
           selfGrade,
         ]),
@@ -632,7 +637,7 @@
     const q = items[pos];
     const heading = el("h2", { tabindex: "-1", id: "present-prompt" }, [blankedPrompt(q)]);
     const nodes = [el("p", { class: "counter" }, [t("present_heading", { n: pos + 1, total: items.length })]), heading];
-    nodes.push(el("p", { class: "how" }, [instruction(q)]));
+    nodes.push(howLine(q));
     if (q.options && q.options.length) {
       nodes.push(el("ol", { class: "letters" }, q.options.map((text, i) => {
         const right = revealed && q.correct.includes(i);
