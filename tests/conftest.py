@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,15 @@ REPO = Path(__file__).resolve().parent.parent
 BANKS = REPO / "tests" / "banks"
 EXAMPLE = BANKS / "valid" / "example"
 ARTICLE = REPO.parent / "shared" / "article" / "calcineurin-inhibitors-and-lupus.txt"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Ctrl-C tests send SIGINT to the programs they start, as a terminal does. A suite started
+    from a background job or under nohup inherits SIGINT ignored, and so would every program it
+    starts, which then never sees Ctrl-C. Handling it here again means the programs start with
+    the default, as they do from a terminal."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture
