@@ -135,6 +135,11 @@ def _same_word(a: str, b: str) -> bool:
     return a == b or _singular(a) == b or a == _singular(b) or _singular(a) == _singular(b)
 
 
+def _letters(words: Sequence[str]) -> list[str]:
+    """The one-letter words (the T of "células T", the B of "hepatitis B"): names, like numbers."""
+    return [w for w in words if len(w) == 1 and w.isalpha()]
+
+
 def _units(words: Sequence[str]) -> list[str]:
     return [_singular(w) if w not in UNITS else w for w in words if w in UNITS or _singular(w) in UNITS]
 
@@ -156,6 +161,8 @@ def _near_miss(got: str, want: str, known_words: frozenset[str], language: str) 
     got_words, want_words = got.split(), want.split()
     if _units(got_words) != _units(want_words):
         return None  # nor "100 mcg" of "100 mg"
+    if _letters(got_words) != _letters(want_words):
+        return None  # nor "células B" or "células" of "células T" (a letter after its noun)
     tight_got, tight_want = got.replace(" ", ""), want.replace(" ", "")
     if tight_got[:1] != tight_want[:1]:
         return None  # "B cells" is not a typo of "T cells", nor "cyclosporin" of "voclosporin"
@@ -176,10 +183,11 @@ def match_text(
     """Match a typed answer against the accepted ones: exact after normalising (spaces, hyphens,
     case and accents do not count), else a near miss.
 
-    A near miss keeps the answer's first letter, its numbers and its units, is within the typo
-    allowance, and types no word that is a real, different word: not a word of `known_words` (the
-    bank's and its article's words) nor of the general word list, unless it is one of the
-    answer's own words (give or take a plural ending). `language`: whose general word list.
+    A near miss keeps the answer's first letter, its numbers, its one-letter words ("T" in
+    "células T") and its units, is within the typo allowance, and types no word that is a real,
+    different word: not a word of `known_words` (the bank's and its article's words) nor of the
+    general word list, unless it is one of the answer's own words (give or take a plural ending).
+    `language`: whose general word list.
     """
     got = normalise(typed)
     if not got:

@@ -153,6 +153,9 @@
   function units(words) {
     return words.filter((w) => UNITS.has(w) || UNITS.has(singular(w))).map((w) => (UNITS.has(w) ? w : singular(w))).join(" ");
   }
+  function letters(words) {
+    return words.filter((w) => w.length === 1 && /\p{L}/u.test(w)).join(" ");
+  }
   function digits(text) {
     return (text.match(/\p{Nd}+/gu) || []).join(",");
   }
@@ -165,6 +168,7 @@
     const gotWords = got.split(" ");
     const wantWords = want.split(" ");
     if (units(gotWords) !== units(wantWords)) return null;
+    if (letters(gotWords) !== letters(wantWords)) return null;
     const tightGot = got.replace(/ /g, "");
     const tightWant = want.replace(/ /g, "");
     if (Array.from(tightGot)[0] !== Array.from(tightWant)[0]) return null;
