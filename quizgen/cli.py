@@ -526,7 +526,11 @@ def progress(paths: tuple[Path, ...], reset: bool, yes: bool, export_format: str
         )
         _echo(cleared.format(count=n))
         return
-    _echo(progress_table(banks, store), nl=False)
+    import shutil
+
+    # on a terminal, fitted to its width (a Spanish section title is longer than 80 columns allow)
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    _echo(progress_table(banks, store, width), nl=False)
 
 
 @main.command()

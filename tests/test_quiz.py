@@ -534,3 +534,25 @@ def test_spanish_keys_and_words_in_a_piped_session(tmp_path: Path) -> None:
     assert keys.exit_code == 0, keys.output
     assert "– Omitida. La respuesta: " in keys.output
     assert "Terminó después de 1 de 2 preguntas." in keys.output
+
+
+@pytest.mark.parametrize("width", [80, 100])
+def test_progress_fits_the_terminal_in_spanish(data_dir: Path, width: int) -> None:
+    """On an 80-column terminal the Spanish table wrapped every row (its longest section title is
+    57 characters, found by s2hq): a title wraps inside its column, the lines below wrap at words."""
+    from quizgen.study.quiz import progress_table
+
+    banks = load_banks([Path(__file__).parent.parent / "questions" / "calcineurin-lupus-es"])
+    shown = progress_table(banks, store(), width)
+    # every line fits, but the progress file's path (a path is not wrapped)
+    assert max(len(line) for line in shown.splitlines() if not line.startswith("/")) <= width, shown
+    assert "  Efectos secundarios de los" in shown
+    assert "\n    calcineurina\n" in shown or "\n    de la calcineurina\n" in shown, shown
+    counts = re.search(r"^  Efectos secundarios.*?(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+-$", shown, re.M)
+    assert counts and counts.group(4) == "29", shown  # the counts stay on the title's first line
+    assert "Para repasar en los próximos 7 días:" in shown
+    untouched = progress_table(banks, store())  # piped: one line per row, as before
+    assert "  Efectos secundarios de los inhibidores de la calcineurina  " in untouched
+    english = load_banks([Path(__file__).parent.parent / "questions" / "calcineurin-lupus"])
+    table = progress_table(english, store(), 80).split("\n\n")[0]
+    assert table == progress_table(english, store()).split("\n\n")[0]  # it fits: the same table

@@ -893,11 +893,23 @@ def _share(right_total: tuple[int, int] | None, width: int) -> str:
     return f"{str(round(100 * right / total)) + '%':>{width}}"
 
 
-def progress_table(banks: Sequence[Bank], store: ProgressStore) -> str:
+def _title_lines(title: str, width: int) -> list[str]:
+    """A section title in a column `width` wide: wrapped at words, continued lines indented."""
+    import textwrap
+
+    return textwrap.wrap(
+        title, width, subsequent_indent="  ", break_on_hyphens=False, break_long_words=False
+    ) or [title]
+
+
+def progress_table(banks: Sequence[Bank], store: ProgressStore, width: int | None = None) -> str:
     """`quizgen progress`: learned, due and new per section with the share of answers right, then
     the answers of the last 7 and 30 days, the streak of days, and what falls due each day ahead.
 
-    Each bank's table is in its language; the lines after them in the first bank's."""
+    Each bank's table is in its language; the lines after them in the first bank's. With `width`
+    (a terminal's columns), a section title too long for the row wraps inside its column (the
+    counts stay on its first line) and the lines below the tables wrap at words, so a Spanish
+    table ("Efectos secundarios de los inhibidores de la calcineurina") fits 80 columns."""
     from quizgen.study.progress import activity, next_due, section_progress
 
     when = now()
@@ -911,22 +923,29 @@ def progress_table(banks: Sequence[Bank], store: ProgressStore) -> str:
         right = _("right")
         share_width = max(len(right), 5)
         section, total = _("Section"), _("Total")
-        width = max([len(section), len(total), *(len(r.title) for r in rows)])
+        title_width = max([len(section), len(total), *(len(r.title) for r in rows)])
+        if width is not None:  # the counts take their room; titles wrap in what is left
+            counts_width = sum(widths) + 2 * len(widths) + share_width
+            title_width = min(title_width, max(width - 4 - counts_width, len(section), len(total), 12))
         lines.append(f"{bank.title} ({bank.id})")
-        lines.append(f"  {section:<{width}}  {'  '.join(columns)}  {right:>{share_width}}")
+        lines.append(f"  {section:<{title_width}}  {'  '.join(columns)}  {right:>{share_width}}")
         totals = [0, 0, 0, 0]
         bank_right = [0, 0]
         for r in rows:
             if r.bank is bank:
                 counts = (r.learned, r.missed, r.due, r.new)
                 share = log.right_by_section.get((bank.id, r.section_id))
-                lines.append(f"  {r.title:<{width}}  {_counts(counts, widths)}  {_share(share, share_width)}")
+                first, *rest = _title_lines(r.title, title_width) if width is not None else [r.title]
+                shown = f"{_counts(counts, widths)}  {_share(share, share_width)}"
+                lines.append(f"  {first:<{title_width}}  {shown}")
+                lines.extend(f"  {line}" for line in rest)
                 totals = [t + c for t, c in zip(totals, counts, strict=True)]
                 if share:
                     bank_right = [bank_right[0] + share[0], bank_right[1] + share[1]]
         bank_share = _share((bank_right[0], bank_right[1]), share_width)
-        lines.append(f"  {total:<{width}}  {_counts(totals, widths)}  {bank_share}")
+        lines.append(f"  {total:<{title_width}}  {_counts(totals, widths)}  {bank_share}")
         lines.append("")
+    tables = len(lines)
     language = language_of(banks)
     t = translator(language)
     _ = t.gettext
@@ -947,4 +966,6 @@ def progress_table(banks: Sequence[Bank], store: ProgressStore) -> str:
     if upcoming is not None:
         lines.append(_next_due_line(upcoming, when, language))
     lines.append(_("Progress file: {location}").format(location=store.location))
+    if width is not None:
+        lines[tables:] = [wrap_for_terminal(line, width) for line in lines[tables:]]
     return "\n".join(lines) + "\n"
