@@ -514,7 +514,13 @@ def progress(paths: tuple[Path, ...], reset: bool, yes: bool, export_format: str
         if not yes:
             from quizgen.safetext import for_terminal
 
-            answer = click.prompt(for_terminal(question), default="", show_default=False, prompt_suffix="")
+            try:
+                shown = for_terminal(question)
+                answer = click.prompt(shown, default="", show_default=False, prompt_suffix="")
+            except click.Abort:  # Ctrl-C or end of input: say so in the banks' language, not click's
+                _echo()
+                _echo(t.gettext("Nothing changed."))
+                sys.exit(1)
             if parse_truth(answer, language) is not True:
                 _echo(t.gettext("Nothing changed."))
                 return

@@ -556,3 +556,15 @@ def test_progress_fits_the_terminal_in_spanish(data_dir: Path, width: int) -> No
     english = load_banks([Path(__file__).parent.parent / "questions" / "calcineurin-lupus"])
     table = progress_table(english, store(), 80).split("\n\n")[0]
     assert table == progress_table(english, store()).split("\n\n")[0]  # it fits: the same table
+
+
+def test_reset_left_with_ctrl_c_or_end_of_input_says_so_in_the_banks_language(data_dir: Path) -> None:
+    """Ctrl-C or Ctrl-D at the Spanish "¿Borrar todo el progreso ...? [s/N]" printed click's English
+    "Aborted!" (found by s2hq)."""
+    spanish = str(Path(__file__).parent.parent / "questions" / "calcineurin-lupus-es")
+    left = CliRunner().invoke(main, ["progress", spanish, "--reset"], input="")
+    assert left.exit_code == 1
+    assert "[s/N]: \nNo se cambió nada.\n" in left.output
+    assert "Aborted" not in left.output
+    english = CliRunner().invoke(main, ["progress", str(EXAMPLE), "--reset"], input="")
+    assert english.exit_code == 1 and "[y/N]: \nNothing changed.\n" in english.output
