@@ -568,3 +568,22 @@ def test_reset_left_with_ctrl_c_or_end_of_input_says_so_in_the_banks_language(da
     assert "Aborted" not in left.output
     english = CliRunner().invoke(main, ["progress", str(EXAMPLE), "--reset"], input="")
     assert english.exit_code == 1 and "[y/N]: \nNothing changed.\n" in english.output
+
+
+@pytest.mark.parametrize(
+    ("qid", "typed"),
+    [
+        ("cni-004", "del calcio"),
+        ("cni-004", "de calcio"),
+        ("cni-073", "del tacrolimus"),
+        ("cni-025", "de la voclosporina"),
+    ],
+)
+def test_a_spanish_answer_may_start_as_its_question_asks(qid: str, typed: str) -> None:
+    """ "¿De qué metal viene el nombre...?" is answered "Del calcio" in Spanish, which was marked
+    wrong (found by s2hq); likewise "...sobre todo de ¿qué ICN?" and "...comercial de ¿qué ICN?"."""
+    from quizgen.study.answers import Response, grade
+
+    (bank,) = load_banks([Path(__file__).parent.parent / "questions" / "calcineurin-lupus-es"])
+    question = next(q for q in bank.questions if q.id == qid)
+    assert grade(question, Response(typed), bank.language).verdict.value == "good"
