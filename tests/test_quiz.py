@@ -587,3 +587,15 @@ def test_a_spanish_answer_may_start_as_its_question_asks(qid: str, typed: str) -
     (bank,) = load_banks([Path(__file__).parent.parent / "questions" / "calcineurin-lupus-es"])
     question = next(q for q in bank.questions if q.id == qid)
     assert grade(question, Response(typed), bank.language).verdict.value == "good"
+
+
+def test_one_blank_is_a_blank(data_dir: Path) -> None:
+    """A cloze with one blank said "Fill in the blanks:" ("Complete los espacios en blanco:"), the
+    plural, in the terminal (found by s2hq); the web page already had the singular."""
+    spanish = str(Path(__file__).parent.parent / "questions" / "calcineurin-lupus-es")
+    one = CliRunner().invoke(
+        main, ["quiz", spanish, "--type", "cloze", "--no-shuffle", "--count", "1"], input="t\n"
+    )
+    assert "Complete el espacio en blanco:\n" in one.output  # cni-006: one blank
+    two = quiz(["--type", "cloze"], ["caffeine", "awake"])
+    assert "Fill in the blanks:\n" in two.output  # the example's cloze has two

@@ -579,7 +579,8 @@ class QuizSession:
     def _ask_cloze(self, q: Question) -> Result:
         _ = self._
         self._how_to_answer = _("Type the missing word(s) for each numbered blank in turn.")
-        self.io.say(_("Fill in the blanks:"))
+        blanks = len(q.deletions)
+        self.io.say(self.ngettext("Fill in the blank:", "Fill in the blanks:", blanks))
         self.io.say(numbered_blanks(q.prompt))
         typed: list[str] = []
         # one blank per deletion, in reading order (Anki's c1 may hide several different words)
