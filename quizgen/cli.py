@@ -457,7 +457,7 @@ def quiz(
     """Take a quiz in the terminal; progress is saved after every answer.
 
     Keys at any prompt: ? help, h hint, s skip, u undo the last answer, q quit
-    (a Spanish bank: ? ayuda, p pista, o omitir, r rehacer, t terminar).
+    (a Spanish bank: ? ayuda, p pista, o omitir, r rehacer, q terminar).
     """
     from quizgen.study.quiz import start_quiz
 

@@ -513,6 +513,22 @@ def test_no_key_has_two_meanings(language: str) -> None:
     assert all(re.search(rf"(?<!\S){re.escape(k)} ", shown) for k in keys), shown
 
 
+@pytest.mark.parametrize("bank_dir", ["calcineurin-lupus", "calcineurin-lupus-es"])
+def test_no_key_is_a_one_letter_word_of_a_typed_answer(bank_dir: str) -> None:
+    """Keys work at typed-answer prompts too, so a key must not be a word a learner could type as
+    the answer: in Spanish `t` ended the quiz when a learner typed the T of "células T" (s2hq)."""
+    from quizgen.bank.model import CLOZE_RE
+
+    (bank,) = load_banks([Path(__file__).parent.parent / "questions" / bank_dir])
+    keys = set(vars(keys_for(bank.language)).values())
+    answers = [a for q in bank.questions for a in q.accepted]
+    answers += [m.group(0) for q in bank.questions for m in CLOZE_RE.finditer(q.prompt)]
+    words = {w.strip(".,;:()").casefold() for a in answers for w in re.split(r"[\s\-‐]+", a)}
+    letters = {w for w in words if len(w) == 1}
+    assert "t" in letters  # the bank's "células T": the test sees one-letter answer words
+    assert not keys & letters, keys & letters
+
+
 def test_every_language_with_a_catalog_has_its_keys_and_answer_words() -> None:
     base = {lang.split("_")[0] for lang in i18n.catalog_languages()}
     assert base <= set(KEYS)
@@ -521,7 +537,7 @@ def test_every_language_with_a_catalog_has_its_keys_and_answer_words() -> None:
 
 
 def test_spanish_keys_and_words_in_a_piped_session(tmp_path: Path) -> None:
-    """In Spanish `s` is sí: it answers a true/false question; `o` skips, `t` ends the quiz."""
+    """In Spanish `s` is sí: it answers a true/false question; `o` skips, `q` ends the quiz."""
     from quizgen.cli import main
 
     bank = str(Path(__file__).parent / "banks" / "valid" / "example-es")
@@ -530,7 +546,7 @@ def test_spanish_keys_and_words_in_a_piped_session(tmp_path: Path) -> None:
     assert truth.exit_code == 0, truth.output
     assert "verdadero/falso: s\n✓ Correcto\n" in truth.output  # the example's statement is true
     args = ["quiz", bank, "--type", "multiple_choice", "--type", "flashcard", "--no-shuffle"]
-    keys = CliRunner().invoke(main, args, input="o\nt\n", env=env)
+    keys = CliRunner().invoke(main, args, input="o\nq\n", env=env)
     assert keys.exit_code == 0, keys.output
     assert "– Omitida. La respuesta: " in keys.output
     assert "Terminó después de 1 de 2 preguntas." in keys.output

@@ -244,7 +244,7 @@ def test_a_spanish_session_speaks_only_spanish(tmp_path: Path) -> None:
     child.expect("Pregunta 1 de 4  \\(opción múltiple\\)")
     child.expect("Su respuesta: ")
     child.sendline("?")
-    child.expect("Teclas: \\? ayuda   p pista   o omitir   r rehacer la respuesta anterior   t terminar")
+    child.expect("Teclas: \\? ayuda   p pista   o omitir   r rehacer la respuesta anterior   q terminar")
     child.sendline("p")
     child.expect("Pista: no es ")
     child.expect("Su respuesta: ")
@@ -286,7 +286,7 @@ def test_a_spanish_session_speaks_only_spanish(tmp_path: Path) -> None:
     review.logfile_read = log
     review.expect("2 preguntas para repasar.")
     review.expect(": ")
-    review.sendline("t")  # terminar
+    review.sendline("q")  # terminar
     review.expect("Terminó después de 0 de 2 preguntas.")
     review.expect("Puntuación: 0/0")
     assert finish(review) == 0

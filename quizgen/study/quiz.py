@@ -68,10 +68,12 @@ class Keys:
     quit: str
 
 
-# In Spanish `s` is "sí" (and `n` "no", `v`/`f` verdadero/falso): pista, omitir, rehacer, terminar.
+# In Spanish `s` is "sí" (and `n` "no", `v`/`f` verdadero/falso): pista, omitir, rehacer. Quit is `q`
+# in both, as in most terminal programs: a one-letter answer such as the T of "células T" (a typed
+# answer, where keys work too) must never end the quiz.
 KEYS = {
     "en": Keys(help="?", hint="h", skip="s", undo="u", quit="q"),
-    "es": Keys(help="?", hint="p", skip="o", undo="r", quit="t"),
+    "es": Keys(help="?", hint="p", skip="o", undo="r", quit="q"),
 }
 
 
