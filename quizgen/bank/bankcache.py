@@ -97,20 +97,25 @@ def file_digest(path: Path) -> str | None:
         return None
 
 
+def _hash_files(h: hashlib._Hash, groups: Sequence[Sequence[Path]]) -> bool:
+    """Feed each group's file names and digests to `h`; False when a file cannot be read."""
+    for files in groups:
+        h.update(b"\0bank")
+        for f in files:
+            digest = file_digest(f)
+            if digest is None:
+                return False
+            h.update(f"\0{f}\0{digest}".encode())
+    return True
+
+
 def _key(groups: Sequence[Sequence[Path]], article: Path | None) -> str | None:
     """The cache key of a check of these bank files; None when a file cannot be read."""
     h = hashlib.sha256(code_stamp().encode())
     h.update(f"\0cwd\0{os.getcwd()}".encode())
     if article is not None:
         h.update(f"\0article\0{os.path.abspath(article)}\0{file_digest(article)}".encode())
-    for files in groups:
-        h.update(b"\0bank")
-        for f in files:
-            digest = file_digest(f)
-            if digest is None:
-                return None
-            h.update(f"\0{f}\0{digest}".encode())
-    return h.hexdigest()
+    return h.hexdigest() if _hash_files(h, groups) else None
 
 
 def _read_entry(path: Path, key: str) -> Report | None:
@@ -163,14 +168,7 @@ def _banks_digest(folder: str) -> str | None:
     except Exception:  # a broken link, a folder gone: the check read something else
         return None
     h = hashlib.sha256()
-    for files in groups:
-        h.update(b"\0bank")
-        for f in files:
-            digest = file_digest(f)
-            if digest is None:
-                return None
-            h.update(f"\0{f}\0{digest}".encode())
-    return h.hexdigest()
+    return h.hexdigest() if _hash_files(h, groups) else None
 
 
 def _digest_of_read(name: str) -> str | None:
