@@ -381,10 +381,11 @@ def web(paths: tuple[Path, ...], output: Path) -> None:
     an e-mail, or put it on any web host. Add #present to its address to present.
     """
     from quizgen.outputs.web import render_web_page
+    from quizgen.study.quiz import language_of
 
     banks = _load_one_edition(paths)
     _refuse_overwriting_inputs(paths, output)
-    page = render_web_page(banks, banks[0].language if banks else "en")  # in the bank's language
+    page = render_web_page(banks, language_of(banks))  # in the bank's language
     _write(output, page)
     if not _is_stdout(output):
         n = sum(len(b.questions) for b in banks)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from quizgen.bank.model import OPTION_LETTERS, Bank, Question, QuestionType, cloze_blanked
+from quizgen.i18n import SOURCE_LANGUAGE, base_language
 
 _NON_WORD = re.compile(r"[^\w]+")
 _DIGITS = re.compile(r"\d+")
@@ -27,20 +28,19 @@ _LETTERS = OPTION_LETTERS.lower()
 
 # read beside this module (importlib.resources would add its imports to every quiz's start)
 RULES: dict[str, Any] = json.loads(Path(__file__).with_name("answer_rules.json").read_text("utf-8"))
-SOURCE_LANGUAGE = "en"
 _TYPO_ALLOWANCE: list[tuple[int | None, int]] = [
     (row.get("max_letters"), row["typos"]) for row in RULES["typo_allowance"]
 ]
 PLURAL_ENDINGS: tuple[str, ...] = tuple(RULES["plural_endings"])
+_ENDINGS_LONGEST_FIRST = tuple(sorted(PLURAL_ENDINGS, key=len, reverse=True))
 UNITS = frozenset(RULES["units"])
 
 
 def language_rules(language: str = SOURCE_LANGUAGE) -> dict[str, Any]:
     """The rules of a language (BCP 47: `es-MX` uses `es`): its words for true and false and its
     general word list; a language the rules file does not list uses English."""
-    base = language.replace("_", "-").split("-")[0].lower()
     by_language: dict[str, dict[str, Any]] = RULES["languages"]
-    return by_language.get(base, by_language[SOURCE_LANGUAGE])
+    return by_language.get(base_language(language), by_language[SOURCE_LANGUAGE])
 
 
 # ASCII text's word characters once lowercased (a-z, 0-9; "_" counts as punctuation), every other
@@ -124,7 +124,7 @@ def words_of(*texts: str) -> frozenset[str]:
 
 
 def _singular(word: str) -> str:
-    for ending in sorted(PLURAL_ENDINGS, key=len, reverse=True):
+    for ending in _ENDINGS_LONGEST_FIRST:
         if word.endswith(ending) and len(word) > len(ending) + 1:
             return word[: -len(ending)]
     return word

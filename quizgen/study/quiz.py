@@ -22,7 +22,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
 from quizgen.bank.model import CLOZE_RE, Bank, Question, QuestionType, cloze_blanked, option_letter
-from quizgen.i18n import N_, translator
+from quizgen.i18n import N_, base_language, translator
 from quizgen.safetext import for_terminal
 from quizgen.study.progressdb import now
 from quizgen.study.selection import Picked, Selection, ordered_options, select_questions, spaced
@@ -79,7 +79,7 @@ KEYS = {
 
 def keys_for(language: str) -> Keys:
     """The keys of a language (`es-MX` uses `es`; a language without its own uses English)."""
-    return KEYS.get(language.replace("_", "-").split("-")[0].lower(), KEYS["en"])
+    return KEYS.get(base_language(language), KEYS["en"])
 
 
 def keys_help(language: str) -> str:
@@ -816,7 +816,8 @@ def start_quiz(
     retry_missed: bool = False,
 ) -> Status:
     """`quizgen quiz`: pick the questions (or last time's misses) and run the quiz."""
-    t = translator(language_of(banks))
+    language = language_of(banks)
+    t = translator(language)
     if not retry_missed:
         picked = select_questions(banks, selection)
     else:
@@ -834,7 +835,7 @@ def start_quiz(
         )
         io.say(retrying.format(count=len(picked)))
     items = prepare(picked, selection.seed, selection.shuffle)
-    return run_quiz(items, io, store, seed=selection.seed, language=language_of(banks))
+    return run_quiz(items, io, store, seed=selection.seed, language=language)
 
 
 def start_review(
