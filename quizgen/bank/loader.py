@@ -699,7 +699,8 @@ def _read_translation_keys(m: dict[str, Node], ctx: _Ctx, meta: _Meta) -> None:
         for knode, vnode in m["article"].value:
             if isinstance(knode, ScalarNode) and knode.value == "sections":
                 sites["sections"] = ctx.loc(vnode)
-    for fnode in (_list(m.get("facts"), ctx, "facts") or []) if "facts" in m else []:
+    facts = m.get("facts")  # already checked by _read_meta: read here only for locations
+    for fnode in facts.value if isinstance(facts, SequenceNode) else []:
         if isinstance(fnode, MappingNode):
             for knode, vnode in fnode.value:
                 if isinstance(knode, ScalarNode) and knode.value == "id" and isinstance(vnode, ScalarNode):
