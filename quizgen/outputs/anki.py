@@ -696,6 +696,12 @@ def _note_type_record(spec: _ModelSpec) -> list[object]:
     return [spec.model_id, spec.name, list(spec.fields), [list(t) for t in spec.templates], CSS, spec.cloze]
 
 
+def _specs_in(banks: Sequence[Bank]) -> list[_ModelSpec]:
+    """The note types of every language of these banks, in the banks' order."""
+    languages = dict.fromkeys(b.language for b in banks)
+    return [spec for language in languages for spec in specs_for(language).values()]
+
+
 def note_fingerprints(banks: Sequence[Bank]) -> dict[str, str]:
     """Per question id, a hash of its note as Anki receives it: the note type (fields, templates,
     CSS), the field values and the tags. A note's time moves forward when, and only when, this
@@ -710,8 +716,7 @@ def note_fingerprints(banks: Sequence[Bank]) -> dict[str, str]:
                 + ", "
             ).encode("utf-8")
         )
-        for language in dict.fromkeys(b.language for b in banks)
-        for spec in specs_for(language).values()
+        for spec in _specs_in(banks)
     }
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     prints: dict[str, str] = {}
@@ -733,11 +738,7 @@ def build_decks(banks: Sequence[Bank], note_times: Mapping[str, float] | None = 
 
     times = note_times or {}
     notes = _notes(banks)
-    models = {
-        spec.model_id: spec.build()
-        for language in dict.fromkeys(b.language for b in banks)
-        for spec in specs_for(language).values()
-    }
+    models = {spec.model_id: spec.build() for spec in _specs_in(banks)}
     decks: list[genanki.Deck] = []
     seen_ids: dict[int, str] = {}
     for bank in banks:
