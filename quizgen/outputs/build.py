@@ -563,8 +563,10 @@ def build_all(
         files: dict[Path, bytes | str] = {out_dir / o.name: o.data for o in outputs}
         files[out_dir / MANIFEST] = manifest_json(outputs, epochs.build, banks_fingerprint(banks))
         files[out_dir / "README.md"] = readme_md(banks, outputs)
-        # a file that already holds these bytes is not written again
-        return {path: data for path, data in files.items() if not _holds(path, data)}
+        # a file that already holds these bytes is not written again (a kept output was checked
+        # against the manifest's digest when it was kept)
+        kept = set(reuse.kept_names)
+        return {p: data for p, data in files.items() if p.name not in kept and not _holds(p, data)}
 
     bankcache.forget_build_record(out_dir)  # until the files are written, nothing is known of them
     epochs = write_with_epochs(banks, epoch_manifest, render)
