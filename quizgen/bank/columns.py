@@ -120,8 +120,6 @@ def _encode(col: Sequence[Any]) -> tuple[Any, ...]:
     (kind,) = kinds
     if kind is str or kind is tuple:
         return _encode_hashable(col, kind)
-    if kind is type(None):
-        return ("n",)
     name = kind.__name__
     enum = _ENUMS.get(name) is kind
     if (kind is int or kind is bool or enum) and n > 1 and col.count(col[0]) == n:

@@ -199,11 +199,11 @@ def check_translation(original: Bank, translation: Bank) -> list[Problem]:
                 f"question '{q.id}' cites section '{q.source.section}' and facts {_ids(q.source.facts)}; "
                 f"in {name} it cites section '{o.source.section}' and facts {_ids(o.source.facts)}",
             )
-        if q.translated_from is not None and q.translated_from != fingerprint(o):
+        if q.translated_from is not None and q.translated_from != (now := fingerprint(o)):
             warn(
                 at,
                 f"question '{q.id}' needs review: its original changed since it was translated "
-                f"(translated_from {q.translated_from}, now {fingerprint(o)}); check the translation, "
+                f"(translated_from {q.translated_from}, now {now}); check the translation, "
                 "then record the new fingerprint",
             )
     ours_ids = {q.id for q in translation.questions}
