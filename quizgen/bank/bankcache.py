@@ -40,7 +40,7 @@ from typing import Any
 
 from quizgen import __version__
 from quizgen.bank import columns
-from quizgen.bank.bankfiles import BANK_FILE_NAMES, find_bank_files
+from quizgen.bank.bankfiles import find_bank_files, folder_beside
 from quizgen.errors import Report
 
 CACHE_DIR_ENV = "QUIZGEN_CACHE_DIR"
@@ -188,8 +188,7 @@ def _other_reads(report: Report, article: Path | None) -> list[tuple[str, str | 
             # bank file there counts, and a bank folder added or removed there too
             if bank.root is None:
                 return None
-            in_folder = any(Path(f).name in BANK_FILE_NAMES for f in bank.files)
-            beside = os.path.abspath(bank.root.parent if in_folder else bank.root)
+            beside = os.path.abspath(folder_beside(bank.root, bank.files))
             digest = _banks_digest(beside)
             if digest is None:
                 return None

@@ -83,3 +83,11 @@ def display_path(path: Path) -> str:
         return os.path.relpath(path)
     except ValueError:
         return str(path)
+
+
+def folder_beside(root: Path, files: Sequence[str]) -> Path:
+    """Where the banks beside a bank lie: the folder holding its bank folder, or its own folder
+    for a bank of loose files. The loader looks for a translation's original there, and the cache
+    of validated banks watches the same folder, so both must ask this one function."""
+    in_folder = any(Path(f).name in BANK_FILE_NAMES for f in files)  # bank.yaml need not sort first
+    return root.parent if in_folder else root

@@ -29,6 +29,7 @@ from quizgen.bank.bankfiles import (
 from quizgen.bank.bankfiles import (
     find_bank_files as find_bank_files,
 )
+from quizgen.bank.bankfiles import folder_beside
 from quizgen.bank.bankfiles import (
     shipped_banks_dir as shipped_banks_dir,
 )
@@ -1105,10 +1106,7 @@ def _original_beside(translation: Bank) -> Bank | None:
     """The bank `translation` translates, when it lies in a folder beside the translation's."""
     if translation.root is None or not translation.files:
         return None
-    # bank.yaml need not sort first among the bank's files
-    folder_bank = any(Path(f).name in BANK_FILE_NAMES for f in translation.files)
-    beside = translation.root.parent if folder_bank else translation.root
-    for files in find_bank_files([beside]):
+    for files in find_bank_files([folder_beside(translation.root, translation.files)]):
         if display_path(files[0]) in translation.files:
             continue
         head = next((f for f in files if f.name in BANK_FILE_NAMES), files[0])
