@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
+import enum
 import json
+import operator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from quizgen.bank.loader import load_banks
-from quizgen.bank.model import Bank, Question
+from quizgen.bank.model import Bank, Question, Source
 from quizgen.errors import UsageError
 from quizgen.fsutil import write_atomic
-from quizgen.outputs import timestamps
+from quizgen.outputs import anki, timestamps
 
 EXAMPLE = Path(__file__).parent / "banks" / "valid" / "example"
+EVERY_KEY = Path(__file__).parent / "banks" / "valid" / "every-key"
 
 
 class Clock:
@@ -181,3 +185,104 @@ def test_the_manifest_text_is_jsons_indented_sorted_text() -> None:
     ]
     for manifest in manifests:
         assert timestamps.manifest_text(manifest) == json.dumps(manifest, indent=1, sort_keys=True) + "\n"
+
+
+def test_the_question_content_is_every_field_but_the_location() -> None:
+    """The banks' fingerprint reads every field of a question but where it was written: a field
+    added to the model and not to the fingerprint fails here."""
+    names = {f.name for f in dataclasses.fields(Question)} - {"location", "source"}
+    names |= {f"source.{f.name}" for f in dataclasses.fields(Source)}
+    assert sorted(timestamps.QUESTION_CONTENT) == sorted(names)
+    every = operator.attrgetter(*timestamps.QUESTION_CONTENT)
+    for bank in load_banks([EVERY_KEY]) + load_banks([EXAMPLE]):
+        for q in bank.questions:
+            assert timestamps._question_content(q) == every(q)
+
+
+def _changed(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return next(v for v in type(value) if v is not value)
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, str):
+        return value + "!"
+    if isinstance(value, tuple):
+        return (*value, value[0]) if value else ("x",)
+    assert value is None
+    return "x"
+
+
+def _with(q: Question, name: str, value: Any) -> Question:
+    if name.startswith("source."):
+        return dataclasses.replace(q, source=dataclasses.replace(q.source, **{name[len("source.") :]: value}))
+    return dataclasses.replace(q, **{name: value})
+
+
+@pytest.mark.parametrize("name", timestamps.QUESTION_CONTENT)
+def test_any_change_to_a_question_changes_the_banks_fingerprint(name: str) -> None:
+    bank = load_banks([EVERY_KEY])[0]
+    before = timestamps.banks_fingerprint([bank])
+    for i, q in enumerate(bank.questions[:3]):
+        value = _changed(operator.attrgetter(name)(q))
+        questions = (*bank.questions[:i], _with(q, name, value), *bank.questions[i + 1 :])
+        assert timestamps.banks_fingerprint([dataclasses.replace(bank, questions=questions)]) != before
+
+
+def test_the_banks_fingerprint_follows_order_and_version_but_not_places(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bank = _bank()
+    before = timestamps.banks_fingerprint([bank])
+    assert timestamps.banks_fingerprint([_bank()]) == before
+    moved = dataclasses.replace(bank, questions=tuple(_moved(q) for q in bank.questions))
+    assert timestamps.banks_fingerprint([moved]) == before
+    swapped = (bank.questions[1], bank.questions[0], *bank.questions[2:])
+    assert timestamps.banks_fingerprint([dataclasses.replace(bank, questions=swapped)]) != before
+    # a question moved from the end of one bank to the start of the next is a change too
+    other = dataclasses.replace(bank, id="other", questions=())
+    last = dataclasses.replace(bank, questions=bank.questions[:-1])
+    first = dataclasses.replace(other, questions=bank.questions[-1:])
+    assert timestamps.banks_fingerprint([bank, other]) != timestamps.banks_fingerprint([last, first])
+    monkeypatch.setattr(timestamps, "__version__", "0.0.0-other")
+    assert timestamps.banks_fingerprint([bank]) != before
+
+
+def test_the_banks_fingerprint_reads_many_questions_in_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunks of any size give prints that follow every question: a change in the last
+    question of a chunk, or in the first of the next, is seen."""
+    bank = _bank()
+    for size in (1, 2, 3, len(bank.questions)):
+        monkeypatch.setattr(timestamps, "_CHUNK", size)
+        before = timestamps.banks_fingerprint([bank])
+        for i in range(len(bank.questions)):
+            edited = _edit(bank, bank.questions[i].id, "Changed wording.")
+            assert timestamps.banks_fingerprint([edited]) != before
+
+
+def _note_prints(monkeypatch: pytest.MonkeyPatch, notes: dict[str, anki.NoteContent]) -> dict[str, str]:
+    monkeypatch.setattr(anki, "_notes", lambda banks: notes)
+    return anki.note_fingerprints([_bank()])
+
+
+def test_a_note_print_is_its_note_type_fields_and_tags(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two notes get the same print exactly when Anki receives the same note: the same note
+    type, the same fields (as Anki keeps them, joined by U+001F) and the same tags."""
+    card, true_false = anki.FLASHCARD_MODEL, anki.TRUE_FALSE_MODEL  # both have seven fields
+    fields = ["front", "back", "why", "from", "credit", "disclaimer", "id"]
+    notes = {
+        "same": anki.NoteContent(card, fields, ["tag", "bank"]),
+        "again": anki.NoteContent(card, list(fields), ["tag", "bank"]),
+        "type": anki.NoteContent(true_false, fields, ["tag", "bank"]),
+        "field": anki.NoteContent(card, [*fields[:-1], "id!"], ["tag", "bank"]),
+        "tag": anki.NoteContent(card, fields, ["tag", "bank2"]),
+        "tag order": anki.NoteContent(card, fields, ["bank", "tag"]),
+        "no tags": anki.NoteContent(card, fields, []),
+        "tag into field": anki.NoteContent(card, [*fields[:-1], "id tag"], ["bank"]),
+        "field into tag": anki.NoteContent(card, [*fields[:-1], ""], ["id", "tag", "bank"]),
+        "moved text": anki.NoteContent(card, ["front back", "", *fields[2:]], ["tag", "bank"]),
+    }
+    prints = _note_prints(monkeypatch, notes)
+    assert prints["same"] == prints["again"]
+    assert len(set(prints.values())) == len(notes) - 1
+    monkeypatch.setattr(anki, "CSS", anki.CSS + "\n.more {}")
+    assert _note_prints(monkeypatch, notes)["same"] != prints["same"]

@@ -706,24 +706,20 @@ def note_fingerprints(banks: Sequence[Bank]) -> dict[str, str]:
     """Per question id, a hash of its note as Anki receives it: the note type (fields, templates,
     CSS), the field values and the tags. A note's time moves forward when, and only when, this
     changes, because Anki updates a note on import only when the incoming one is newer."""
-    # The hash of json.dumps([type record, fields, tags]): the note type's part (a long text
-    # with the CSS, the same for every note of the type) is hashed once and the hasher copied.
+    # The note type's part (a long text with the CSS, the same for every note of the type) is
+    # hashed once and the hasher copied; then the note as the deck's notes table holds it: its
+    # fields joined by U+001F (as Anki stores them: the same text is the same note) and its tags
+    # (which hold no space) between spaces, after the length of the fields' text, so that the
+    # two parts never run into each other.
     heads = {
-        spec.model_id: hashlib.sha256(
-            (
-                "["
-                + json.dumps(json.dumps(_note_type_record(spec), ensure_ascii=False), ensure_ascii=False)
-                + ", "
-            ).encode("utf-8")
-        )
+        spec.model_id: hashlib.sha256(json.dumps(_note_type_record(spec), ensure_ascii=False).encode("utf-8"))
         for spec in _specs_in(banks)
     }
-    dumps = json.JSONEncoder(ensure_ascii=False).encode
     prints: dict[str, str] = {}
     for key, note in _notes(banks).items():
         h = heads[note.spec.model_id].copy()
-        # `[fields, tags]` without its "[": the text `{fields}, {tags}]` in one call
-        h.update(dumps([note.fields, note.tags])[1:].encode())
+        fields = "\x1f".join(note.fields)
+        h.update(f"\x1e{len(fields)}\x1e{fields} {' '.join(note.tags)} ".encode())
         prints[key] = h.hexdigest()
     return prints
 
