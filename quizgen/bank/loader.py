@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from quizgen.bank import fastyaml
 from quizgen.bank.bankfiles import (  # re-exported: callers find bank files through the loader too
     BANK_FILE_NAMES as BANK_FILE_NAMES,
 )
@@ -86,19 +87,15 @@ from quizgen.errors import Report as Report  # defined there: the cache unpickle
 from quizgen.safetext import control_character, escaped, invisible_character
 from quizgen.study.answers import normalise
 
-_BASE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 # PyYAML's implicit resolvers (the tags a plain scalar may have) by the scalar's first character,
-# each followed by those for any first character (PyYAML's order)
-_RESOLVERS: dict[str | None, list[tuple[str, re.Pattern[str]]]] = _BASE_LOADER.yaml_implicit_resolvers  # type: ignore[attr-defined]
-_ANY_FIRST = tuple(_RESOLVERS.get(None, []))
-_IMPLICIT_BY_FIRST = {
-    first: (*resolvers, *_ANY_FIRST) for first, resolvers in _RESOLVERS.items() if first is not None
-}
-_STR_TAG = "tag:yaml.org,2002:str"
-_SEQ_TAG = "tag:yaml.org,2002:seq"
-_MAP_TAG = "tag:yaml.org,2002:map"
+# each followed by those for any first character (PyYAML's order): one table, in fastyaml, for both
+# readers
+_BASE_LOADER: type = fastyaml.BASE_LOADER
+_ANY_FIRST = fastyaml.ANY_FIRST
+_IMPLICIT_BY_FIRST = fastyaml.IMPLICIT_BY_FIRST
+_STR_TAG = fastyaml.STR_TAG
+_SEQ_TAG = fastyaml.SEQ_TAG
+_MAP_TAG = fastyaml.MAP_TAG
 
 
 class _Loader(_BASE_LOADER):  # type: ignore[misc]
@@ -253,7 +250,10 @@ def parse_file(path: Path, shown: str, problems: list[Problem]) -> Node | None:
         if _may_nest_too_deep(text) and _too_deep(text):
             ctx.error(None, f"YAML nests more than {MAX_DEPTH} levels deep")
             return None
-        node = yaml.compose(text, Loader=YAML_LOADER)
+        # the common YAML of banks is read by fastyaml; anything else (and every error) by PyYAML
+        node = fastyaml.compose(text)
+        if node is None:
+            node = yaml.compose(text, Loader=YAML_LOADER)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         message = e.problem or e.context or "invalid YAML"
@@ -329,7 +329,7 @@ def _kind(node: Node) -> str:
         return {"null": "nothing (null)", "bool": "true/false", "int": "a number", "float": "a number"}.get(
             tag, "text"
         )
-    return _KIND.get(type(node), "something else")
+    return next((kind for cls, kind in _KIND.items() if isinstance(node, cls)), "something else")
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:

@@ -1,0 +1,477 @@
+"""A fast reader for the common YAML of banks; PyYAML (libyaml) reads everything else.
+
+`compose(text)` reads a strict subset of YAML into the same node tree `yaml.compose` gives (node
+class, tag, value, start line and column) or returns None for any text it is not certain to read
+exactly so; the loader then composes that text with PyYAML, which also gives every syntax error
+with its message and location. The subset: block mappings and sequences (indented or not, `- key:`
+compact mappings, `- - x` nested entries), keys and values that are plain, single-quoted or
+double-quoted scalars on one line, one-line flow collections (`[a, b]`, `{k: v}`), comments and
+blank lines. Tabs, carriage returns, document markers, directives, `?` keys, tags, anchors,
+aliases, block scalars and multi-line scalars are refused.
+
+Composing with libyaml costs mostly the Python node and mark objects PyYAML makes and its `resolve`
+call per scalar, not the parsing: here one slotted object per node is both the node and its start
+mark, and a line is read with one or two regular expressions.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+BASE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# PyYAML's implicit resolvers (the tags a plain scalar may have) by the scalar's first character,
+# each followed by those for any first character (PyYAML's order). The loader's tag resolver for
+# libyaml uses this same table.
+_RESOLVERS: dict[str | None, list[tuple[str, re.Pattern[str]]]] = BASE_LOADER.yaml_implicit_resolvers  # type: ignore[attr-defined]
+ANY_FIRST = tuple(_RESOLVERS.get(None, []))
+IMPLICIT_BY_FIRST = {
+    first: (*resolvers, *ANY_FIRST) for first, resolvers in _RESOLVERS.items() if first is not None
+}
+STR_TAG = "tag:yaml.org,2002:str"
+SEQ_TAG = "tag:yaml.org,2002:seq"
+MAP_TAG = "tag:yaml.org,2002:map"
+
+
+def plain_tag(value: str) -> str:
+    """The tag PyYAML's resolver gives a plain (unquoted) scalar."""
+    for tag, regexp in IMPLICIT_BY_FIRST.get(value[:1], ANY_FIRST):
+        if regexp.match(value):
+            return tag
+    return STR_TAG
+
+
+_EMPTY_TAG = plain_tag("")  # an empty value: null
+
+
+class _Scalar(ScalarNode):
+    """A ScalarNode that is its own start mark (`.start_mark.line`, `.start_mark.column`)."""
+
+    __slots__ = ("column", "line")
+
+    def __init__(self, tag: str, value: str, line: int, column: int) -> None:
+        self.tag = tag
+        self.value = value
+        self.line = line
+        self.column = column
+
+    @property
+    def start_mark(self) -> _Scalar:  # type: ignore[override]
+        return self
+
+
+class _Sequence(SequenceNode):
+    """A SequenceNode that is its own start mark."""
+
+    __slots__ = ("column", "line")
+
+    def __init__(self, line: int, column: int) -> None:
+        self.tag = SEQ_TAG
+        self.value: list[Node] = []
+        self.line = line
+        self.column = column
+
+    @property
+    def start_mark(self) -> _Sequence:  # type: ignore[override]
+        return self
+
+
+class _Mapping(MappingNode):
+    """A MappingNode that is its own start mark."""
+
+    __slots__ = ("column", "line")
+
+    def __init__(self, line: int, column: int) -> None:
+        self.tag = MAP_TAG
+        self.value: list[tuple[Node, Node]] = []
+        self.line = line
+        self.column = column
+
+    @property
+    def start_mark(self) -> _Mapping:  # type: ignore[override]
+        return self
+
+
+class _Refuse(Exception):
+    """The text is outside the subset (or not valid YAML): PyYAML reads it."""
+
+
+# Anything PyYAML's reader refuses or treats specially: tabs, carriage returns, control characters,
+# NEL / LINE SEPARATOR / PARAGRAPH SEPARATOR (line breaks in YAML 1.1), a byte order mark inside the
+# text, surrogates, U+FFFE/U+FFFF. ASCII text is checked with `in` (many times faster than a search).
+_REFUSED_RE = re.compile(
+    "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+_REFUSED_ASCII = tuple(chr(c) for c in (*range(0x20), 0x7F) if c != 0x0A)
+
+# The common line, read with a lean expression over the whole text: indentation, a sequence entry's
+# dash, an identifier-like key and its colon, and the rest of the line, which the reader looks at
+# with string methods (a line it cannot take so is read again with _LINE_RE).
+_FAST_LINE_RE = re.compile(
+    r"^( *)(- +|-(?=$))?(?:([A-Za-z0-9_][A-Za-z0-9_.-]*)(:(?: +|$)))?(.*)$", re.MULTILINE
+)
+# a plain value the fast path may not take as it is (the line is read again with _LINE_RE)
+_SLOW_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@`. ")
+_FIRSTS = frozenset(IMPLICIT_BY_FIRST)  # a plain scalar starting otherwise is text
+
+# A plain scalar on one line in block context: it does not start with an indicator, and ends
+# before ` #`, before `: ` and before a `:` at the end of the line. It can end in spaces only where
+# `:` follows (a key: the reader strips them; a value: the line does not match and is refused).
+_PLAIN = r"(?:[^ :]|:(?=[^ ])| +(?=[^ #]))*+"
+_SINGLE = r"'((?:[^']|'')*+)'"
+_DOUBLE = r'"((?:[^"\\]|\\.)*+)"'
+
+# One line of block YAML: indentation, a sequence entry's dash, a key, a value, a comment. A line
+# this does not match (a tab, `- - x`, `? key`, `&anchor`, `|`, an unclosed quote, `a: b: c`...)
+# is refused.
+_NOT_INDICATOR = r"[^ \-?:,\[\]{}#&*!|>'\"%@`]"  # a plain scalar's first character (or `-x`, in a value)
+_LINE_RE = re.compile(
+    r"( *)"  # 1: indentation
+    r"(- +|-(?=\Z))?"  # 2: a sequence entry's dash and the spaces after it
+    rf"(?:(?:({_NOT_INDICATOR}{_PLAIN})|{_SINGLE}|{_DOUBLE}) *(:)(?: +|(?=\Z)))?"  # 3-5: key, 6: colon
+    rf"(?:((?:{_NOT_INDICATOR}|-(?=[^ ])){_PLAIN})|{_SINGLE}|{_DOUBLE}|([\[{{].*))?"  # 7-9: value, 10: flow
+    r"(?: *(?<![^ ])#.*| *)\Z"  # a comment starts after a space
+)
+_TAIL_RE = re.compile(r"(?: +(?:#.*)?)?\Z")  # after a flow collection
+
+# inside a flow collection: a plain scalar stops at any of , [ ] { } : # ? (refused where PyYAML and
+# libyaml might disagree), and may hold single spaces between words
+_FLOW_PLAIN_RE = re.compile(r"[^ \-?:,\[\]{}#&*!|>'\"%@`](?:[^ ,\[\]{}:#?]| +(?=[^ ,\[\]{}:#?]))*+")
+_FLOW_SINGLE_RE = re.compile(_SINGLE)
+_FLOW_DOUBLE_RE = re.compile(_DOUBLE)
+
+_ESCAPES = {
+    "0": "\0",
+    "a": "\a",
+    "b": "\b",
+    "t": "\t",
+    "n": "\n",
+    "v": "\v",
+    "f": "\f",
+    "r": "\r",
+    "e": "\x1b",
+    " ": " ",
+    '"': '"',
+    "\\": "\\",
+    "N": "\x85",
+    "_": "\xa0",
+    "L": "\u2028",
+    "P": "\u2029",
+}
+_ESCAPE_RE = re.compile(r"\\(?:([0abtnvfre \"\\N_LP])|x([0-9A-Fa-f]{2})|u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8}))")
+
+MAX_KEY_CHARS = 1000  # libyaml looks no further than 1024 characters for a simple key's colon
+_MAX_DEPTH = 100  # the loader's own depth check runs before this reader; deeper text goes to PyYAML
+
+
+def _unescape(text: str) -> str:
+    """The value of a double-quoted scalar's text (between the quotes, on one line)."""
+    parts = []
+    pos = 0
+    while True:
+        i = text.find("\\", pos)
+        if i < 0:
+            parts.append(text[pos:])
+            return "".join(parts)
+        parts.append(text[pos:i])
+        m = _ESCAPE_RE.match(text, i)
+        if m is None:
+            raise _Refuse
+        simple, x2, u4, u8 = m.groups()
+        if simple is not None:
+            parts.append(_ESCAPES[simple])
+        else:
+            code = int(x2 or u4 or u8, 16)
+            if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+                raise _Refuse
+            parts.append(chr(code))
+        pos = m.end()
+
+
+_MAP, _SEQ, _INDENTLESS = 0, 1, 2  # kinds of open block collection
+
+
+def _slow_line(line: str, row: int, depth: int) -> tuple[int, str, Node | None, int, Node | None]:
+    """A line the fast path does not take: its indentation, dash, key, key's colon end and value."""
+    if line.startswith(("---", "...")):
+        raise _Refuse  # a document marker (or a scalar that looks like one)
+    m = _LINE_RE.match(line)
+    if m is None:
+        raise _Refuse
+    indent, dash, plain_key, single_key, double_key, colon, plain, single, double, flow = m.groups()
+    key_col = len(indent) + len(dash or "")
+    key: Node | None = None
+    colon_end = 0
+    if colon is not None:
+        colon_end = m.end(6)
+        if colon_end - key_col > MAX_KEY_CHARS:
+            raise _Refuse
+        if plain_key is not None:
+            plain_key = plain_key.rstrip(" ")
+            key = _Scalar(plain_tag(plain_key), plain_key, row, key_col)
+        elif single_key is not None:
+            key = _Scalar(STR_TAG, single_key.replace("''", "'"), row, key_col)
+        else:
+            key = _Scalar(STR_TAG, _unescape(double_key), row, key_col)
+    value: Node | None = None
+    if plain is not None:
+        value = _Scalar(plain_tag(plain), plain, row, m.start(7))
+    elif single is not None:
+        value = _Scalar(STR_TAG, single.replace("''", "'"), row, m.start(8) - 1)
+    elif double is not None:
+        value = _Scalar(STR_TAG, _unescape(double), row, m.start(9) - 1)
+    elif flow is not None:
+        value, end = _flow(line, m.start(10), row, depth)
+        if _TAIL_RE.match(line, end) is None:
+            raise _Refuse
+    return len(indent), dash or "", key, colon_end, value
+
+
+def _read(text: str) -> Node | None:
+    """The block structure, line by line, with a stack of the collections still open."""
+    firsts = _FIRSTS
+    slow_first = _SLOW_FIRST
+    str_tag = STR_TAG
+    scalar = _Scalar
+    known: dict[str, str] = {}  # tags of keys and short plain values, worked out once
+
+    # open block collections, innermost last: (column, kind, the node's value list); the innermost
+    # also in top_col, top_kind, top_list
+    stack: list[tuple[int, int, list[Any]]] = []
+    top_col, top_kind = -1, -1
+    top_list: list[Any] = []
+    # a key or an entry with nothing after it on its line: its value is the block below it, or
+    # null (marked just after the colon or the dash): (list, key or None, line, column)
+    pending: tuple[list[Any], Node | None, int, int] | None = None
+    root: Node | None = None
+    lines = _FAST_LINE_RE.findall(text)
+    if len(lines) != text.count("\n") + 1:
+        raise _Refuse  # cannot happen: every line matches once
+    for row, (indent, dash, key_text, colon, value_text) in enumerate(lines):
+        col = len(indent)
+        # the value on this line: a plain or quoted scalar taken as it is, or None (nothing, a
+        # comment, or a line for _LINE_RE)
+        value: Node | None = None
+        slow = False
+        if value_text:
+            first = value_text[0]
+            last = value_text[-1]
+            if (
+                first not in slow_first
+                and last != ":"
+                and last != " "
+                and " #" not in value_text
+                and ": " not in value_text
+            ):
+                if first in firsts:
+                    tag = known.get(value_text)
+                    if tag is None:
+                        tag = plain_tag(value_text)
+                        if len(value_text) <= 24:
+                            known[value_text] = tag
+                else:
+                    tag = str_tag
+                value = scalar(tag, value_text, row, col + len(dash) + len(key_text) + len(colon))
+            elif first == "#":
+                if not dash and not key_text:
+                    continue  # a comment line
+            elif (
+                (first == "'" and last == "'" and "'" not in value_text[1:-1])
+                or (first == '"' and last == '"' and '"' not in value_text[1:-1] and "\\" not in value_text)
+            ) and len(value_text) > 1:
+                value = scalar(str_tag, value_text[1:-1], row, col + len(dash) + len(key_text) + len(colon))
+            else:
+                slow = True
+        elif not dash and not key_text:
+            continue  # a blank line
+        key: Node | None = None
+        colon_end = 0
+        if slow:
+            col, dash, key, colon_end, value = _slow_line(
+                indent + dash + key_text + colon + value_text, row, len(stack)
+            )
+        elif key_text:
+            tag = known.get(key_text)
+            if tag is None:
+                if len(key_text) >= MAX_KEY_CHARS:
+                    raise _Refuse
+                tag = known[key_text] = plain_tag(key_text) if key_text[0] in firsts else str_tag
+            key = scalar(tag, key_text, row, col + len(dash))
+            if not dash and pending is None and col == top_col and top_kind == _MAP:
+                # the common line: the next key of the innermost mapping
+                if value is not None:
+                    top_list.append((key, value))
+                else:
+                    pending = (top_list, key, row, col + len(key_text) + 1)
+                continue
+            colon_end = col + len(dash) + len(key_text) + 1
+
+        if pending is not None:
+            if col > top_col or (col == top_col and dash and pending[1] is not None):
+                opens = True
+            else:
+                opens = False
+                target, pkey, null_row, null_col = pending
+                null = scalar(_EMPTY_TAG, "", null_row, null_col)
+                target.append(null if pkey is None else (pkey, null))
+                pending = None
+        else:
+            opens = root is None
+
+        if opens:  # this line starts the pending key's or entry's value, or the document
+            if dash:
+                kind = _SEQ if pending is None or col > top_col else _INDENTLESS
+                node: Node = _Sequence(row, col)
+            elif key is not None:
+                kind = _MAP
+                node = _Mapping(row, col)
+            else:
+                if value is None:
+                    raise _Refuse  # cannot happen: the line has a dash, a key or a value
+                node = value
+                kind = -1
+            if pending is None:
+                root = node
+            else:
+                target, pkey = pending[0], pending[1]
+                target.append(node if pkey is None else (pkey, node))
+                pending = None
+            if kind < 0:
+                continue  # a scalar or flow collection alone on its line
+            if len(stack) >= _MAX_DEPTH:
+                raise _Refuse
+            top_col, top_kind, top_list = col, kind, node.value
+            stack.append((top_col, top_kind, top_list))
+        else:  # this line continues an open collection
+            if not stack:
+                raise _Refuse  # the document was a scalar, or this is left of its first line
+            while top_col > col or (top_col == col and top_kind == _INDENTLESS and not dash):
+                stack.pop()
+                if not stack:
+                    raise _Refuse
+                top_col, top_kind, top_list = stack[-1]
+            if top_col != col:
+                raise _Refuse  # between two levels, or more indented with nothing open
+            if top_kind == _MAP:
+                if dash or key is None:
+                    raise _Refuse  # a mapping's line without a key: an error in YAML
+            elif not dash:
+                raise _Refuse  # a sequence's line without a dash
+
+        if dash:  # an entry of the innermost sequence
+            if key is not None:  # `- key: ...`: a mapping starts after the dash
+                mapping = _Mapping(row, col + len(dash))
+                top_list.append(mapping)
+                if len(stack) >= _MAX_DEPTH:
+                    raise _Refuse
+                top_col, top_kind, top_list = col + len(dash), _MAP, mapping.value
+                stack.append((top_col, top_kind, top_list))
+            elif value is not None:
+                top_list.append(value)
+                continue
+            else:
+                pending = (top_list, None, row, col + 1)
+                continue
+
+        # a key of the innermost mapping
+        if value is not None:
+            top_list.append((key, value))
+        else:
+            pending = (top_list, key, row, colon_end)
+
+    if pending is not None:
+        target, pkey, null_row, null_col = pending
+        null = scalar(_EMPTY_TAG, "", null_row, null_col)
+        target.append(null if pkey is None else (pkey, null))
+    return root
+
+
+# ----------------------------------------------------------------- flow collections on one line
+
+
+def _flow(s: str, i: int, row: int, depth: int) -> tuple[Node, int]:
+    """The flow collection opening at s[i]; returns it and the index after its closing bracket."""
+    depth += 1
+    if depth > _MAX_DEPTH:
+        raise _Refuse
+    is_seq = s[i] == "["
+    closer = "]" if is_seq else "}"
+    node: _Sequence | _Mapping = _Sequence(row, i) if is_seq else _Mapping(row, i)
+    i = _skip_spaces(s, i + 1)
+    if s.startswith(closer, i):
+        return node, i + 1
+    while True:
+        if isinstance(node, _Sequence):
+            item, i = _flow_item(s, i, row, depth)
+            node.value.append(item)
+        else:
+            key, i = _flow_item(s, i, row, depth, key=True)
+            i = _skip_spaces(s, i)
+            if not s.startswith(": ", i):
+                raise _Refuse
+            i = _skip_spaces(s, i + 2)
+            item, i = _flow_item(s, i, row, depth)
+            node.value.append((key, item))
+        i = _skip_spaces(s, i)
+        ch = s[i : i + 1]
+        if ch == ",":
+            i = _skip_spaces(s, i + 1)
+            if s.startswith(closer, i):  # a trailing comma
+                raise _Refuse
+            continue
+        if ch == closer:
+            return node, i + 1
+        raise _Refuse
+
+
+def _flow_item(s: str, i: int, row: int, depth: int, key: bool = False) -> tuple[Node, int]:
+    ch = s[i : i + 1]
+    if ch == "[" or ch == "{":
+        if key:
+            raise _Refuse
+        return _flow(s, i, row, depth)
+    if ch == "'":
+        m = _FLOW_SINGLE_RE.match(s, i)
+        if m is None:
+            raise _Refuse
+        node = _Scalar(STR_TAG, m.group(1).replace("''", "'"), row, i)
+    elif ch == '"':
+        m = _FLOW_DOUBLE_RE.match(s, i)
+        if m is None:
+            raise _Refuse
+        node = _Scalar(STR_TAG, _unescape(m.group(1)), row, i)
+    else:
+        m = _FLOW_PLAIN_RE.match(s, i)
+        if m is None:
+            raise _Refuse
+        value = m.group()
+        node = _Scalar(plain_tag(value), value, row, i)
+    if key and m.end() - i > MAX_KEY_CHARS:
+        raise _Refuse
+    return node, m.end()
+
+
+def _skip_spaces(s: str, i: int) -> int:
+    n = len(s)
+    while i < n and s[i] == " ":
+        i += 1
+    return i
+
+
+def compose(text: str) -> Node | None:
+    """The node tree PyYAML would compose from `text`, or None where this reader is not sure of it."""
+    if ANY_FIRST:
+        return None  # a resolver for plain scalars of any first character: none in PyYAML today
+    if text.isascii():
+        if any(ch in text for ch in _REFUSED_ASCII):
+            return None
+    elif _REFUSED_RE.search(text):
+        return None
+    try:
+        return _read(text)
+    except _Refuse:
+        return None
