@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 import html
 import io
+import random
 import shutil
+import sqlite3
 import subprocess
 import sys
 import zipfile
@@ -22,6 +24,7 @@ from quizgen.bank.loader import load_banks, shipped_banks_dir
 from quizgen.bank.model import Bank, Question, QuestionType
 from quizgen.cli import main
 from quizgen.i18n import translator
+from quizgen.outputs import anki
 from quizgen.outputs.anki import MODEL_SPECS, deck_name, note_guid, note_tags, render_apkg
 
 EXAMPLE = Path(__file__).parent / "banks" / "valid" / "example"
@@ -555,16 +558,54 @@ def test_note_guids_are_genankis() -> None:
         assert note_guid(bank, q) == genanki.guid_for(bank.id, qid)
 
 
-def test_notes_are_written_as_genanki_notes_write_them(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The deck's notes are written row by row as genanki.Note writes them: the same bytes as a
-    deck whose notes are genanki.Notes, for every question type (cloze cards included)."""
-    import genanki
+def test_guid_digits_are_genankis_at_every_length() -> None:
+    """The base-91 text of numbers with every count of digits, and at the edges, is what
+    genanki's loop over digits makes (its GUIDs are made from numbers below 2**64)."""
 
-    from quizgen.outputs import anki
+    def genanki_base91(number: int) -> str:  # genanki.guid_for, after the hash
+        table = anki._BASE91
+        digits = []
+        while number > 0:
+            digits.append(table[number % 91])
+            number //= 91
+        return "".join(reversed(digits))
+
+    numbers = {0, 1, 2**64 - 1, 2**63, 8280, 8281, 8282}
+    for k in range(1, 11):
+        numbers |= {91**k - 1, 91**k, 91**k + 1, 2 * 91**k, 90 * 91**k + 5}
+    numbers |= {random.Random(k).randrange(2**64) >> random.Random(-k).randrange(64) for k in range(2000)}
+    for number in sorted(n for n in numbers if n < 2**64):
+        assert anki._base91(number) == genanki_base91(number), number
+
+
+def _database(apkg: bytes) -> dict[str, object]:
+    """Everything an .apkg holds but the layout of its database's pages: the media list, the
+    schema (every table and index, as SQL) and every row of every table, in rowid order."""
+    with zipfile.ZipFile(io.BytesIO(apkg)) as archive:
+        media, db = archive.read("media"), archive.read("collection.anki2")
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.deserialize(db)
+        schema = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name").fetchall()
+        out: dict[str, object] = {"media": media, "schema": schema}
+        for kind, name, _, _ in schema:
+            if kind == "table":
+                out[name] = conn.execute(f"SELECT * FROM {name} ORDER BY rowid").fetchall()
+    finally:
+        conn.close()
+    return out
+
+
+def test_decks_hold_what_genanki_writes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The deck holds what genanki's own writer (genanki.Note objects written by
+    genanki.Package.write_to_file) writes from the same decks: the same schema and the same rows
+    in every column of every table, for every question type (cloze cards included). Only the
+    page layout differs (notes and cards are inserted in two batches, the indexes made last)."""
+    import genanki
 
     banks = load_banks([EVERY_KEY]) + _example()
     times = {b.note_key(q): T0 - i for b in banks for i, q in enumerate(b.questions)}
-    ours = render_apkg(banks, T0, times)
+    ours = _database(render_apkg(banks, T0, times))
 
     class GenankiNote(genanki.Note):  # type: ignore[misc]
         def __init__(
@@ -577,7 +618,16 @@ def test_notes_are_written_as_genanki_notes_write_them(monkeypatch: pytest.Monke
             super().write_to_db(cursor, timestamp if self.mtime is None else self.mtime, deck_id, id_gen)
 
     monkeypatch.setattr(anki, "_DeckNote", GenankiNote)
-    assert render_apkg(banks, T0, times) == ours
+    try:
+        genanki.Package(anki.build_decks(banks, times)).write_to_file(tmp_path / "genanki.apkg", timestamp=T0)
+    finally:
+        for bank in banks:
+            anki._notes_memo.pop(id(bank), None)
+    theirs = _database((tmp_path / "genanki.apkg").read_bytes())
+    notes, cards = ours["notes"], ours["cards"]
+    assert isinstance(notes, list) and isinstance(cards, list)
+    assert len(cards) > len(notes) == sum(len(b.questions) for b in banks)  # cloze notes have more cards
+    assert ours == theirs
 
 
 def test_genanki_is_imported_without_asyncio_and_writes_the_same_deck() -> None:

@@ -29,7 +29,7 @@ import sys
 import tempfile
 import warnings
 import zipfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from types import ModuleType
@@ -518,7 +518,7 @@ def _anki_fields(bank_parts: _BankParts, question: Question) -> list[str]:
     return [_esc(question.prompt), _esc(question.back or ""), *common]
 
 
-# genanki's (and Anki's) base-91 digits for GUIDs, and every pair of them (two digits at a time)
+# genanki's (and Anki's) base-91 digits for GUIDs (`a` is zero), and every pair of them
 _BASE91 = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~"
 _BASE91_PAIRS = [high + low for high in _BASE91 for low in _BASE91]
 
@@ -526,18 +526,22 @@ _BASE91_PAIRS = [high + low for high in _BASE91 for low in _BASE91]
 def note_guid(bank: Bank, question: Question) -> str:
     """The note GUID: from the bank id and question id only, so edits update the note in place.
 
-    The same text as `genanki.guid_for(bank.id, question.id)` (the first 8 bytes of the SHA-256 of
-    `<bank id>__<question id>` in base 91, no leading zero digit), without its loop over bytes
-    and digits.
+    The same text as `genanki.guid_for(bank.id, question.id)`: the first 8 bytes of the SHA-256
+    of `<bank id>__<question id>` as a number in base 91.
     """
-    number = int.from_bytes(hashlib.sha256(f"{bank.id}__{question.id}".encode()).digest()[:8], "big")
-    pairs = []
-    while number >= 91:
-        number, pair = divmod(number, 91 * 91)
-        pairs.append(_BASE91_PAIRS[pair])
-    # the last pair was taken from at least 91, so it has no leading zero; a single digit may be left
-    guid = "".join(reversed(pairs))
-    return _BASE91[number] + guid if number else guid
+    return _base91(int.from_bytes(hashlib.sha256(f"{bank.id}__{question.id}".encode()).digest()[:8], "big"))
+
+
+def _base91(number: int) -> str:
+    """`number` (below 2**64) in genanki's base 91, most significant digit first, without leading
+    zero digits (`a`; 0 is the empty text): five pairs of digits, whatever the number (2**64 is
+    below 91**10), then the leading zeros dropped, instead of a loop over the digits."""
+    number, e = divmod(number, 8281)  # 91 * 91
+    number, d = divmod(number, 8281)
+    number, c = divmod(number, 8281)
+    a, b = divmod(number, 8281)
+    pairs = _BASE91_PAIRS
+    return (pairs[a] + pairs[b] + pairs[c] + pairs[d] + pairs[e]).lstrip("a")
 
 
 def deck_id(bank: Bank, section_id: str | None = None) -> int:
@@ -583,27 +587,49 @@ _INSERT_CARD = "INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?);"
 _INVALID_HTML_TAG_RE = re.compile(r"<(?!/?[a-zA-Z0-9]+(?: .*|/?)>|!--|!\[CDATA\[)(?:.|\n)*?>")
 
 
-class _DeckNote:
-    """One note, written as genanki.Note writes it (the same rows with the same values, in the
-    same order: so the same bytes), stamped with its own modification time (None: the package's).
+class _DeckCursor(sqlite3.Cursor):
+    """The cursor a deck is written with. Its notes are put aside as genanki.Deck hands them
+    over and inserted afterwards, all notes in one `executemany` and all cards in another; the
+    schema's indexes are made after them (faster than keeping them up to date row by row)."""
 
-    genanki.Deck asks its notes only for `model` and `write_to_db`; a genanki.Note would also make
-    a tag list that checks every tag, a Card object per card and several cached properties per
-    note, a large share of writing a big deck.
-    """
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        super().__init__(connection)
+        self.notes: list[tuple[_DeckNote, float, int]] = []
+        self.indexes = ""
 
-    __slots__ = ("fields", "guid", "model", "mtime", "tags")
+    def executescript(self, script: str, /) -> sqlite3.Cursor:
+        # genanki's schema creates its tables, then their indexes: those wait for the rows
+        tables, create_index, indexes = script.partition("CREATE INDEX")
+        self.indexes += create_index + indexes
+        return super().executescript(tables)
 
-    def __init__(
-        self, model: Any, fields: list[str], tags: list[str], guid: str, mtime: float | None
-    ) -> None:
-        for tag in tags:
-            if " " in tag:  # as genanki refuses it
-                raise ValueError(f'Tag "{tag}" contains a space; this is not allowed!')
-        self.model, self.fields, self.tags, self.guid, self.mtime = model, fields, tags, guid, mtime
+    def write_notes(self, id_gen: Iterator[int]) -> None:
+        """Insert the notes put aside, with the values genanki.Note would give them (ids drawn
+        from `id_gen` in the same order, a note's and then its cards'), then make the indexes."""
+        cards: list[tuple[int, int, int, int, int]] = []
+        self.executemany(_INSERT_NOTE, _note_rows(self.notes, id_gen, cards))
+        self.notes = []
+        self.executemany(
+            _INSERT_CARD,
+            (
+                (card_id, note_id, deck_id, ord_, when, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "")
+                for card_id, note_id, deck_id, ord_, when in cards
+            ),
+        )
+        if self.indexes:
+            super().executescript(self.indexes)
+            self.indexes = ""
 
-    def write_to_db(self, cursor: Any, timestamp: float, deck_id: int, id_gen: Any) -> None:
-        model, fields = self.model, self.fields
+
+def _note_rows(
+    notes: list[tuple[_DeckNote, float, int]],
+    id_gen: Iterator[int],
+    cards: list[tuple[int, int, int, int, int]],
+) -> Iterator[tuple[Any, ...]]:
+    """The notes table's rows of `notes`, made one at a time as they are inserted; their cards'
+    ids, note ids, deck ids, template numbers and times go to `cards`."""
+    for note, timestamp, deck_id in notes:
+        model, fields = note.model, note.fields
         if len(model.fields) != len(fields):
             raise ValueError(f"note type {model.name} has {len(model.fields)} fields, the note {len(fields)}")
         joined = "\x1f".join(fields)
@@ -616,18 +642,46 @@ class _DeckNote:
                         f"html.escape() if your field data isn't already HTML-encoded: {' '.join(invalid)}",
                         stacklevel=2,
                     )
-        when = int(timestamp if self.mtime is None else self.mtime)
+        when = int(timestamp if note.mtime is None else note.mtime)
         note_id = next(id_gen)
-        sort_field = fields[model.sort_field_index]
-        tags = " " + " ".join(self.tags) + " "
-        cursor.execute(
-            _INSERT_NOTE, (note_id, self.guid, model.model_id, when, -1, tags, joined, sort_field, 0, 0, "")
+        yield (
+            note_id,
+            note.guid,
+            model.model_id,
+            when,
+            -1,
+            f" {' '.join(note.tags)} ",
+            joined,
+            fields[model.sort_field_index],
+            0,
+            0,
+            "",
         )
         for ord_ in _card_ords(model, fields):
-            cursor.execute(
-                _INSERT_CARD,
-                (next(id_gen), note_id, deck_id, ord_, when, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ""),
-            )
+            cards.append((next(id_gen), note_id, deck_id, ord_, when))
+
+
+class _DeckNote:
+    """One note, written as genanki.Note writes it (the same rows with the same values, the ids
+    in the same order), stamped with its own modification time (None: the package's).
+
+    genanki.Deck asks its notes only for `model` and `write_to_db`; a genanki.Note would also make
+    a tag list that checks every tag, a Card object per card and several cached properties per
+    note, a large share of writing a big deck. Its rows are inserted by `_DeckCursor.write_notes`.
+    """
+
+    __slots__ = ("fields", "guid", "model", "mtime", "tags")
+
+    def __init__(
+        self, model: Any, fields: list[str], tags: list[str], guid: str, mtime: float | None
+    ) -> None:
+        for tag in tags:
+            if " " in tag:  # as genanki refuses it
+                raise ValueError(f'Tag "{tag}" contains a space; this is not allowed!')
+        self.model, self.fields, self.tags, self.guid, self.mtime = model, fields, tags, guid, mtime
+
+    def write_to_db(self, cursor: _DeckCursor, timestamp: float, deck_id: int, id_gen: Any) -> None:
+        cursor.notes.append((self, timestamp, deck_id))
 
 
 def _card_ords(model: Any, fields: list[str]) -> list[int]:
@@ -807,10 +861,11 @@ def render_apkg(
         try:
             conn.execute("PRAGMA journal_mode = OFF")
             conn.execute("PRAGMA synchronous = OFF")
-            cursor = conn.cursor()
+            cursor = conn.cursor(_DeckCursor)
             # Note and card ids count up from the timestamp in milliseconds, as genanki does itself.
-            ids: Any = itertools.count(int(timestamp * 1000))
+            ids = itertools.count(int(timestamp * 1000))
             package.write_to_db(cursor, timestamp, ids)
+            cursor.write_notes(ids)
             conn.commit()
         finally:
             conn.close()
