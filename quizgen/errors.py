@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from quizgen.bank.frozen import frozen
 from quizgen.bank.model import Bank, Location
 
 
@@ -27,7 +26,7 @@ class WriteError(BuildError):
     """A file could not be written (the message names the file and the reason)."""
 
 
-@dataclass(frozen=True, order=True)
+@frozen(order=True)
 class Problem:
     """One finding of the validator, printed as `path:line:col: message`."""
 
@@ -62,7 +61,7 @@ class BankError(QuizgenError):
         return "\n".join([*(str(p) for p in self.problems), self.summary()])
 
 
-@dataclass(frozen=True)
+@frozen
 class Report:
     """What the validator found: the banks that loaded, and every problem (errors and warnings)."""
 

@@ -6,12 +6,11 @@ the problems found here at their quotes; the reports and the renderers show the 
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from quizgen.bank.frozen import frozen
 from quizgen.bank.model import Bank, Question, Reference, Section
 from quizgen.i18n import N_, Translate, translator
 
@@ -54,7 +53,7 @@ def word_count(text: str) -> int:
 # --------------------------------------------------------------------------- the article text
 
 
-@dataclass(frozen=True)
+@frozen
 class SectionText:
     """One article section as found in the text: its span of `ArticleText.text` and sentences."""
 
@@ -67,7 +66,7 @@ class SectionText:
     sentence_texts: tuple[str, ...] = ()  # as written (spaces collapsed), for messages
 
 
-@dataclass(frozen=True)
+@frozen
 class ArticleText:
     """The article's text normalised for quoting, cut into its sections by their title lines."""
 
@@ -100,6 +99,8 @@ class ArticleText:
 
     def nearest_sentence(self, quote: str, section_id: str | None = None) -> str | None:
         """The sentence most like a quote that is not found (None when none is close)."""
+        import difflib  # only for a quote that is not found
+
         q = normalise_quote(quote)
         pool = [s for s in self.sections if section_id is None or s.id == section_id] or list(self.sections)
         best, best_ratio = None, 0.6
@@ -185,7 +186,7 @@ def read_article_text(raw: str, sections: Sequence[Section], title: str | None =
 # --------------------------------------------------------------------------- checking quotes
 
 
-@dataclass(frozen=True)
+@frozen
 class QuoteCheck:
     """Where one quote stands: `found` anywhere in the text, and the sections it was found in."""
 
@@ -218,7 +219,7 @@ def short_quote(text: str, words: int = 12) -> str:
 # --------------------------------------------------------------------------- coverage
 
 
-@dataclass(frozen=True)
+@frozen
 class SectionEvidence:
     section: Section
     sentences: int
@@ -277,7 +278,7 @@ def section_evidence(bank: Bank, article: ArticleText) -> list[SectionEvidence]:
 # --------------------------------------------------------------------------- showing evidence
 
 
-@dataclass(frozen=True)
+@frozen
 class EvidenceLine:
     """One line of evidence as outputs show it: a quote from the article, or a named reference.
 

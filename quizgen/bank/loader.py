@@ -85,7 +85,7 @@ from quizgen.bank.translation import FINGERPRINT_CHARS, check_translation
 from quizgen.errors import BankError, Problem
 from quizgen.errors import Report as Report  # defined there: the cache unpickles it without the loader
 from quizgen.safetext import control_character, escaped, invisible_character
-from quizgen.study.answers import normalise
+from quizgen.study.words import normalise
 
 # PyYAML's implicit resolvers (the tags a plain scalar may have) by the scalar's first character,
 # each followed by those for any first character (PyYAML's order): one table, in fastyaml, for both

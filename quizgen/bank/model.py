@@ -6,11 +6,13 @@ Everything an exporter needs is here; nothing here imports click, yaml, genanki 
 from __future__ import annotations
 
 import re
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, field, fields
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
+
+from quizgen.bank.frozen import frozen
 
 _T = TypeVar("_T")
 
@@ -32,7 +34,7 @@ class Difficulty(StrEnum):
     HARD = "hard"
 
 
-@dataclass(frozen=True, order=True)
+@frozen(order=True)
 class Location:
     """Where something was written: 1-based line and column."""
 
@@ -58,7 +60,7 @@ def option_letter(index: int) -> str:
     return OPTION_LETTERS[index]
 
 
-@dataclass(frozen=True)
+@frozen
 class Section:
     """A section of the article, by its id and title."""
 
@@ -66,7 +68,7 @@ class Section:
     title: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Article:
     """The article: `text_path` is where its plain text is kept (relative to bank.yaml), `sha256`
     the digest of that text when its quotes were last checked."""
@@ -84,7 +86,7 @@ class Article:
         raise KeyError(section_id)
 
 
-@dataclass(frozen=True)
+@frozen
 class Reference:
     """A named public source beyond the article (prescribing information, MedlinePlus, ...)."""
 
@@ -94,7 +96,7 @@ class Reference:
     url: str
 
 
-@dataclass(frozen=True)
+@frozen
 class SafetyNote:
     """A short correction or warning from a named reference, shown after the questions."""
 
@@ -102,7 +104,7 @@ class SafetyNote:
     reference: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Fact:
     """One checkable claim, paraphrased: from an article `section`, or (to correct or complete the
     article) from a named `reference` instead. `omitted` holds the reason it is not taught."""
@@ -114,7 +116,7 @@ class Fact:
     reference: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Source:
     """Where a question comes from: an article section and the facts it tests."""
 
@@ -126,7 +128,7 @@ class Source:
 CLOZE_RE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 
 
-@dataclass(frozen=True)
+@frozen
 class ClozeDeletion:
     """One {{cN::answer::hint}} of a cloze text."""
 
@@ -159,7 +161,7 @@ def cloze_blanked(text: str, reveal: bool = False) -> str:
     return CLOZE_RE.sub(repl, text)
 
 
-@dataclass(frozen=True)
+@frozen
 class Question:
     """One question. Which answer fields are set depends on `type`.
 
@@ -219,7 +221,7 @@ class Question:
         return 1
 
 
-@dataclass(frozen=True)
+@frozen
 class Reviewer:
     """Who reviewed a translation: a person qualified in health communication, fluent in its language."""
 
@@ -228,7 +230,7 @@ class Reviewer:
     date: str  # YYYY-MM-DD
 
 
-@dataclass(frozen=True)
+@frozen
 class Translation:
     """How a translated bank was made (`method`, free text) and who reviewed it, if anyone yet.
 
@@ -244,7 +246,7 @@ class Translation:
 DEFAULT_LANGUAGE = "en"
 
 
-@dataclass(frozen=True)
+@frozen
 class Bank:
     """A validated bank: metadata, facts inventory and questions (in file order)."""
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from quizgen.bank.evidence import ArticleText, check_quote, read_article_text, short_quote
+from quizgen.bank.frozen import frozen
 from quizgen.bank.model import Bank, Location, Question
 from quizgen.errors import Problem
 
@@ -27,7 +28,7 @@ class EvidenceSites:
     quotes: dict[str, tuple[Location, ...]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@frozen
 class _Quote:
     question: Question
     text: str

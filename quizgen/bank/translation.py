@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 
+from quizgen.bank.frozen import frozen
 from quizgen.bank.model import Bank, Location, Question, QuestionType
 from quizgen.errors import Problem
 
@@ -65,7 +65,7 @@ def _ids(ids: list[str] | tuple[str, ...]) -> str:
     return ", ".join(ids) if ids else "none"
 
 
-@dataclass(frozen=True)
+@frozen
 class TranslationStatus:
     """Where a translation stands against its original."""
 

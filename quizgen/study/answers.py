@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -19,8 +18,8 @@ from typing import Any
 
 from quizgen.bank.model import OPTION_LETTERS, Bank, Question, QuestionType, cloze_blanked
 from quizgen.i18n import SOURCE_LANGUAGE, base_language
+from quizgen.study.words import normalise as normalise  # the answer rules offer it too
 
-_NON_WORD = re.compile(r"[^\w]+")
 _DIGITS = re.compile(r"\d+")
 _CHOICE_SPLIT = re.compile(r"[\s,;/]+")
 _NUMBER = re.compile(r"[0-9]+")  # a choice number: ASCII digits only (int("²") would fail)
@@ -41,21 +40,6 @@ def language_rules(language: str = SOURCE_LANGUAGE) -> dict[str, Any]:
     general word list; a language the rules file does not list uses English."""
     by_language: dict[str, dict[str, Any]] = RULES["languages"]
     return by_language.get(base_language(language), by_language[SOURCE_LANGUAGE])
-
-
-# ASCII text's word characters once lowercased (a-z, 0-9; "_" counts as punctuation), every other
-# ASCII character a space
-_ASCII_WORDS = str.maketrans({chr(i): " " for i in range(128) if not chr(i).isalnum() or chr(i).isupper()})
-
-
-def normalise(text: str) -> str:
-    """Casefold, drop accents, turn punctuation into spaces and collapse runs of spaces."""
-    if text.isascii():  # nothing to decompose and nothing to casefold but A-Z: the common case
-        return " ".join(text.lower().translate(_ASCII_WORDS).split())
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    words = _NON_WORD.sub(" ", bare.casefold()).replace("_", " ")
-    return " ".join(words.split())
 
 
 def edit_distance(a: str, b: str) -> int:
