@@ -21,7 +21,7 @@ from anki.scheduler_pb2 import CardAnswer
 from click.testing import CliRunner
 
 from quizgen.bank.loader import load_banks, shipped_banks_dir
-from quizgen.bank.model import Bank, Question, QuestionType
+from quizgen.bank.model import Bank, Difficulty, Question, QuestionType
 from quizgen.cli import main
 from quizgen.i18n import translator
 from quizgen.outputs import anki
@@ -576,6 +576,21 @@ def test_guid_digits_are_genankis_at_every_length() -> None:
     numbers |= {random.Random(k).randrange(2**64) >> random.Random(-k).randrange(64) for k in range(2000)}
     for number in sorted(n for n in numbers if n < 2**64):
         assert anki._base91(number) == genanki_base91(number), number
+
+
+def test_notes_made_together_carry_each_questions_own_tags() -> None:
+    """The tags a bank's notes share are made once per set of tags and difficulty: every note
+    still gets its question's tags (`note_tags`), in a list of its own."""
+    bank = load_banks([EVERY_KEY])[0]
+    first = bank.questions[0]
+    easy, hard = (dataclasses.replace(first, difficulty=d) for d in (Difficulty.EASY, Difficulty.HARD))
+    same_tags = dataclasses.replace(bank.questions[1], tags=first.tags)
+    bank = dataclasses.replace(bank, questions=(*bank.questions, easy, hard, same_tags))
+    parts = anki._BankParts(bank)
+    made = [anki._note_content(parts, q).tags for q in bank.questions]
+    assert made == [note_tags(bank, q) for q in bank.questions]
+    assert made[-3] != made[-2]
+    assert len({id(tags) for tags in made}) == len(made)
 
 
 def _database(apkg: bytes) -> dict[str, object]:

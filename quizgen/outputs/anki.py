@@ -36,7 +36,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from quizgen.bank.evidence import NOT_FROM_ARTICLE, SAFETY_NOTES_HEADING, evidence_lines, from_reference
-from quizgen.bank.model import CLOZE_RE, Bank, Question, QuestionType, Reference, option_letter
+from quizgen.bank.model import CLOZE_RE, Bank, Difficulty, Question, QuestionType, Reference, option_letter
 from quizgen.errors import BuildError
 from quizgen.i18n import SOURCE_LANGUAGE, Translate, base_language, translator, unreviewed_notice
 from quizgen.study.selection import in_option_order
@@ -394,6 +394,16 @@ class _BankParts:
         self.tag = anki_tag(bank.id)
         self.specs = specs_for(bank.language)
         self._source_lines: dict[str, str] = {}
+        self._tags: dict[tuple[tuple[str, ...], Difficulty | None], list[str]] = {}
+
+    def tags(self, question: Question) -> list[str]:
+        """`note_tags(bank, question)`, made once for each set of tags and difficulty (most
+        questions of a bank share a few)."""
+        key = (question.tags, question.difficulty)
+        tags = self._tags.get(key)
+        if tags is None:
+            tags = self._tags[key] = _note_tags(self.tag, question)
+        return list(tags)
 
     def source_line(self, section_id: str) -> str:
         line = self._source_lines.get(section_id)
@@ -723,7 +733,7 @@ def note_content(bank: Bank, question: Question) -> NoteContent:
 def _note_content(bank_parts: _BankParts, question: Question) -> NoteContent:
     shown = in_option_order(bank_parts.bank, question, None) if question.options else question
     spec = bank_parts.specs[question.type]
-    return NoteContent(spec, _anki_fields(bank_parts, shown), _note_tags(bank_parts.tag, question))
+    return NoteContent(spec, _anki_fields(bank_parts, shown), bank_parts.tags(question))
 
 
 # The notes of each bank whose fingerprints were taken: a build plans its times from the notes'
