@@ -376,6 +376,15 @@ def test_safe_dump_output_is_read_the_same_or_refused(data: object, options: dic
     _same_or_refused(yaml.safe_dump(data, **options))
 
 
+def test_a_large_file_is_read_whole() -> None:
+    """The lines are read 64 KB at a time: every line is read once, at its own line number."""
+    text = yaml.safe_dump({"questions": [synth.question(i) for i in range(800)]}, sort_keys=False, width=1000)
+    assert len(text) > 5 * 65536
+    assert _same_or_refused(text) is not None
+    padded = text.replace("questions:\n", "questions:\n" + "# " + "x" * 65530 + "\n\n", 1)
+    assert _same_or_refused(padded) is not None
+
+
 def test_safe_dump_of_plain_bank_data_is_read() -> None:
     questions = [synth.question(i) for i in range(60)]
     for indent in (2, 4):

@@ -17,6 +17,8 @@ mark, and a line is read with one or two regular expressions.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from itertools import chain
 from typing import Any
 
 import yaml
@@ -248,10 +250,40 @@ def _read(text: str) -> Node | None:
     # null (marked just after the colon or the dash): (list, key or None, line, column)
     pending: tuple[list[Any], Node | None, int, int] | None = None
     root: Node | None = None
-    lines = _FAST_LINE_RE.findall(text)
-    if len(lines) != text.count("\n") + 1:
-        raise _Refuse  # cannot happen: every line matches once
-    for row, (indent, dash, key_text, colon, value_text) in enumerate(lines):
+    row = -1
+    key: Node | None
+    for row, (indent, dash, key_text, colon, value_text) in enumerate(_lines(text)):
+        if key_text and not dash and pending is None and top_kind == _MAP and len(indent) == top_col:
+            # the common line: the next key of the innermost mapping, a key seen before, with a
+            # plain value or none (the same steps as below, fewer of them)
+            tag = known.get(key_text)
+            if tag is not None:
+                if not value_text:
+                    key = scalar(tag, key_text, row, top_col)
+                    pending = (top_list, key, row, top_col + len(key_text) + 1)
+                    continue
+                first = value_text[0]
+                if (
+                    first not in slow_first
+                    and value_text[-1] not in ": "
+                    and " #" not in value_text
+                    and ": " not in value_text
+                ):
+                    if first in firsts:
+                        value_tag = known.get(value_text)
+                        if value_tag is None:
+                            value_tag = plain_tag(value_text)
+                            if len(value_text) <= 24:
+                                known[value_text] = value_tag
+                    else:
+                        value_tag = str_tag
+                    top_list.append(
+                        (
+                            scalar(tag, key_text, row, top_col),
+                            scalar(value_tag, value_text, row, top_col + len(key_text) + len(colon)),
+                        )
+                    )
+                    continue
         col = len(indent)
         # the value on this line: a plain or quoted scalar taken as it is, or None (nothing, a
         # comment, or a line for _LINE_RE)
@@ -288,7 +320,7 @@ def _read(text: str) -> Node | None:
                 slow = True
         elif not dash and not key_text:
             continue  # a blank line
-        key: Node | None = None
+        key = None
         colon_end = 0
         if slow:
             col, dash, key, colon_end, value = _slow_line(
@@ -383,11 +415,29 @@ def _read(text: str) -> Node | None:
         else:
             pending = (top_list, key, row, colon_end)
 
+    if row != text.count("\n"):
+        raise _Refuse  # cannot happen: every line matches once
     if pending is not None:
         target, pkey, null_row, null_col = pending
         null = scalar(_EMPTY_TAG, "", null_row, null_col)
         target.append(null if pkey is None else (pkey, null))
     return root
+
+
+def _lines(text: str) -> Iterator[tuple[str, str, str, str, str]]:
+    """_FAST_LINE_RE's groups for every line of `text`, read some 64 KB at a time (the groups of
+    all lines at once would take more memory than the nodes of a large file)."""
+    findall = _FAST_LINE_RE.findall
+    chunks = []
+    pos = 0
+    while True:
+        end = text.find("\n", pos + 65536)
+        if end < 0:
+            chunks.append((pos, len(text)))
+            break
+        chunks.append((pos, end))
+        pos = end + 1
+    return chain.from_iterable(findall(text, start, end) for start, end in chunks)
 
 
 # ----------------------------------------------------------------- flow collections on one line
