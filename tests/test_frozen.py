@@ -12,7 +12,10 @@ import copy
 import dataclasses
 import itertools
 import pickle
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +24,9 @@ from conftest import BANKS, REPO
 from quizgen import errors
 from quizgen.bank import evidence, loader, model, quotes, translation
 from quizgen.bank.frozen import frozen
+
+sys.path.insert(0, str(REPO / "tests" / "benchmarks"))
+import synth
 
 CLASSES = [
     c
@@ -181,3 +187,20 @@ def test_frozen_refuses_what_it_does_not_know() -> None:
 
     assert Point(1) < Point(1, 1) and Point(2) > Point(1, 5) and Point(1) == Point(1, 0)
     assert repr(Point(1)) == "test_frozen_refuses_what_it_does_not_know.<locals>.Point(x=1, y=0)"
+
+
+def test_instances_keep_their_values_in_the_shared_key_table(tmp_path: Path) -> None:
+    """As a dataclass's: a question's values in its class's shared key table, not a dict of its
+    own (twice the memory: about 8 MB more at 20,000 questions). Checked in a fresh interpreter,
+    on the questions and locations a bank's reading makes."""
+    bank = synth.write_bank(tmp_path / "bank", 12, files=1)
+    code = f"""
+import sys
+from quizgen.bank import loader
+report = loader.check_banks([__import__("pathlib").Path({str(bank)!r})])
+objects = [x for q in report.banks[0].questions for x in (q, q.source, q.location)]
+assert objects
+for x in objects:
+    assert sys.getsizeof(vars(x)) < sys.getsizeof(dict(vars(x))), x
+"""
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quizgen.bank import loader
-from quizgen.bank.model import Location, Question, QuestionType, Source, make
+from quizgen.bank.model import Question, QuestionType
 
 sys.path.insert(0, str(REPO / "tests" / "benchmarks"))
 import synth
@@ -371,29 +371,3 @@ def test_banks_of_changed_questions_read_the_same_both_ways(
         lines.insert(duplicate, lines[duplicate])
     (folder / "q.yaml").write_text("\n".join(lines) + "\n")
     _assert_same(*_both_ways([folder], monkeypatch))
-
-
-# --------------------------------------------------------------------------- make
-
-
-def test_make_makes_what_the_constructor_makes() -> None:
-    at = Location("q.yaml", 3, 5)
-    fields: dict[str, Any] = {
-        "id": "q1",
-        "type": QuestionType.TRUE_FALSE,
-        "prompt": "P",
-        "explanation": "E",
-        "source": make(Source, section="s", facts=("f",)),
-        "truth": False,
-        "location": at,
-    }
-    made, built = make(Question, **fields), Question(**fields)
-    assert made == built and hash(made) == hash(built)
-    assert list(vars(made).items()) == list(vars(built).items())
-    assert made.source == Source("s", ("f",))
-    with pytest.raises(TypeError):
-        make(Question, **fields, bogus=1)
-    with pytest.raises(TypeError):
-        make(Question, id="q1")
-    with pytest.raises(AttributeError):
-        made.id = "other"  # type: ignore[misc]

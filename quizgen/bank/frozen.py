@@ -42,7 +42,7 @@ def _make(cls: type[_T], order: bool) -> type[_T]:
     every = list(cls.__dict__["__dataclass_fields__"].values())
     if len(every) != len(fields) or any(f.kw_only or not f.init for f in fields):
         raise TypeError(f"frozen() cannot make {cls.__name__}: a field it does not know")
-    env: dict[str, Any] = {"_FACTORY": _FACTORY, "_object": object}
+    env: dict[str, Any] = {"_FACTORY": _FACTORY, "_set": object.__setattr__}
     params = []
     for f in fields:
         if f.default is not dataclasses.MISSING:
@@ -53,16 +53,15 @@ def _make(cls: type[_T], order: bool) -> type[_T]:
             params.append(f"{f.name}=_FACTORY")
         else:
             params.append(f.name)
-    state = ", ".join(
-        f"{f.name!r}: _factory_{f.name}() if {f.name} is _FACTORY else {f.name}"
+    # each field set on its own, as dataclasses do: the instance keeps its values in its class's
+    # shared key table (a whole dict assigned to __dict__ would cost twice the memory)
+    body = "".join(
+        f"\n    _set(self, {f.name!r}, _factory_{f.name}() if {f.name} is _FACTORY else {f.name})"
         if f.default_factory is not dataclasses.MISSING
-        else f"{f.name!r}: {f.name}"
+        else f"\n    _set(self, {f.name!r}, {f.name})"
         for f in fields
     )
-    exec(
-        f"def __init__(self, {', '.join(params)}):\n    _object.__setattr__(self, '__dict__', {{{state}}})",
-        env,
-    )
+    exec(f"def __init__(self, {', '.join(params)}):{body or chr(10) + '    pass'}", env)
     methods: dict[str, Callable[..., Any]] = {"__init__": env["__init__"]}
     shown = [(f"{f.name}=", operator.attrgetter(f.name)) for f in fields if f.repr]
     compared = _row([f.name for f in fields if f.compare])

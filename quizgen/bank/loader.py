@@ -78,7 +78,6 @@ from quizgen.bank.model import (
     Source,
     Translation,
     cloze_blanked,
-    make,
 )
 from quizgen.bank.quotes import EvidenceSites, check_evidence
 from quizgen.bank.translation import FINGERPRINT_CHARS, check_translation
@@ -993,16 +992,15 @@ def _plain_question(node: Node, ctx: _Ctx, meta: _Meta) -> Question | None:
     _check_explanation(m["explanation"], explanation, prompt, quiet)
     if scratch:
         return None
-    return make(
-        Question,
+    return Question(
         id=qid,
         type=qtype,
         prompt=prompt,
         explanation=explanation,
-        source=make(Source, section=section, facts=tuple(facts)),
+        source=Source(section, tuple(facts)),
         tags=tuple(tags),
         location=ctx.loc(node),
-        **fields,
+        **fields,  # type: ignore[arg-type]
     )
 
 

@@ -6,15 +6,12 @@ Everything an exporter needs is here; nothing here imports click, yaml, genanki 
 from __future__ import annotations
 
 import re
-from dataclasses import MISSING, field, fields
+from dataclasses import field
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar
 
 from quizgen.bank.frozen import frozen
-
-_T = TypeVar("_T")
 
 
 class QuestionType(StrEnum):
@@ -321,27 +318,3 @@ class Bank:
         """`From "Title", section "Section"` for a question's source (`template`: its translation)."""
         section = self.section_title(question.source.section)
         return template.format(article=self.article.title, section=section)
-
-
-# the fields of each dataclass `make` has made, in order, with their defaults (MISSING: none)
-_made: dict[type, tuple[dict[str, Any], frozenset[str]]] = {}
-
-
-def make(cls: type[_T], **values: Any) -> _T:
-    """`cls(**values)` for a frozen dataclass of this module whose fields all have plain defaults,
-    made as unpickling makes it: its `__init__` sets each field through `object.__setattr__`,
-    which costs more than the rest of reading a question. The same fields, in the same order."""
-    known = _made.get(cls)
-    if known is None:
-        every = fields(cls)  # type: ignore[arg-type]
-        if any(f.default_factory is not MISSING for f in every):
-            raise TypeError(f"make() cannot make {cls.__name__}: a field has a default factory")
-        known = ({f.name: f.default for f in every}, frozenset(f.name for f in every if f.default is MISSING))
-        _made[cls] = known
-    defaults, required = known
-    state = {**defaults, **values}
-    if len(state) != len(defaults) or not required <= values.keys():
-        raise TypeError(f"{cls.__name__} needs {sorted(required)} and takes only {list(defaults)}")
-    obj = object.__new__(cls)
-    object.__setattr__(obj, "__dict__", state)
-    return obj
