@@ -286,3 +286,65 @@ def test_a_note_print_is_its_note_type_fields_and_tags(monkeypatch: pytest.Monke
     assert len(set(prints.values())) == len(notes) - 1
     monkeypatch.setattr(anki, "CSS", anki.CSS + "\n.more {}")
     assert _note_prints(monkeypatch, notes)["same"] != prints["same"]
+
+
+def test_an_unchanged_manifest_is_left_alone_and_any_other_is_rewritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`plan_epochs` finds an unchanged manifest without making the new one: it gives no text
+    exactly when the manifest it would write equals the one on disk."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1234567890")
+    banks = [_bank()]
+    path = tmp_path / timestamps.MANIFEST_NAME
+    _, text = timestamps.plan_epochs(banks, path)
+    assert text is not None
+    path.write_text(text)
+    assert timestamps.plan_epochs(banks, path)[1] is None
+    good = json.loads(text)
+    first = banks[0].questions[0].id
+
+    def variant(change: Any) -> dict[str, Any]:
+        manifest = json.loads(text)
+        change(manifest)
+        return dict(manifest)
+
+    rewritten = [
+        variant(lambda m: m.update(extra=1)),
+        variant(lambda m: m.update(epoch=5)),
+        variant(lambda m: m.update(fingerprint="0" * 64)),
+        variant(lambda m: m.update(questions=[])),
+        variant(lambda m: m["questions"].pop(first)),
+        variant(lambda m: m["questions"][first].update(epoch=5)),
+        variant(lambda m: m["questions"][first].update(fingerprint="x")),
+        variant(lambda m: m["questions"][first].update(more=1)),
+        variant(lambda m: m.pop("epoch")),
+    ]
+    for manifest in rewritten:
+        path.write_text(json.dumps(manifest))
+        assert timestamps.plan_epochs(banks, path)[1] == text, manifest
+    # an entry of a question not in this build is kept as it is: nothing to write
+    kept = variant(lambda m: m["questions"].update({"other-1": {"epoch": 7, "fingerprint": "y"}}))
+    path.write_text(json.dumps(kept))
+    assert timestamps.plan_epochs(banks, path)[1] is None
+    assert good["questions"].keys() < kept["questions"].keys()
+
+
+def test_the_build_fingerprint_follows_every_note_print(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1234567890")
+    banks = [_bank()]
+    prints = anki.note_fingerprints(banks)
+    path = tmp_path / timestamps.MANIFEST_NAME
+    for size in (1, 2, 3, 1000):
+        monkeypatch.setattr(timestamps, "_CHUNK", size)
+        seen = {timestamps._build_fingerprint(banks, prints)}
+        for key in prints:
+            seen.add(timestamps._build_fingerprint(banks, {**prints, key: "0" * 64}))
+            renamed = {(k + "x" if k == key else k): v for k, v in prints.items()}
+            seen.add(timestamps._build_fingerprint(banks, renamed))
+        seen.add(timestamps._build_fingerprint(banks, {**prints, "more": "0" * 64}))
+        assert len(seen) == 2 * len(prints) + 2
+    _, text = timestamps.plan_epochs(banks, path, prints)
+    assert text is not None
+    assert json.loads(text)["fingerprint"] == timestamps._build_fingerprint(banks, prints)

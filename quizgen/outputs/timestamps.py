@@ -198,7 +198,7 @@ def plan_epochs(
     old_questions = old.get("questions")
     if not isinstance(old_questions, dict):
         old_questions = {}
-    fingerprint = _digest([banks_fingerprint(banks), sorted(prints.items())])
+    fingerprint = _build_fingerprint(banks, prints)
     questions: dict[str, int] = {}
     if fixed is not None:
         # Remembered too, so that a later build without SOURCE_DATE_EPOCH of the same banks
@@ -218,6 +218,8 @@ def plan_epochs(
             else:
                 questions[qid] = build
 
+    if _unchanged(old, fingerprint, build, prints, questions):
+        return Epochs(build, questions), None
     # Entries of questions not in this build are kept: another output in the same folder may be
     # built from other banks, and question ids are unique across banks.
     entries = {k: v for k, v in old_questions.items() if isinstance(k, str) and k not in prints}
@@ -229,6 +231,38 @@ def plan_epochs(
     }
     text = manifest_text(manifest) if manifest != old else None
     return Epochs(build, questions), text
+
+
+def _build_fingerprint(banks: Sequence[Bank], prints: Mapping[str, str]) -> str:
+    """A hash of the banks' fingerprint and every note's, in the order of their keys: the JSON
+    of the first, then JSON lists of up to `_CHUNK` `[key, note print]` pairs (not one list of
+    them all, so no big text is held)."""
+    h = hashlib.sha256(_canonical_json(banks_fingerprint(banks)).encode("utf-8"))
+    keys = sorted(prints)
+    for start in range(0, len(keys), _CHUNK):
+        h.update(
+            _canonical_json([[key, prints[key]] for key in keys[start : start + _CHUNK]]).encode("utf-8")
+        )
+    return h.hexdigest()
+
+
+def _unchanged(
+    old: dict[str, Any], fingerprint: str, build: int, prints: Mapping[str, str], questions: Mapping[str, int]
+) -> bool:
+    """Whether the manifest `plan_epochs` makes would equal `old`, found without making it: most
+    builds change nothing, and a big bank's new manifest (a dict for each of its thousands of
+    questions) would be made only to be compared and thrown away, raising the peak memory."""
+    if old.keys() != {"fingerprint", "epoch", "questions"} or old["fingerprint"] != fingerprint:
+        return False
+    old_questions = old["questions"]
+    if old["epoch"] != build or not isinstance(old_questions, dict):
+        return False
+    # the new entries are the old ones with string ids (all, in JSON) not in this build, and these
+    if not all(
+        old_questions.get(qid) == {"fingerprint": p, "epoch": questions[qid]} for qid, p in prints.items()
+    ):
+        return False
+    return all(isinstance(qid, str) for qid in old_questions)
 
 
 def manifest_text(manifest: dict[str, Any]) -> str:
