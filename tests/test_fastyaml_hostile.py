@@ -974,6 +974,41 @@ def test_nested_block_yaml_is_refused_or_read_as_pyyaml_reads_it(text: str) -> N
     assert_same(text)
 
 
+# --------------------------------------------------------------------------- long texts
+
+# what follows 64 KB of `kN: v` lines; fastyaml reads the lines of a text some 64 KB at a time
+_AFTER_64_KB = [
+    "xx: 1\nyy: 2\nzz: 3\n",
+    "x:\n  y: 1\n",
+    "x:\n- a\n- b\n",
+    "x: 1\n  y\n",
+    "x: [a,\n b]\n",
+    "x: 'a\n  b'\n",
+    "x:\n",
+    "x:",
+    "\n\n# c\n",
+    "  y: 2\n",
+    "x: 1\n---\n",
+]
+
+
+def _after_64_kb(shift: int, tail: str) -> str:
+    lines, size = [], 0
+    while size < 65_536 + shift - 16:  # long lines (few nodes), then short ones up to the edge
+        lines.append(f"k{len(lines)}: {'v' * 1000 if size < 64_000 else 'v'}\n")
+        size += len(lines[-1])
+    return "".join(lines) + "k" * (65_536 + shift - size - 4) + ": v\n" + tail
+
+
+def test_lines_on_both_sides_of_64_kb_are_read_as_pyyaml_reads_them() -> None:
+    for shift in (-9, -4, -1, 0, 1, 3, 8):
+        for tail in _AFTER_64_KB:
+            text = _after_64_kb(shift, tail)
+            assert len(text) - len(tail) == 65_536 + shift
+            found = difference(text)
+            assert found is None, f"{shift} {tail!r}\n{found}"
+
+
 # --------------------------------------------------------------------------- bank-shaped YAML
 
 
