@@ -22,7 +22,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quizgen.bank import loader
+from quizgen.bank import fastyaml, loader
 from quizgen.bank.model import Question
 
 META = """\
@@ -119,6 +119,10 @@ QUESTIONS = """\
   source: {section: s0, facts: [f0]}
   tags: [kidney]
 """
+# the same questions without block scalars: the fast reader (fastyaml) reads these
+ONE_LINE_QUESTIONS = QUESTIONS.replace(
+    ">-\n    Nephrons filter plasma\n    into urine.", "Nephrons filter plasma."
+).replace("|\n    Nephrons filter plasma into urine.", "Nephrons filter plasma.")
 # q1 alone (its related question q2 left out)
 FLASHCARD = QUESTIONS.split("- id: q2")[0].replace("  related: [q2, q2]\n", "")
 
@@ -174,6 +178,7 @@ def _questions(*blocks: str) -> str:
 # (case, the bank's metadata, its question files)
 CASES: list[tuple[str, str, dict[str, str]]] = [
     ("all-types", META, {"q.yaml": _questions(QUESTIONS)}),
+    ("all-types-one-line", META, {"q.yaml": _questions(ONE_LINE_QUESTIONS)}),
     # ids: numbers, dates, booleans, ids that are only equal as text
     *[
         (f"id-{name}", META, {"q.yaml": _questions(_flashcard(id=value))})
@@ -413,24 +418,29 @@ _METAS = {"bank": _meta(META), "translation": _meta(TRANSLATION_META)}
 
 
 @settings(max_examples=400, deadline=None)
-@given(edits=st.lists(_EDITS, min_size=1, max_size=3), meta=st.sampled_from(sorted(_METAS)))
-def test_questions_with_edited_text_read_the_same_both_ways(edits: list[_Edit], meta: str) -> None:
+@given(
+    base=st.sampled_from([QUESTIONS, ONE_LINE_QUESTIONS]),
+    edits=st.lists(_EDITS, min_size=1, max_size=3),
+    meta=st.sampled_from(sorted(_METAS)),
+)
+def test_questions_with_edited_text_read_the_same_both_ways(base: str, edits: list[_Edit], meta: str) -> None:
     """Each question of the edited text, read the plain way, reports nothing and is either None or
-    what the long way reads with no problem at all."""
+    what the long way reads with no problem at all: in the tree PyYAML composes, and in the one
+    the fast reader composes when it reads the text (as parse_file does)."""
+    text = _edited(base, edits)
     try:
-        root = yaml.compose(_edited(QUESTIONS, edits), Loader=loader.YAML_LOADER)
+        trees = [yaml.compose(text, Loader=loader.YAML_LOADER), fastyaml.compose(text)]
     except yaml.YAMLError:
         return
-    if not isinstance(root, yaml.SequenceNode):
-        return
-    for node in root.value:
-        quiet: list[Any] = []
-        plain = loader._plain_question(node, loader._Ctx("q.yaml", quiet), _METAS[meta])
-        assert quiet == []
-        problems: list[Any] = []
-        long = loader._read_question(node, loader._Ctx("q.yaml", problems), _METAS[meta])
-        if plain is not None:
-            assert [str(p) for p in problems] == []
-            assert long is not None
-            assert list(vars(plain).items()) == list(vars(long).items())
-            assert [type(v) for v in vars(plain).values()] == [type(v) for v in vars(long).values()]
+    for root in trees:
+        for node in root.value if isinstance(root, yaml.SequenceNode) else []:
+            quiet: list[Any] = []
+            plain = loader._plain_question(node, loader._Ctx("q.yaml", quiet), _METAS[meta])
+            assert quiet == []
+            problems: list[Any] = []
+            long = loader._read_question(node, loader._Ctx("q.yaml", problems), _METAS[meta])
+            if plain is not None:
+                assert [str(p) for p in problems] == []
+                assert long is not None
+                assert list(vars(plain).items()) == list(vars(long).items())
+                assert [type(v) for v in vars(plain).values()] == [type(v) for v in vars(long).values()]
