@@ -371,3 +371,24 @@ def test_banks_of_changed_questions_read_the_same_both_ways(
         lines.insert(duplicate, lines[duplicate])
     (folder / "q.yaml").write_text("\n".join(lines) + "\n")
     _assert_same(*_both_ways([folder], monkeypatch))
+
+
+def test_a_question_with_too_many_options_is_checked_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plain way gives up before reading more options than a question may have: the long way
+    reads them (quadratic in their number) and reports it, once."""
+    q = _base(0)
+    q["options"] = [f"Option {k}" for k in range(loader.MAX_OPTIONS + 1)]
+    q["answer"] = "Option 0"
+    calls = []
+    read_options = loader._read_options
+
+    def counted(*args: Any) -> bool:
+        calls.append(1)
+        return read_options(*args)
+
+    monkeypatch.setattr(loader, "_read_options", counted)
+    assert _read_both_ways([q]) == 0
+    assert len(calls) == 1  # by _read_question only
+    monkeypatch.undo()
+    q["options"] = q["options"][: loader.MAX_OPTIONS]
+    assert _read_both_ways([q]) == 1

@@ -66,6 +66,7 @@ _ENUMS: dict[str, type[Enum]] = {e.__name__: e for e in (QuestionType, Difficult
 _FIELDS = {name: tuple(f.name for f in dataclasses.fields(c)) for name, c in _DATACLASSES.items()}
 _PATH_TYPE = type(Path())
 _SEP = "\0"
+_NONE_ONLY = {type(None)}
 _INT = "q"  # array code of a signed 64-bit integer
 
 
@@ -109,9 +110,9 @@ def _encode(col: Sequence[Any]) -> tuple[Any, ...]:
     n = len(col)
     if n == 0:
         return ("0",)
-    if col.count(None) == n:  # nothing else equals None
-        return ("n",)
     kinds = set(map(type, col))
+    if kinds == _NONE_ONLY:  # (kinds, not col.count(None): counting calls each object's __eq__)
+        return ("n",)
     if len(kinds) > 1:
         if type(None) in kinds:
             present = [v for v in col if v is not None]

@@ -987,8 +987,13 @@ def _plain_question(node: Node, ctx: _Ctx, meta: _Meta) -> Question | None:
     elif qtype is QuestionType.CLOZE:
         if not _check_cloze(m["text"], prompt, quiet):
             return None
-    elif not _read_options(qtype, m, quiet, prompt, fields):
-        return None
+    else:
+        options = m.get("options")
+        # too many options: the long way says so (and is quadratic in them: read them once only)
+        if not isinstance(options, SequenceNode) or len(options.value) > MAX_OPTIONS:
+            return None
+        if not _read_options(qtype, m, quiet, prompt, fields):
+            return None
     _check_explanation(m["explanation"], explanation, prompt, quiet)
     if scratch:
         return None
