@@ -4,10 +4,11 @@
 class, tag, value, start line and column) or returns None for any text it is not certain to read
 exactly so; the loader then composes that text with PyYAML, which also gives every syntax error
 with its message and location. The subset: block mappings and sequences (indented or not, `- key:`
-compact mappings, `- - x` nested entries), keys and values that are plain, single-quoted or
-double-quoted scalars on one line, one-line flow collections (`[a, b]`, `{k: v}`), comments and
-blank lines. Tabs, carriage returns, document markers, directives, `?` keys, tags, anchors,
-aliases, block scalars and multi-line scalars are refused.
+compact mappings), keys that are plain, single-quoted or double-quoted scalars on one line, values
+that are such scalars, plain scalars going on over more indented lines, block scalars (`|`, `>`,
+with chomping and indentation indicators), or one-line flow collections (`[a, b]`, `{k: v}`),
+comments and blank lines. Tabs, carriage returns, document markers, directives, `?` keys, tags,
+anchors, aliases, `- - x`, quoted scalars over several lines and anything unusual are refused.
 
 Composing with libyaml costs mostly the Python node and mark objects PyYAML makes and its `resolve`
 call per scalar, not the parsing: here one slotted object per node is both the node and its start
@@ -118,7 +119,10 @@ _FAST_LINE_RE = re.compile(
 )
 # a plain value the fast path may not take as it is (the line is read again with _LINE_RE)
 _SLOW_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@`. ")
-_FIRSTS = frozenset(IMPLICIT_BY_FIRST)  # a plain scalar starting otherwise is text
+_FIRSTS = frozenset(IMPLICIT_BY_FIRST)
+# the first character of a line that would go on with a plain scalar, refused where reading it is
+# subtle (a list entry, a quote, a bracket...)
+_GOES_ON_REFUSED = frozenset("-?:,[]{}#&*!|>'\"%@`")  # a plain scalar starting otherwise is text
 
 # A plain scalar on one line in block context: it does not start with an indicator, and ends
 # before ` #`, before `: ` and before a `:` at the end of the line. It can end in spaces only where
@@ -135,7 +139,8 @@ _LINE_RE = re.compile(
     r"( *)"  # 1: indentation
     r"(- +|-(?=\Z))?"  # 2: a sequence entry's dash and the spaces after it
     rf"(?:(?:({_NOT_INDICATOR}{_PLAIN})|{_SINGLE}|{_DOUBLE}) *(:)(?: +|(?=\Z)))?"  # 3-5: key, 6: colon
-    rf"(?:((?:{_NOT_INDICATOR}|-(?=[^ ])){_PLAIN})|{_SINGLE}|{_DOUBLE}|([\[{{].*))?"  # 7-9: value, 10: flow
+    rf"(?:((?:{_NOT_INDICATOR}|-(?=[^ ])){_PLAIN})|{_SINGLE}|{_DOUBLE}|([\[{{].*)"  # 7-9: value, 10: flow
+    r"|([|>](?:[+-][1-9]?|[1-9][+-]?)?))?"  # 11: a block scalar's header
     r"(?: *(?<![^ ])#.*| *)\Z"  # a comment starts after a space
 )
 _TAIL_RE = re.compile(r"(?: +(?:#.*)?)?\Z")  # after a flow collection
@@ -197,14 +202,16 @@ def _unescape(text: str) -> str:
 _MAP, _SEQ, _INDENTLESS = 0, 1, 2  # kinds of open block collection
 
 
-def _slow_line(line: str, row: int, depth: int) -> tuple[int, str, Node | None, int, Node | None]:
-    """A line the fast path does not take: its indentation, dash, key, key's colon end and value."""
+def _slow_line(line: str, row: int, depth: int) -> tuple[int, str, Node | None, int, Node | None, str]:
+    """A line the fast path does not take: its indentation, dash, key, key's colon end, value and
+    what may follow the value on the lines below: "plain" (a plain scalar, nothing after it on its
+    line), a block scalar's header, or ""."""
     if line.startswith(("---", "...")):
         raise _Refuse  # a document marker (or a scalar that looks like one)
     m = _LINE_RE.match(line)
     if m is None:
         raise _Refuse
-    indent, dash, plain_key, single_key, double_key, colon, plain, single, double, flow = m.groups()
+    indent, dash, plain_key, single_key, double_key, colon, plain, single, double, flow, block = m.groups()
     key_col = len(indent) + len(dash or "")
     key: Node | None = None
     colon_end = 0
@@ -220,8 +227,11 @@ def _slow_line(line: str, row: int, depth: int) -> tuple[int, str, Node | None, 
         else:
             key = _Scalar(STR_TAG, _unescape(double_key), row, key_col)
     value: Node | None = None
+    follows = ""
     if plain is not None:
         value = _Scalar(plain_tag(plain), plain, row, m.start(7))
+        if m.end(7) == len(line.rstrip(" ")):
+            follows = "plain"
     elif single is not None:
         value = _Scalar(STR_TAG, single.replace("''", "'"), row, m.start(8) - 1)
     elif double is not None:
@@ -230,7 +240,10 @@ def _slow_line(line: str, row: int, depth: int) -> tuple[int, str, Node | None, 
         value, end = _flow(line, m.start(10), row, depth)
         if _TAIL_RE.match(line, end) is None:
             raise _Refuse
-    return len(indent), dash or "", key, colon_end, value
+    elif block is not None:
+        value = _Scalar(STR_TAG, "", row, m.start(11))  # its value is read from the lines below
+        follows = block
+    return len(indent), dash or "", key, colon_end, value, follows
 
 
 def _read(text: str) -> Node | None:
@@ -250,9 +263,28 @@ def _read(text: str) -> Node | None:
     # null (marked just after the colon or the dash): (list, key or None, line, column)
     pending: tuple[list[Any], Node | None, int, int] | None = None
     root: Node | None = None
+    # a plain scalar that ended its line: the lines below, more indented, may continue it
+    open_plain: _Scalar | None = None
+    open_row = 0  # the last line it is on
+    # a block scalar (`|`, `>`) whose lines are being read, its header and indentation
+    block: _Scalar | None = None
+    block_header = ""
+    block_lines: list[str] = []
+    block_indent = -1
     row = -1
     key: Node | None
     for row, (indent, dash, key_text, colon, value_text) in enumerate(_lines(text)):
+        if block is not None:
+            if block_indent < 0:  # the indentation is not known before the first line with text
+                if not (dash or key_text or value_text):
+                    block_lines.append(indent)
+                    continue
+                block_indent = _block_indent(block_header, len(indent), block_lines, top_col)
+            if len(indent) >= block_indent or not (dash or key_text or value_text):
+                block_lines.append(indent + dash + key_text + colon + value_text)
+                continue
+            block.value = _block_scalar(block_lines, block_indent, block_header, True)
+            block = None
         if key_text and not dash and pending is None and top_kind == _MAP and len(indent) == top_col:
             # the common line: the next key of the innermost mapping, a key seen before, with a
             # plain value or none (the same steps as below, fewer of them)
@@ -261,6 +293,7 @@ def _read(text: str) -> Node | None:
                 if not value_text:
                     key = scalar(tag, key_text, row, top_col)
                     pending = (top_list, key, row, top_col + len(key_text) + 1)
+                    open_plain = None
                     continue
                 first = value_text[0]
                 if (
@@ -277,14 +310,33 @@ def _read(text: str) -> Node | None:
                                 known[value_text] = value_tag
                     else:
                         value_tag = str_tag
-                    top_list.append(
-                        (
-                            scalar(tag, key_text, row, top_col),
-                            scalar(value_tag, value_text, row, top_col + len(key_text) + len(colon)),
-                        )
-                    )
+                    open_plain = scalar(value_tag, value_text, row, top_col + len(key_text) + len(colon))
+                    open_row = row
+                    top_list.append((scalar(tag, key_text, row, top_col), open_plain))
                     continue
         col = len(indent)
+        if open_plain is not None:
+            if not (dash or key_text or value_text):
+                continue  # a blank line: the plain scalar may go on after it
+            if col > top_col:  # more indented than the scalar's collection: the scalar goes on
+                more = (dash + key_text + colon + value_text).rstrip(" ")
+                if more[0] == "#":
+                    open_plain = None  # a comment ends the scalar
+                    continue
+                if (
+                    more[0] in _GOES_ON_REFUSED
+                    or " #" in more
+                    or ": " in more
+                    or more[-1] == ":"
+                    or more.startswith(("---", "..."))
+                ):
+                    raise _Refuse
+                gap = row - open_row - 1  # blank lines: each is a line break, else a space
+                open_plain.value += ("\n" * gap if gap else " ") + more
+                open_plain.tag = plain_tag(open_plain.value)
+                open_row = row
+                continue
+            open_plain = None
         # the value on this line: a plain or quoted scalar taken as it is, or None (nothing, a
         # comment, or a line for _LINE_RE)
         value: Node | None = None
@@ -307,7 +359,10 @@ def _read(text: str) -> Node | None:
                             known[value_text] = tag
                 else:
                     tag = str_tag
-                value = scalar(tag, value_text, row, col + len(dash) + len(key_text) + len(colon))
+                value = open_plain = scalar(
+                    tag, value_text, row, col + len(dash) + len(key_text) + len(colon)
+                )
+                open_row = row
             elif first == "#":
                 if not dash and not key_text:
                     continue  # a comment line
@@ -323,9 +378,13 @@ def _read(text: str) -> Node | None:
         key = None
         colon_end = 0
         if slow:
-            col, dash, key, colon_end, value = _slow_line(
+            col, dash, key, colon_end, value, follows = _slow_line(
                 indent + dash + key_text + colon + value_text, row, len(stack)
             )
+            if follows == "plain":
+                open_plain, open_row = value, row  # type: ignore[assignment]
+            elif follows:
+                block, block_header, block_lines, block_indent = value, follows, [], -1  # type: ignore[assignment]
         elif key_text:
             tag = known.get(key_text)
             if tag is None:
@@ -417,11 +476,63 @@ def _read(text: str) -> Node | None:
 
     if row != text.count("\n"):
         raise _Refuse  # cannot happen: every line matches once
+    if block is not None:
+        if block_indent < 0:
+            raise _Refuse  # a block scalar with no text
+        block.value = _block_scalar(block_lines, block_indent, block_header, False)
     if pending is not None:
         target, pkey, null_row, null_col = pending
         null = scalar(_EMPTY_TAG, "", null_row, null_col)
         target.append(null if pkey is None else (pkey, null))
     return root
+
+
+def _block_indent(header: str, first: int, leading: list[str], parent: int) -> int:
+    """The indentation of a block scalar's text (libyaml's rule), given the spaces before its first
+    line with text, the blank lines before that, and the indentation of the collection holding it."""
+    digits = [int(ch) for ch in header if ch.isdigit()]
+    if digits:
+        indent = parent + digits[0] if parent >= 0 else digits[0]
+    else:
+        if any(len(blank) > first for blank in leading):
+            raise _Refuse  # a blank line longer than the first line of text
+        indent = max(first, parent + 1, 1)
+    if first < indent:
+        raise _Refuse  # a block scalar with no text, or less indented than it must be
+    return indent
+
+
+def _block_scalar(lines: list[str], indent: int, header: str, last_has_break: bool) -> str:
+    """The value of a block scalar from its lines, as libyaml's yaml_parser_scan_block_scalar reads
+    them: literal (`|`) or folded (`>`), chomped (`-` strip, `+` keep, else one line break)."""
+    folded = header[0] == ">"
+    out = []
+    leading_break = ""  # the line break after the last line of text
+    trailing = ""  # the line breaks of the blank lines since
+    leading_blank = False  # whether the last line of text started with a space (more indented)
+    n = len(lines)
+    for k, line in enumerate(lines):
+        brk = "\n" if k < n - 1 or last_has_break else ""
+        if len(line) <= indent and not line.strip(" "):
+            trailing += brk
+            continue
+        content = line[indent:]
+        trailing_blank = content[:1] == " "
+        if folded and leading_break == "\n" and not leading_blank and not trailing_blank:
+            if not trailing:
+                out.append(" ")
+        else:
+            out.append(leading_break)
+        out.append(trailing)
+        trailing = ""
+        leading_blank = trailing_blank
+        out.append(content)
+        leading_break = brk
+    if "-" not in header:
+        out.append(leading_break)
+    if "+" in header:
+        out.append(trailing)
+    return "".join(out)
 
 
 def _lines(text: str) -> Iterator[tuple[str, str, str, str, str]]:
