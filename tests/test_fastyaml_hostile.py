@@ -922,8 +922,9 @@ def _collections(children: st.SearchStrategy[tuple[str, object]]) -> st.SearchSt
 _NODES = _collections(st.recursive(st.tuples(st.just("scalar"), _scalar_text()), _collections, max_leaves=8))
 
 
-def _render(node: tuple[str, object], col: int, rnd: random.Random) -> list[str]:
-    """Block YAML for `node` starting at column `col`, its layout chosen by `rnd` (mostly valid)."""
+def _render(node: tuple[str, object], col: int, rnd: random.Random, over_lines: float = 0.0) -> list[str]:
+    """Block YAML for `node` starting at column `col`, its layout chosen by `rnd` (mostly valid);
+    `over_lines`: how often a scalar is a block scalar or a plain scalar over several lines."""
     kind, body = node
     pad = " " * col
     if kind == "scalar":
@@ -931,23 +932,66 @@ def _render(node: tuple[str, object], col: int, rnd: random.Random) -> list[str]
     lines: list[str] = []
     if kind == "map":
         for key, value in body:  # type: ignore[attr-defined]
+            if value[0] == "scalar" and rnd.random() < over_lines:
+                head, below = _scalar_over_lines(rnd, col)
+                lines += [f"{pad}{key}: {head}", *below]
+                continue
             if value[0] == "scalar":
                 lines.append(f"{pad}{key}:{rnd.choice([' ', ' ', '  ', ''])}{value[1]}{_comment(rnd)}")
                 continue
             lines.append(f"{pad}{key}:{_comment(rnd)}")
             step = rnd.choice([1, 2, 2, 4] + ([0, 0] if value[0] == "seq" else []))
-            lines += _render(value, col + step, rnd)
+            lines += _render(value, col + step, rnd, over_lines)
         return lines
     for item in body:  # type: ignore[attr-defined]
         gap = rnd.choice([1, 1, 2, 3])
+        if item[0] == "scalar" and rnd.random() < over_lines:
+            head, below = _scalar_over_lines(rnd, col)
+            lines += [f"{pad}-{' ' * gap}{head}", *below]
+            continue
         if rnd.random() < 0.7:  # compact: `- key: v` / `- - x` / `- v` on the dash's line
-            inner = _render(item, col + 1 + gap, rnd)
+            inner = _render(item, col + 1 + gap, rnd, over_lines)
             lines.append(pad + "-" + " " * gap + inner[0][col + 1 + gap :])
             lines += inner[1:]
         else:
             lines.append(pad + "-" + _comment(rnd))
-            lines += _render(item, col + rnd.choice([1, 2, 4]), rnd)
+            lines += _render(item, col + rnd.choice([1, 2, 4]), rnd, over_lines)
     return lines
+
+
+_BLOCK_HEADERS = ["|", ">", "|-", ">-", "|+", ">+", "|1", ">2", "|2-", ">1+"]
+_BELOW = [
+    "x",
+    "x y",
+    "yes",
+    "a: b",
+    "- x",
+    "# c",
+    " x",
+    "'q'",
+    "x #c",
+    "x:",
+    "\u00a0z",
+    "--- x",
+    "... x",
+    "|",
+]
+
+
+def _scalar_over_lines(rnd: random.Random, col: int) -> tuple[str, list[str]]:
+    """A block scalar's header, or a plain scalar's first line, and the lines below it: mostly text
+    more indented than `col` and blank lines, sometimes text less indented, spaces, odd text."""
+    below = []
+    for _ in range(rnd.randrange(1, 5)):
+        if rnd.random() < 0.2:
+            below.append(rnd.choice(["", " " * rnd.randrange(8)]))
+        elif rnd.random() < 0.75:
+            below.append(" " * (col + rnd.choice([2, 2, 3])) + rnd.choice(["x", "x y", "yes", "1 2"]))
+        else:
+            below.append(" " * max(col + rnd.choice([-1, 0, 1, 4]), 0) + rnd.choice(_BELOW))
+    if rnd.random() < 0.6:
+        return rnd.choice(_BLOCK_HEADERS) + rnd.choice(["", "", " # c", " "]), below
+    return rnd.choice(["a", "b c", "yes", "1", "é"]), below
 
 
 def _comment(rnd: random.Random) -> str:
@@ -971,6 +1015,29 @@ def nested_yaml(draw: st.DrawFn) -> str:
 @settings(max_examples=150, deadline=None)
 @given(nested_yaml())
 def test_nested_block_yaml_is_refused_or_read_as_pyyaml_reads_it(text: str) -> None:
+    assert_same(text)
+
+
+_WORD_NODES = _collections(
+    st.recursive(
+        st.tuples(st.just("scalar"), st.sampled_from(["a", "b c", "yes", "1", "'q'"])),
+        _collections,
+        max_leaves=6,
+    )
+)
+
+
+@st.composite
+def scalars_over_lines_yaml(draw: st.DrawFn) -> str:
+    """Nested block YAML where half the scalars are block scalars or plain scalars over several lines."""
+    rnd = draw(st.randoms(use_true_random=False))
+    lines = _render(draw(_WORD_NODES), draw(st.sampled_from([0, 0, 2])), rnd, over_lines=0.5)
+    return "\n".join(lines) + rnd.choice(["\n", "", "\n\n", "\n  \n"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(scalars_over_lines_yaml())
+def test_scalars_over_several_lines_are_refused_or_read_as_pyyaml_reads_them(text: str) -> None:
     assert_same(text)
 
 
