@@ -14,9 +14,14 @@ import re
 _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Characters that change the order in which text is shown (embeddings, overrides, isolates).
 _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-# Characters that take no room on screen.
-_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
-_INVISIBLE_RE = re.compile(f"[{_BIDI}{_ZERO_WIDTH}]")
+# Marks that change the direction of the text around them without being seen.
+_BIDI_MARKS = "\u200e\u200f\u061c"
+# Characters that take no room on screen (a soft hyphen shows only where a line breaks; both
+# also stop a typed answer from matching).
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u2061\u2062\u2063\u2064"
+# Line and paragraph separators: a line break in YAML, an invisible space in most outputs.
+_SEPARATORS = "\u2028\u2029"
+_INVISIBLE_RE = re.compile(f"[{_BIDI}{_BIDI_MARKS}{_ZERO_WIDTH}{_SEPARATORS}]")
 _UNSAFE_FOR_TERMINAL_RE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
 
 
@@ -33,12 +38,21 @@ def control_character(text: str) -> tuple[int, str] | None:
 
 
 def invisible_character(text: str) -> tuple[int, str, str] | None:
-    """The first bidirectional control or zero-width character: (index, character, kind)."""
+    """The first character that hides or reorders text (a bidirectional control or mark, a
+    zero-width character, a line separator): (index, character, kind)."""
     m = _INVISIBLE_RE.search(text)
     if m is None:
         return None
-    kind = "a bidirectional override" if m.group() in _BIDI else "zero-width"
-    return m.start(), m.group(), kind
+    char = m.group()
+    if char in _BIDI:
+        kind = "a bidirectional override"
+    elif char in _BIDI_MARKS:
+        kind = "a bidirectional mark"
+    elif char in _SEPARATORS:
+        kind = "a line separator"
+    else:
+        kind = "zero-width"
+    return m.start(), char, kind
 
 
 def for_terminal(text: str) -> str:

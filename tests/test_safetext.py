@@ -31,6 +31,11 @@ def test_control_and_invisible_characters_are_found() -> None:
     assert invisible_character("a\u200bb") == (1, "\u200b", "zero-width")
     assert invisible_character("a\u2066b")[2] == "a bidirectional override"  # type: ignore[index]
     assert invisible_character("plain") is None
+    # marks and separators that hide in text too (an answer typed without them would not match)
+    assert invisible_character("a\u200eb") == (1, "\u200e", "a bidirectional mark")
+    assert invisible_character("ta\u00adcro") == (2, "\u00ad", "zero-width")
+    assert invisible_character("x\u2028") == (1, "\u2028", "a line separator")
+    assert invisible_character("ciclosporina, tacrólimus ¿qué? ñ") is None
 
 
 def test_file_names_in_messages_are_printed_safely(tmp_path: Path) -> None:

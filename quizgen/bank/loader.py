@@ -286,6 +286,10 @@ def parse_file(path: Path, shown: str, problems: list[Problem]) -> Node | None:
     return node
 
 
+# tags whose value quizgen reads by its spelling: the value must be one YAML gives that tag by itself
+_TAGGED_VALUES = {_CORE + "bool": " and write true or false", _CORE + "null": ""}
+
+
 def _scan_nodes(root: Node, ctx: _Ctx) -> bool:
     """Refuse object-building tags and aliases (alias bombs) before anything reads the values."""
     ok = alias_free = True
@@ -305,6 +309,17 @@ def _scan_nodes(root: Node, ctx: _Ctx) -> bool:
         seen.add(id(node))
         if node.tag not in ALLOWED_TAGS:
             ctx.error(node, f"YAML tag '{node.tag.replace(_CORE, '!!')}' is not allowed in banks")
+            ok = False
+            continue
+        meaning = _TAGGED_VALUES.get(node.tag)
+        if meaning is not None and fastyaml.plain_tag(node.value) != node.tag:
+            # `answer: !!bool maybe` would otherwise be read as false, an answer the bank never gave
+            shown = node.value if len(node.value) <= 40 else node.value[:40] + "..."
+            ctx.error(
+                node,
+                f"YAML tag '{node.tag.replace(_CORE, '!!')}' does not fit the value '{shown}': "
+                f"remove the tag{meaning}",
+            )
             ok = False
             continue
         if isinstance(node, SequenceNode):
