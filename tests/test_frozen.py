@@ -22,15 +22,28 @@ import pytest
 from conftest import BANKS, REPO
 
 from quizgen import errors
-from quizgen.bank import evidence, loader, model, quotes, translation
+from quizgen.bank import bankformat, evidence, loader, model, quotes, translation
 from quizgen.bank.frozen import frozen
+from quizgen.outputs import anki, build, timestamps
+from quizgen.study import selection
 
 sys.path.insert(0, str(REPO / "tests" / "benchmarks"))
 import synth
 
 CLASSES = [
     c
-    for module in (model, errors, evidence, quotes, translation)
+    for module in (
+        model,
+        errors,
+        evidence,
+        quotes,
+        translation,
+        bankformat,
+        anki,
+        build,
+        timestamps,
+        selection,
+    )
     for c in vars(module).values()
     if isinstance(c, type)
     and c.__module__ == module.__name__
@@ -87,6 +100,10 @@ def _instances() -> dict[type, list[Any]]:
         loader.check_banks([BANKS / "warnings"]),
         loader.check_banks([BANKS / "translations"]),
     ]
+    # the key tables of the format (Key)
+    for value in _walk(list(vars(bankformat).values())):
+        if type(value) in found:
+            found[type(value)].append(value)
     for value in _walk(reports):
         if type(value) in found:
             found[type(value)].append(value)

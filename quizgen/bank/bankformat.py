@@ -12,16 +12,17 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
+from quizgen.bank.frozen import frozen
 from quizgen.bank.model import OPTION_LETTERS, QuestionType
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "bank.schema.json"
 
 
-@dataclass(frozen=True)
+@frozen
 class Key:
     """One key of a bank mapping: whether it is required, and the JSON Schema of its value.
 

@@ -30,12 +30,12 @@ import tempfile
 import warnings
 import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cache
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from quizgen.bank.evidence import NOT_FROM_ARTICLE, SAFETY_NOTES_HEADING, evidence_lines, from_reference
+from quizgen.bank.frozen import frozen
 from quizgen.bank.model import CLOZE_RE, Bank, Difficulty, Question, QuestionType, Reference, option_letter
 from quizgen.errors import BuildError
 from quizgen.i18n import SOURCE_LANGUAGE, Translate, base_language, translator, unreviewed_notice
@@ -150,7 +150,7 @@ def _stable_id(*parts: str) -> int:
     return (1 << 30) + int.from_bytes(digest[:8], "big") % (1 << 30)
 
 
-@dataclass(frozen=True)
+@frozen
 class _ModelSpec:
     model_id: int
     name: str
@@ -716,7 +716,7 @@ def _card_ords(model: Any, fields: list[str]) -> list[int]:
     return list(card_ords)
 
 
-@dataclass(frozen=True)
+@frozen
 class NoteContent:
     """What Anki receives for one question: its note type, field values and tags."""
 

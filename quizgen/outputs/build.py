@@ -17,11 +17,11 @@ import re
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from quizgen import __version__
+from quizgen.bank.frozen import frozen
 from quizgen.bank.model import Bank
 from quizgen.errors import BuildError, UsageError
 from quizgen.fsutil import (
@@ -45,7 +45,7 @@ PAPER_NAMES = {"letter": N_("US letter"), "a4": "A4"}  # English in the manifest
 REFRESH_COMMAND = "SOURCE_DATE_EPOCH=$(date +%s) quizgen build"
 
 
-@dataclass(frozen=True)
+@frozen
 class Output:
     """One file a build makes: its name, what it is for, and its bytes."""
 
@@ -247,7 +247,7 @@ def _json(banks: Sequence[Bank], ctx: RenderContext) -> tuple[bytes | str, str]:
     return export_json(banks), _questions(banks)
 
 
-@dataclass(frozen=True)
+@frozen
 class OutputKind:
     """One row of the build: the end of the file name (after the bank id), what the file is
     for, and how it is rendered."""
@@ -538,7 +538,7 @@ def build_deck(
     return rendered[0]
 
 
-@dataclass(frozen=True)
+@frozen
 class BuildResult:
     outputs: list[Output]
     epoch: int

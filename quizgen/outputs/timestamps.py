@@ -19,11 +19,11 @@ import json
 import os
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from quizgen import __version__
+from quizgen.bank.frozen import frozen
 from quizgen.bank.model import Bank, Question
 from quizgen.errors import UsageError
 from quizgen.outputs.export import (
@@ -37,7 +37,7 @@ from quizgen.outputs.export import (
 MANIFEST_NAME = ".quizgen-epoch.json"
 
 
-@dataclass(frozen=True)
+@frozen
 class Epochs:
     """The build's epoch and, per question id, the epoch of its last change."""
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
+from quizgen.bank.frozen import frozen
 from quizgen.bank.model import Bank, Question, QuestionType
 from quizgen.errors import UsageError
 from quizgen.study.spacing import closest_distance, related_in, space_apart
 
 
-@dataclass(frozen=True)
+@frozen
 class Selection:
     """Which questions to use; empty filters match everything."""
 
@@ -24,7 +25,7 @@ class Selection:
     shuffle: bool = True
 
 
-@dataclass(frozen=True)
+@frozen
 class Picked:
     """A question chosen for a quiz, with the bank it came from."""
 
