@@ -6,6 +6,7 @@ the problems found here at their quotes; the reports and the renderers show the 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -31,18 +32,24 @@ _MARKS = str.maketrans(
     _QUOTES,
 )
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043\ufe58\ufe63", "-"))
-_SPACED_DASH_RE = re.compile(r"\s*-\s*")
+_SPACED_DASH = r"\s*-\s*"
 # a sentence ends after . ! or ?, and after up to two closing marks that follow it ("works." or
 # "(on the skin.)"); the marks stay with their sentence, so a quote that ends with them is found
 _CLOSE = "[\"')\\]\u201d\u2019]"
-_SENTENCE_END_RE = re.compile(rf"(?:(?<=[.!?])|(?<=[.!?]{_CLOSE})|(?<=[.!?]{_CLOSE}{_CLOSE}))\s+")
+_SENTENCE_END = rf"(?:(?<=[.!?])|(?<=[.!?]{_CLOSE})|(?<=[.!?]{_CLOSE}{_CLOSE}))\s+"
+
+
+@functools.cache
+def _re(pattern: str) -> re.Pattern[str]:
+    """`pattern` compiled on first use: most commands (`quizgen anki`) never check a quote."""
+    return re.compile(pattern)
 
 
 def normalise_quote(text: str) -> str:
     """Text as quotes are compared: one space for any whitespace, straight quote marks, `-` for
     every dash (spaces around a dash ignored), `...` for an ellipsis, and no case."""
     text = unicodedata.normalize("NFKC", text).translate(_MARKS).translate(_DASHES)
-    text = _SPACED_DASH_RE.sub("-", " ".join(text.split()))
+    text = _re(_SPACED_DASH).sub("-", " ".join(text.split()))
     return text.casefold()
 
 
@@ -117,7 +124,7 @@ class ArticleText:
 
 
 def _split_sentences(line: str) -> list[str]:
-    return [s for s in _SENTENCE_END_RE.split(line) if s.strip()]
+    return [s for s in _re(_SENTENCE_END).split(line) if s.strip()]
 
 
 def read_article_text(raw: str, sections: Sequence[Section], title: str | None = None) -> ArticleText:
@@ -229,7 +236,7 @@ class SectionEvidence:
 
 # A piece of a web page's text that ends without a full stop and has few words is a heading, a
 # menu or a link ("Comments (0)", "Leave a Reply"), not a sentence of the article.
-_PROSE_END_RE = re.compile(r"[.!?][\"')\]\u201d\u2019]*$")
+_PROSE_END = r"[.!?][\"')\]\u201d\u2019]*$"
 PROSE_MIN_WORDS = 8
 
 
@@ -238,7 +245,7 @@ def is_sentence(text: str) -> bool:
     (or ! or ?), or has 8 words or more, and is not a teaser cut off with "..."."""
     if text.endswith(("...", "\u2026")):
         return False
-    return bool(_PROSE_END_RE.search(text)) or word_count(text) >= PROSE_MIN_WORDS
+    return bool(_re(_PROSE_END).search(text)) or word_count(text) >= PROSE_MIN_WORDS
 
 
 def section_evidence(bank: Bank, article: ArticleText) -> list[SectionEvidence]:
@@ -302,7 +309,7 @@ class EvidenceLine:
         return f"{line}: {self.url}" if self.url else line
 
 
-_OF_TITLE_RE = re.compile(r"\b([Dd]e) \{title\}")
+_OF_TITLE = r"\b([Dd]e) \{title\}"
 
 
 def from_reference(reference: Reference, _: Translate) -> tuple[str, str]:
@@ -313,8 +320,8 @@ def from_reference(reference: Reference, _: Translate) -> tuple[str, str]:
     name and stays."""
     template = _("From {title}, {publisher}")
     title = reference.title
-    if title.startswith("el ") and _OF_TITLE_RE.search(template):
-        template, title = _OF_TITLE_RE.sub(r"\1l {title}", template), title[len("el ") :]
+    if title.startswith("el ") and _re(_OF_TITLE).search(template):
+        template, title = _re(_OF_TITLE).sub(r"\1l {title}", template), title[len("el ") :]
     return template.replace("{publisher}", reference.publisher), title
 
 
