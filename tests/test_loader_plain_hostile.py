@@ -21,6 +21,7 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_loader_plain import _assert_same, _both_ways  # one definition of "read both ways, the same"
 
 from quizgen.bank import fastyaml, loader
 from quizgen.bank.model import Question
@@ -133,25 +134,6 @@ def _write_bank(folder: Path, meta: str, files: dict[str, str]) -> Path:
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder
-
-
-def _both_ways(paths: list[Path], monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
-    with monkeypatch.context() as m:
-        m.setattr(loader, "PLAIN_PATH", True)
-        plain = loader.check_banks(paths)
-        m.setattr(loader, "PLAIN_PATH", False)
-        long = loader.check_banks(paths)
-    return plain, long
-
-
-def _assert_same(plain: Any, long: Any) -> None:
-    assert [str(p) for p in plain.problems] == [str(p) for p in long.problems]
-    assert plain == long
-    for a, b in zip(plain.banks, long.banks, strict=True):
-        assert [list(vars(q).items()) for q in a.questions] == [list(vars(q).items()) for q in b.questions]
-        assert [type(v) for q in a.questions for v in vars(q).values()] == [
-            type(v) for q in b.questions for v in vars(q).values()
-        ]
 
 
 def _flashcard(**changes: str) -> str:
