@@ -532,3 +532,15 @@ def test_kinds_in_messages_are_those_of_pyyaml_nodes() -> None:
         node = fastyaml.compose(text)
         assert node is not None
         assert loader._kind(node) == kind
+
+
+def test_refused_characters_are_pyyamls_non_printable_ones_and_yaml_line_breaks() -> None:
+    """fastyaml refuses exactly what PyYAML's reader calls non-printable, plus what YAML 1.1 reads
+    as a line break or whitespace of its own (tab, CR, NEL, U+2028/2029) and a byte order mark:
+    checked over every code point."""
+    from yaml.reader import Reader
+
+    every = "".join(map(chr, range(0x110000)))
+    extra = set("\t\r\x85\u2028\u2029\ufeff")
+    expected = set(Reader.NON_PRINTABLE.findall(every)) | extra
+    assert set(fastyaml._REFUSED_RE.findall(every)) == expected
