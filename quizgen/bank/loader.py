@@ -86,12 +86,9 @@ from quizgen.errors import Report as Report  # defined there: the cache unpickle
 from quizgen.safetext import control_character, escaped, invisible_character
 from quizgen.study.words import normalise
 
-# PyYAML's implicit resolvers (the tags a plain scalar may have) by the scalar's first character,
-# each followed by those for any first character (PyYAML's order): one table, in fastyaml, for both
-# readers
+# A plain scalar's tag comes from PyYAML's implicit resolvers, looked up by first character in one
+# table (fastyaml.plain_tag), for both readers
 _BASE_LOADER: type = fastyaml.BASE_LOADER
-_ANY_FIRST = fastyaml.ANY_FIRST
-_IMPLICIT_BY_FIRST = fastyaml.IMPLICIT_BY_FIRST
 _STR_TAG = fastyaml.STR_TAG
 _SEQ_TAG = fastyaml.SEQ_TAG
 _MAP_TAG = fastyaml.MAP_TAG
@@ -109,9 +106,7 @@ class _Loader(_BASE_LOADER):  # type: ignore[misc]
         if kind is ScalarNode:
             if implicit[0]:
                 assert isinstance(value, str)
-                for tag, regexp in _IMPLICIT_BY_FIRST.get(value[:1], _ANY_FIRST):
-                    if regexp.match(value):
-                        return tag
+                return fastyaml.plain_tag(value)
             return _STR_TAG
         return _SEQ_TAG if kind is SequenceNode else _MAP_TAG
 
@@ -136,6 +131,8 @@ MAX_OPTIONS = len(OPTION_LETTERS)  # lettered A to Z on paper, in Anki and in th
 _CORE = "tag:yaml.org,2002:"
 TEXT_TAGS = {_CORE + t for t in ("str", "int", "float", "timestamp")}
 ALLOWED_TAGS = TEXT_TAGS | {_CORE + t for t in ("bool", "null", "seq", "map")}
+_BOOL_TAG = _CORE + "bool"
+_TRUE_WORDS = ("true", "yes", "on", "y")  # a !!bool scalar is true when it is one of these (any case)
 
 ID_RE = re.compile(QUESTION_ID_PATTERN)
 BANK_ID_RE = re.compile(BANK_ID_PATTERN)
@@ -436,8 +433,8 @@ def _list(node: Node | None, ctx: _Ctx, what: str) -> list[Node] | None:
 
 
 def _bool(node: Node, ctx: _Ctx, what: str) -> bool | None:
-    if isinstance(node, ScalarNode) and node.tag == _CORE + "bool":
-        return str(node.value).lower() in ("true", "yes", "on", "y")
+    if isinstance(node, ScalarNode) and node.tag == _BOOL_TAG:
+        return str(node.value).lower() in _TRUE_WORDS
     ctx.error(node, f"{what} must be true or false, not {_kind(node)}")
     return None
 
@@ -819,8 +816,8 @@ def _read_question(node: Node, ctx: _Ctx, meta: _Meta | None) -> Question | None
     elif qtype is QuestionType.TRUE_FALSE:
         anode = m.get("answer")
         if anode is not None:
-            if isinstance(anode, ScalarNode) and anode.tag == _CORE + "bool":
-                fields["truth"] = anode.value.lower() in ("true", "yes", "on", "y")
+            if isinstance(anode, ScalarNode) and anode.tag == _BOOL_TAG:
+                fields["truth"] = anode.value.lower() in _TRUE_WORDS
             else:
                 ctx.error(anode, "a true_false answer must be true or false")
                 ok = False
@@ -865,9 +862,9 @@ def _read_question(node: Node, ctx: _Ctx, meta: _Meta | None) -> Question | None
 # that cost most to restate (options, cloze deletions, quotes, the explanation) are the very
 # functions `_read_question` calls, run into a scratch list that must stay empty.
 
-# the keys a question of each type may have, and the keys it must have
 #: False reads every question the long way (the tests compare the two)
 PLAIN_PATH = True
+# the keys a question of each type may have, and the keys it must have
 _PLAIN_KEYS: dict[QuestionType, tuple[frozenset[str], frozenset[str]]] = {
     t: (frozenset(spec), frozenset(k for k, key in spec.items() if key.required))
     for t, (spec, _) in _QUESTION_SPECS.items()
@@ -876,8 +873,6 @@ _PLAIN_KEYS: dict[QuestionType, tuple[frozenset[str], frozenset[str]]] = {
 _SOURCE_KEYS = (frozenset(SOURCE_KEYS), frozenset(k for k, key in SOURCE_KEYS.items() if key.required))
 _DIFFICULTIES: dict[str, Difficulty] = {d.value: d for d in Difficulty}
 _PROMPT_KEYS = {QuestionType.CLOZE: "text", QuestionType.FLASHCARD: "front"}
-_TRUE_WORDS = ("true", "yes", "on", "y")
-_BOOL_TAG = _CORE + "bool"
 
 
 def _plain_text(node: Node | None) -> str | None:
