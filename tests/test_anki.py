@@ -24,7 +24,7 @@ from quizgen.bank.loader import load_banks, shipped_banks_dir
 from quizgen.bank.model import Bank, Difficulty, Question, QuestionType
 from quizgen.cli import main
 from quizgen.i18n import translator
-from quizgen.outputs import anki
+from quizgen.outputs import anki, ziparchive
 from quizgen.outputs.anki import MODEL_SPECS, deck_name, note_guid, note_tags, render_apkg
 
 EXAMPLE = Path(__file__).parent / "banks" / "valid" / "example"
@@ -328,6 +328,34 @@ def test_byte_identical_rebuild() -> None:
     with zipfile.ZipFile(io.BytesIO(first)) as archive:
         assert [i.filename for i in archive.infolist()] == ["collection.anki2", "media"]
         assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_a_deck_deflated_in_many_pieces_imports_whole(
+    col: Collection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The collection is deflated in pieces (256 KiB: a big deck has dozens), every second one on
+    # another thread, one after another a single deflate stream. Pieces of 4 KiB here, so that
+    # Anki's own importer reads a stream of many: the same notes and cards as from one piece.
+    banks = _shipped()
+    whole = render_apkg(banks, T0)
+    monkeypatch.setattr(ziparchive, "CHUNK", 4096)
+    pieces = render_apkg(banks, T0)
+    assert pieces != whole
+    with zipfile.ZipFile(io.BytesIO(pieces)) as archive, zipfile.ZipFile(io.BytesIO(whole)) as one:
+        assert archive.getinfo("collection.anki2").file_size > 40 * 4096
+        assert archive.read("collection.anki2") == one.read("collection.anki2")
+    log = import_apkg(col, pieces, tmp_path)
+    assert len(log.new) == sum(len(b.questions) for b in banks)
+    other = Collection(str(tmp_path / "other.anki2"))
+    try:
+        import_apkg(other, whole, tmp_path, "whole.apkg")
+        # the same notes, and each card in the deck of the same name (ids of new decks may differ)
+        rows = "select guid, mid, n.mod, tags, flds, ord, d.name from notes n, cards c, decks d"
+        rows += " where c.nid = n.id and d.id = c.did"
+        assert sorted(col.db.all(rows)) == sorted(other.db.all(rows))
+        assert col.card_count() == other.card_count() == sum(b.card_count() for b in banks)
+    finally:
+        other.close()
 
 
 def test_two_banks_in_one_package(col: Collection, tmp_path: Path) -> None:

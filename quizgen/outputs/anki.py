@@ -9,8 +9,8 @@ Stability rules a learner's review history depends on (see docs/notes on Anki):
   note only when that time is newer: the caller moves the timestamp forward when a bank changes.
 
 All text from banks is plain text and is HTML-escaped here. The output is byte-identical for the
-same banks and timestamp: the sqlite file is serialized from memory and the zip entries carry a
-fixed date.
+same banks and timestamp: the database's header is as an in-memory database serializes it, and
+the zip entries carry a fixed date.
 """
 
 from __future__ import annotations
@@ -23,12 +23,10 @@ import itertools
 import json
 import os
 import re
-import shutil
 import sqlite3
 import sys
 import tempfile
 import warnings
-import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cache
 from types import ModuleType
@@ -39,6 +37,7 @@ from quizgen.bank.frozen import frozen
 from quizgen.bank.model import CLOZE_RE, Bank, Difficulty, Question, QuestionType, Reference, option_letter
 from quizgen.errors import BuildError
 from quizgen.i18n import SOURCE_LANGUAGE, Translate, base_language, translator, unreviewed_notice
+from quizgen.outputs.ziparchive import deflate_member, zip_archive
 from quizgen.study.selection import in_option_order
 
 if TYPE_CHECKING:
@@ -70,9 +69,6 @@ TRUE_FALSE_MODEL_ID = 1_733_104_002
 CLOZE_MODEL_ID = 1_733_104_003
 SHORT_ANSWER_MODEL_ID = 1_733_104_004
 FLASHCARD_MODEL_ID = 1_733_104_005
-
-# Fixed zip entry date (the earliest a zip holds): archive bytes must not depend on the clock.
-_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 CSS = """\
 .card {
@@ -829,14 +825,6 @@ def build_decks(banks: Sequence[Bank], note_times: Mapping[str, float] | None = 
     return decks
 
 
-def _zip_entry(name: str) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.create_system = 3  # Unix, whatever platform builds it
-    info.external_attr = 0o644 << 16
-    return info
-
-
 def _as_serialized_header(header: bytes) -> bytes:
     """The database header as an in-memory database serializes it: the file change counter
     (bytes 24-27), the counter it is valid for and the writing SQLite's version (92-99) are
@@ -880,10 +868,10 @@ def render_apkg(
         finally:
             conn.close()
         del package
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w") as archive:
-            with open(path, "rb") as db, archive.open(_zip_entry("collection.anki2"), "w") as entry:
-                entry.write(_as_serialized_header(db.read(100)))
-                shutil.copyfileobj(db, entry, 1 << 20)
-            archive.writestr(_zip_entry("media"), json.dumps({}))
-    return buffer.getvalue()
+        with open(path, "r+b") as db:
+            header = db.read(100)
+            db.seek(0)
+            db.write(_as_serialized_header(header))
+            db.seek(0)
+            collection = deflate_member("collection.anki2", db)
+    return zip_archive([collection, deflate_member("media", io.BytesIO(json.dumps({}).encode()))])
