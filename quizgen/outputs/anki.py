@@ -587,8 +587,10 @@ def deck_description(bank: Bank) -> str:
     return out
 
 
-_INSERT_NOTE = "INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?);"
-_INSERT_CARD = "INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?);"
+# genanki's rows, with the columns that are the same for every note and card (usn -1, the
+# checksum, flags and scheduling 0, data empty) written here rather than bound row by row
+_INSERT_NOTE = "INSERT INTO notes VALUES(?,?,?,?,-1,?,?,?,0,0,'');"
+_INSERT_CARD = "INSERT INTO cards VALUES(?,?,?,?,?,-1,0,0,0,0,0,0,0,0,0,0,0,'');"
 # genanki.Note's check of field values (a warning): quizgen escapes all bank text, so it finds nothing
 _INVALID_HTML_TAG_RE = re.compile(r"<(?!/?[a-zA-Z0-9]+(?: .*|/?)>|!--|!\[CDATA\[)(?:.|\n)*?>")
 
@@ -615,13 +617,7 @@ class _DeckCursor(sqlite3.Cursor):
         cards: list[tuple[int, int, int, int, int]] = []
         self.executemany(_INSERT_NOTE, _note_rows(self.notes, id_gen, cards))
         self.notes = []
-        self.executemany(
-            _INSERT_CARD,
-            (
-                (card_id, note_id, deck_id, ord_, when, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "")
-                for card_id, note_id, deck_id, ord_, when in cards
-            ),
-        )
+        self.executemany(_INSERT_CARD, cards)
         if self.indexes:
             super().executescript(self.indexes)
             self.indexes = ""
@@ -632,8 +628,9 @@ def _note_rows(
     id_gen: Iterator[int],
     cards: list[tuple[int, int, int, int, int]],
 ) -> Iterator[tuple[Any, ...]]:
-    """The notes table's rows of `notes`, made one at a time as they are inserted; their cards'
-    ids, note ids, deck ids, template numbers and times go to `cards`."""
+    """The notes table's rows of `notes` (but the columns `_INSERT_NOTE` fills in), made one at a
+    time as they are inserted; their cards' ids, note ids, deck ids, template numbers and times go
+    to `cards`."""
     for note, timestamp, deck_id in notes:
         model, fields = note.model, note.fields
         if len(model.fields) != len(fields):
@@ -655,13 +652,9 @@ def _note_rows(
             note.guid,
             model.model_id,
             when,
-            -1,
             f" {' '.join(note.tags)} ",
             joined,
             fields[model.sort_field_index],
-            0,
-            0,
-            "",
         )
         for ord_ in _card_ords(model, fields):
             cards.append((next(id_gen), note_id, deck_id, ord_, when))
