@@ -203,12 +203,12 @@ def _other_reads(report: Report, article: Path | None) -> list[tuple[str, str | 
 def _write_atomic(path: Path, data: bytes) -> bool:
     """Write `data` to `path` through a temporary file and a rename (a reader sees the old file
     or the new one, never part of one); False on any failure (an unwritable folder, a full disk)."""
-    import tempfile
+    from quizgen.fsutil import make_temporary
 
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".entry.", suffix=".tmp", dir=path.parent)
+        fd, tmp = make_temporary(path.parent, ".entry.")
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.replace(tmp, path)

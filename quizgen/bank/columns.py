@@ -153,8 +153,14 @@ def _encode_hashable(col: Sequence[Any], kind: type) -> tuple[Any, ...]:
     Only strings and tuples of strings are told apart by equality here: dataclasses compare
     without some fields (a question's location), and 1 == True."""
     n = len(col)
-    flat = col if kind is str else list(itertools.chain.from_iterable(col))
-    if n > 1 and set(map(type, flat)) <= {str}:
+    if kind is str:
+        flat, strings = col, True  # (the caller saw only strings)
+    elif n > 1 and not col[0] and col.count(()) == n:  # empty tuples: only () equals ()
+        return ("c", _encode(col[:1]))
+    else:
+        flat = list(itertools.chain.from_iterable(col))
+        strings = set(map(type, flat)) <= {str}
+    if n > 1 and strings:
         if col.count(col[0]) == n:
             return ("c", _encode(col[:1]))
         sample = col[:64]

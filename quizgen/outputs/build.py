@@ -15,7 +15,6 @@ import json
 import os
 import re
 import sys
-import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -701,6 +700,8 @@ def _heading_anchor(text: str, taken: dict[str, int]) -> str:
 def _readme_part(language: str, banks: Sequence[Bank], outputs: Sequence[Output]) -> list[str]:
     """One language's whole part of output/README.md: its banks' files, then how to print, publish
     and import, all in that language."""
+    import textwrap  # here, not at the top: only `build` writes the README, and `anki` need not pay for it
+
     t = translator(language)
     _ = t.gettext
     lines = ["# " + _("quizgen outputs"), ""]
