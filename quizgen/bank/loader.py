@@ -1200,7 +1200,10 @@ def _check_explanation(node: Node, explanation: str, prompt: str, ctx: _Ctx) -> 
     if not explanation:
         ctx.warn(node, "the explanation is empty: say why the answer is right")
         return
-    e, p = normalise(explanation), normalise(cloze_blanked(prompt, reveal=True))
+    e, shown = normalise(explanation), cloze_blanked(prompt, reveal=True)
+    if _plainly_new(e, shown):
+        return
+    p = normalise(shown)
     e_words, p_words = set(e.split()), set(p.split())
     # the same words (nearly all of them, in about the same number) say nothing new
     repeats = e == p or (len(e) > 20 and e in p)
@@ -1208,6 +1211,29 @@ def _check_explanation(node: Node, explanation: str, prompt: str, ctx: _Ctx) -> 
         repeats = len(e_words & p_words) >= 0.9 * len(e_words | p_words)
     if repeats:
         ctx.warn(node, "the explanation repeats the prompt: say why the answer is right")
+
+
+def _plainly_new(e: str, prompt: str) -> bool:
+    """True when the normalised explanation `e` plainly does not repeat an ASCII `prompt`, so the
+    test above need not normalise the prompt: more than a tenth of e's words are not even inside
+    the prompt's lowercased text.
+
+    Each word of the normalised prompt is a run of that text, so a missing word is not one of
+    its words nor part of one: `e` is neither the prompt nor a part of it; and with n words in
+    `e`, m of them missing (10m > n), the k words both share number at most n - m < 9m, so k is
+    less than 0.9 (k + m), which is at most 0.9 times all their words.
+    """
+    if not prompt.isascii():
+        return False
+    words = set(e.split())
+    text = prompt.lower()
+    missing = 0
+    for word in words:
+        if word not in text:
+            missing += 1
+            if 10 * missing > len(words):
+                return True
+    return False
 
 
 # --------------------------------------------------------------------------- banks

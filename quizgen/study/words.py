@@ -12,15 +12,18 @@ import unicodedata
 
 _NON_WORD = re.compile(r"[^\w]+")
 
-# ASCII text's word characters once lowercased (a-z, 0-9; "_" counts as punctuation), every other
-# ASCII character a space
-_ASCII_WORDS = str.maketrans({chr(i): " " for i in range(128) if not chr(i).isalnum() or chr(i).isupper()})
+# For ASCII text, as bytes: A-Z lowercased, a-z and 0-9 kept, every other byte a space ("_" counts
+# as punctuation). bytes.translate with a table is several times faster than str.lower and
+# str.translate with a dict, and the loader normalises every prompt and explanation.
+_ASCII_WORDS = bytes(
+    c + 32 if 65 <= c <= 90 else c if chr(c).isalnum() and c < 128 else 32 for c in range(256)
+)
 
 
 def normalise(text: str) -> str:
     """Casefold, drop accents, turn punctuation into spaces and collapse runs of spaces."""
     if text.isascii():  # nothing to decompose and nothing to casefold but A-Z: the common case
-        return " ".join(text.lower().translate(_ASCII_WORDS).split())
+        return b" ".join(text.encode("ascii").translate(_ASCII_WORDS).split()).decode("ascii")
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     words = _NON_WORD.sub(" ", bare.casefold()).replace("_", " ")
