@@ -221,3 +221,35 @@ for x in objects:
     assert sys.getsizeof(vars(x)) < sys.getsizeof(dict(vars(x))), x
 """
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
+
+
+def test_fill_dict_makes_the_same_instances() -> None:
+    """`fill_dict=True` (Question's): the same values, in the same order, defaults and factories
+    as the twin dataclass, frozen as it is, its values still in the class's shared key table."""
+
+    def make(fill_dict: bool) -> Any:
+        @frozen(fill_dict=fill_dict)
+        class Item:
+            name: str
+            tags: tuple[str, ...] = ()
+            seen: list[int] = dataclasses.field(default_factory=list)
+
+        return Item
+
+    filled, plain = make(True), make(False)
+    twin = _twin(filled)
+    cases: list[tuple[tuple[Any, ...], dict[str, Any]]] = [
+        (("a",), {}),
+        (("a", ("t",)), {}),
+        (("a",), {"seen": [1]}),
+        ((), {"name": "b"}),
+    ]
+    for args, kwargs in cases:
+        a, b, t = filled(*args, **kwargs), plain(*args, **kwargs), twin(*args, **kwargs)
+        assert list(vars(a).items()) == list(vars(b).items()) == list(vars(t).items())
+        assert repr(a) == repr(b) == repr(t)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            a.name = "c"
+    assert filled("a").seen is not filled("a").seen
+    made = [filled(str(i)) for i in range(3)]
+    assert all(sys.getsizeof(vars(x)) < sys.getsizeof(dict(vars(x))) for x in made)

@@ -902,9 +902,9 @@ def _plain_texts(node: Node | None) -> list[str] | None:
     return out
 
 
-def _plain_mapping(node: Node | None, keys: tuple[frozenset[str], frozenset[str]]) -> dict[str, Node] | None:
-    """The mapping `_mapping` reads when it reports nothing: text keys, none repeated, each one of
-    the allowed keys, every required key there."""
+def _plain_mapping(node: Node | None) -> dict[str, Node] | None:
+    """A mapping's values by key when its keys are text, none repeated (the caller checks which
+    keys `_mapping` would allow)."""
     if not isinstance(node, MappingNode):
         return None
     out: dict[str, Node] = {}
@@ -912,26 +912,26 @@ def _plain_mapping(node: Node | None, keys: tuple[frozenset[str], frozenset[str]
         if not isinstance(knode, ScalarNode) or knode.tag not in TEXT_TAGS:
             return None
         out[knode.value] = vnode
+    return out if len(out) == len(node.value) else None
+
+
+def _plain_keys(m: dict[str, Node], keys: tuple[frozenset[str], frozenset[str]]) -> bool:
+    """Whether `_mapping` would find the keys of `m` right: each one allowed, every required one there."""
     allowed, required = keys
-    if len(out) != len(node.value) or not out.keys() <= allowed or not required <= out.keys():
-        return None
-    return out
+    return m.keys() <= allowed and required <= m.keys()
 
 
 def _plain_question(node: Node, ctx: _Ctx, meta: _Meta) -> Question | None:
     """The question `_read_question` reads from `node` when it finds no problem at all; None (and
     nothing reported) when there may be one, or when the question is not of the plain kinds."""
-    if not isinstance(node, MappingNode) or meta.article is None:
+    m = _plain_mapping(node)
+    if m is None or meta.article is None:
         return None
-    tnode = None
-    for knode, vnode in node.value:
-        if isinstance(knode, ScalarNode) and knode.value == "type":
-            tnode = vnode
-    qtype = _QUESTION_TYPES.get(tnode.value) if isinstance(tnode, ScalarNode) else None
-    if qtype is None or tnode is None or tnode.tag not in TEXT_TAGS:
+    tnode = m.get("type")
+    if not isinstance(tnode, ScalarNode) or tnode.tag not in TEXT_TAGS:
         return None
-    m = _plain_mapping(node, _PLAIN_KEYS[qtype])
-    if m is None or "translated_from" in m:
+    qtype = _QUESTION_TYPES.get(tnode.value)
+    if qtype is None or not _plain_keys(m, _PLAIN_KEYS[qtype]) or "translated_from" in m:
         return None
     qid = _plain_text(m.get("id"))
     explanation = _plain_text(m.get("explanation"))
@@ -940,8 +940,8 @@ def _plain_question(node: Node, ctx: _Ctx, meta: _Meta) -> Question | None:
         return None
     # the source: a section of the article, facts of the inventory (none omitted, none of another
     # section)
-    s = _plain_mapping(m.get("source"), _SOURCE_KEYS)
-    if s is None:
+    s = _plain_mapping(m.get("source"))
+    if s is None or not _plain_keys(s, _SOURCE_KEYS):
         return None
     section = _plain_text(s.get("section"))
     facts = _plain_texts(s.get("facts"))
@@ -974,6 +974,7 @@ def _plain_question(node: Node, ctx: _Ctx, meta: _Meta) -> Question | None:
         if not isinstance(knode, ScalarNode) or knode.tag != _BOOL_TAG:
             return None
         fields["keep_order"] = knode.value.lower() in _TRUE_WORDS
+    # the checks shared with `_read_question` report into a scratch list, which must stay empty
     scratch: list[Problem] = []
     quiet = _Ctx(ctx.path, scratch)
     if "evidence" in m:
@@ -1004,8 +1005,7 @@ def _plain_question(node: Node, ctx: _Ctx, meta: _Meta) -> Question | None:
             return None
         if not _read_options(qtype, m, quiet, prompt, fields):
             return None
-    _check_explanation(m["explanation"], explanation, prompt, quiet)
-    if scratch:
+    if scratch or _repeats_prompt(explanation, prompt):
         return None
     return Question(
         id=qid,
@@ -1199,23 +1199,27 @@ def _check_cloze(node: Node, text: str, ctx: _Ctx) -> bool:
 def _check_explanation(node: Node, explanation: str, prompt: str, ctx: _Ctx) -> None:
     if not explanation:
         ctx.warn(node, "the explanation is empty: say why the answer is right")
-        return
+    elif _repeats_prompt(explanation, prompt):
+        ctx.warn(node, "the explanation repeats the prompt: say why the answer is right")
+
+
+def _repeats_prompt(explanation: str, prompt: str) -> bool:
+    """Whether the explanation says nothing new: the same words as the prompt (nearly all of them,
+    in about the same number)."""
     e, shown = normalise(explanation), cloze_blanked(prompt, reveal=True)
     if _plainly_new(e, shown):
-        return
+        return False
     p = normalise(shown)
     e_words, p_words = set(e.split()), set(p.split())
-    # the same words (nearly all of them, in about the same number) say nothing new
     repeats = e == p or (len(e) > 20 and e in p)
     if not repeats and e_words and len(e_words) <= len(p_words) + 2:
         repeats = len(e_words & p_words) >= 0.9 * len(e_words | p_words)
-    if repeats:
-        ctx.warn(node, "the explanation repeats the prompt: say why the answer is right")
+    return repeats
 
 
 def _plainly_new(e: str, prompt: str) -> bool:
     """True when the normalised explanation `e` plainly does not repeat an ASCII `prompt`, so the
-    test above need not normalise the prompt: more than a tenth of e's words are not even inside
+    test need not normalise the prompt: more than a tenth of e's words are not even inside
     the prompt's lowercased text.
 
     Each word of the normalised prompt is a run of that text, so a missing word is not one of

@@ -158,7 +158,7 @@ def cloze_blanked(text: str, reveal: bool = False) -> str:
     return CLOZE_RE.sub(repl, text)
 
 
-@frozen
+@frozen(fill_dict=True)  # made by the tens of thousands: see `frozen`
 class Question:
     """One question. Which answer fields are set depends on `type`.
 
