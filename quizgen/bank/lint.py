@@ -35,8 +35,7 @@ def _percent(part: int, whole: int) -> str:
     return f"{round(100 * part / whole)}%"
 
 
-def _true_false_balance(bank: Bank) -> list[Problem]:
-    items = [q for q in bank.questions if q.type is QuestionType.TRUE_FALSE]
+def _true_false_balance(items: list[Question]) -> list[Problem]:
     if len(items) < TRUE_FALSE_MIN:
         return []
     trues = [q for q in items if q.truth]
@@ -82,8 +81,7 @@ def _kept_order_positions(bank: Bank) -> list[Problem]:
     ]
 
 
-def _wording_cues(bank: Bank) -> list[Problem]:
-    items = [q for q in bank.questions if q.type is QuestionType.TRUE_FALSE]
+def _wording_cues(items: list[Question]) -> list[Problem]:
     absolute = [q for q in items if ABSOLUTE_RE.search(q.prompt)]
     hedged = [q for q in items if HEDGED_RE.search(q.prompt)]
     problems: list[Problem] = []
@@ -112,4 +110,5 @@ def _wording_cues(bank: Bank) -> list[Problem]:
 
 def lint_bank(bank: Bank) -> list[Problem]:
     """Every bank-level warning for one bank."""
-    return [*_true_false_balance(bank), *_kept_order_positions(bank), *_wording_cues(bank)]
+    true_false = [q for q in bank.questions if q.type is QuestionType.TRUE_FALSE]
+    return [*_true_false_balance(true_false), *_kept_order_positions(bank), *_wording_cues(true_false)]

@@ -1426,8 +1426,9 @@ def _load_one(
     for ctx, top in parsed:
         _read_questions(ctx, top, meta, questions, own_ids)
     del parsed
-    ids = {q.id for q in questions}
-    for q in questions:
+    relating = [q for q in questions if q.related]
+    ids = {q.id for q in questions} if relating else set()
+    for q in relating:
         for rid in q.related:
             if rid not in ids:
                 problems.append(

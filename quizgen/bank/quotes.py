@@ -79,6 +79,7 @@ def check_evidence(
     quotes = [
         _Quote(q, text, loc)
         for q in bank.questions
+        if q.evidence
         for text, loc in zip(q.evidence, sites.quotes.get(q.id, ()), strict=False)
     ]
     opted_in = bank.article.text_path is not None or override is not None
