@@ -586,6 +586,28 @@ def test_note_guids_are_genankis() -> None:
         assert note_guid(bank, q) == genanki.guid_for(bank.id, qid)
 
 
+def test_deck_notes_carry_genankis_guids() -> None:
+    """Every note of the decks `build_decks` makes has genanki.guid_for(bank id, question id),
+    a bank id outside ASCII too (the deck makes the GUIDs from each bank's id once)."""
+    import genanki
+
+    banks = load_banks([EVERY_KEY]) + _example()
+    banks[0] = dataclasses.replace(banks[0], id="bänk-日本")
+    try:
+        decks = anki.build_decks(banks)
+    finally:
+        for bank in banks:
+            anki._notes_memo.pop(id(bank), None)
+    guids = [note.guid for deck in decks for note in deck.notes]
+    expected = [
+        genanki.guid_for(bank.id, q.id)
+        for bank in banks
+        for section in bank.article.sections
+        for q in bank.questions_in(section.id)
+    ]
+    assert guids == expected and len(set(guids)) == sum(len(b.questions) for b in banks)
+
+
 def test_guid_digits_are_genankis_at_every_length() -> None:
     """The base-91 text of numbers with every count of digits, and at the edges, is what
     genanki's loop over digits makes (its GUIDs are made from numbers below 2**64)."""

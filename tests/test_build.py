@@ -247,3 +247,24 @@ def test_the_cli_leaves_the_build_sequence_to_the_library() -> None:
     cli = (REPO / "quizgen" / "cli.py").read_text(encoding="utf-8")
     for step in ("plan_epochs", "write_all_atomic", "render_apkg", "manifest_json"):
         assert step not in cli, step
+
+
+def test_a_build_hashes_the_banks_content_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The manifest's `banks_fingerprint` is the one the build's times were planned from: the
+    banks' content is hashed once per build, not again for the manifest."""
+    from quizgen.outputs import build, timestamps
+
+    monkeypatch.setattr(build, "OUTPUTS", tuple(k for k in build.OUTPUTS if k.suffix == ".apkg"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    banks = load_banks([EXAMPLE])
+    real = timestamps.banks_fingerprint
+    calls: list[object] = []
+
+    def counted(banks: Any) -> str:
+        calls.append(banks)
+        return real(banks)
+
+    monkeypatch.setattr(timestamps, "banks_fingerprint", counted)
+    build.build_all(banks, tmp_path / "out")
+    assert len(calls) == 1
+    assert json.loads((tmp_path / "out" / MANIFEST).read_text())["banks_fingerprint"] == real(banks)

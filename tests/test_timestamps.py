@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import hashlib
 import json
 import operator
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,10 @@ from quizgen.bank.model import Bank, Question, Source
 from quizgen.errors import UsageError
 from quizgen.fsutil import write_atomic
 from quizgen.outputs import anki, timestamps
+from quizgen.outputs.export import facts_record
+
+sys.path.insert(0, str(Path(__file__).parent / "benchmarks"))
+import synth
 
 EXAMPLE = Path(__file__).parent / "banks" / "valid" / "example"
 EVERY_KEY = Path(__file__).parent / "banks" / "valid" / "every-key"
@@ -335,16 +341,84 @@ def test_the_build_fingerprint_follows_every_note_print(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1234567890")
     banks = [_bank()]
     prints = anki.note_fingerprints(banks)
+    banks_print = timestamps.banks_fingerprint(banks)
     path = tmp_path / timestamps.MANIFEST_NAME
     for size in (1, 2, 3, 1000):
         monkeypatch.setattr(timestamps, "_CHUNK", size)
-        seen = {timestamps._build_fingerprint(banks, prints)}
+        seen = {timestamps._build_fingerprint(banks_print, prints)}
         for key in prints:
-            seen.add(timestamps._build_fingerprint(banks, {**prints, key: "0" * 64}))
+            seen.add(timestamps._build_fingerprint(banks_print, {**prints, key: "0" * 64}))
             renamed = {(k + "x" if k == key else k): v for k, v in prints.items()}
-            seen.add(timestamps._build_fingerprint(banks, renamed))
-        seen.add(timestamps._build_fingerprint(banks, {**prints, "more": "0" * 64}))
-        assert len(seen) == 2 * len(prints) + 2
-    _, text = timestamps.plan_epochs(banks, path, prints)
+            seen.add(timestamps._build_fingerprint(banks_print, renamed))
+        seen.add(timestamps._build_fingerprint(banks_print, {**prints, "more": "0" * 64}))
+        seen.add(timestamps._build_fingerprint("0" * 64, prints))
+        assert len(seen) == 2 * len(prints) + 3
+    epochs, text = timestamps.plan_epochs(banks, path, prints)
     assert text is not None
-    assert json.loads(text)["fingerprint"] == timestamps._build_fingerprint(banks, prints)
+    assert epochs.banks_fingerprint == banks_print
+    assert json.loads(text)["fingerprint"] == timestamps._build_fingerprint(banks_print, prints)
+
+
+def test_a_manifest_written_before_still_finds_every_note_unchanged(clock: Clock) -> None:
+    """The epoch manifest committed in output/ was written by an earlier quizgen (the one that last
+    refreshed output/): the banks and every note are unchanged for this one too, so a build
+    keeps the build's time and every note's, and writes no new manifest. Were a fingerprint's
+    value to change, every learner's notes would all move forward once, for nothing."""
+    committed = Path(__file__).parent.parent / "output" / timestamps.MANIFEST_NAME
+    manifest = json.loads(committed.read_text(encoding="utf-8"))
+    banks = load_banks()
+    epochs, text = timestamps.plan_epochs(banks, committed)
+    assert text is None
+    assert epochs.build == manifest["epoch"]
+    assert dict(epochs.questions) == {k: manifest["questions"][k]["epoch"] for k in epochs.questions}
+    assert len(epochs.questions) == sum(len(b.questions) for b in banks)
+
+
+def _reference_json(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
+
+
+def _reference_prints(banks: list[Bank]) -> tuple[str, dict[str, str], str]:
+    """The banks' fingerprint, the notes' and the build's, spelt out as they were defined when
+    manifests began to hold them (quizgen 0.1.0, main 2e3cced): plain `json.dumps` and a new
+    hasher for everything, so that making them faster never changes their values."""
+    h = hashlib.sha256()
+    content = operator.attrgetter(*timestamps.QUESTION_CONTENT)
+    for b in banks:
+        meta = [timestamps._bank_meta(b), facts_record(b), list(b.summary), len(b.questions)]
+        h.update(_reference_json(meta))
+        for start in range(0, len(b.questions), 1000):
+            h.update(_reference_json([content(q) for q in b.questions[start : start + 1000]]))
+    banks_print = h.hexdigest()
+    notes: dict[str, str] = {}
+    for b in banks:
+        for q in b.questions:
+            spec, fields, tags = anki.note_content(b, q)
+            head = [spec.model_id, spec.name, list(spec.fields), [list(t) for t in spec.templates], anki.CSS]
+            joined = "\x1f".join(fields)
+            text = json.dumps([*head, spec.cloze], ensure_ascii=False) + f"\x1e{len(joined)}\x1e{joined} "
+            notes[b.note_key(q)] = hashlib.sha256(f"{text}{' '.join(tags)} ".encode()).hexdigest()
+    h = hashlib.sha256(_reference_json(banks_print))
+    keys = sorted(notes)
+    for start in range(0, len(keys), 1000):
+        h.update(_reference_json([[k, notes[k]] for k in keys[start : start + 1000]]))
+    return banks_print, notes, h.hexdigest()
+
+
+def test_every_fingerprint_keeps_its_defined_value(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fingerprints the epoch manifest holds, made as quizgen makes them, are the values of
+    their definition (`_reference_prints`): for the shipped banks with their translation, the
+    test banks and a bank of 1,200 questions of every type (two chunks of questions and of notes)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1234567890")
+    synth.write_bank(tmp_path / "big", 1200, files=2)
+    test_banks = load_banks([EVERY_KEY]) + load_banks([EXAMPLE])
+    for banks in (load_banks(), test_banks, load_banks([tmp_path / "big"])):
+        banks_print, notes, build = _reference_prints(banks)
+        assert timestamps.banks_fingerprint(banks) == banks_print
+        assert anki.note_fingerprints(banks) == notes
+        epochs, text = timestamps.plan_epochs(banks, tmp_path / timestamps.MANIFEST_NAME)
+        assert epochs.banks_fingerprint == banks_print
+        assert text is not None
+        manifest = json.loads(text)
+        assert manifest["fingerprint"] == build
+        assert {k: v["fingerprint"] for k, v in manifest["questions"].items()} == notes

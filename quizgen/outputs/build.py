@@ -31,7 +31,7 @@ from quizgen.fsutil import (
     write_all_atomic,
 )
 from quizgen.i18n import N_, translator, unreviewed_notice
-from quizgen.outputs.timestamps import Epochs, banks_fingerprint, epoch_manifest_path, plan_epochs
+from quizgen.outputs.timestamps import Epochs, epoch_manifest_path, plan_epochs
 
 if TYPE_CHECKING:  # imported where used: `quizgen anki` needs neither typst nor a process pool
     import gettext
@@ -202,7 +202,7 @@ def _questions(banks: Sequence[Bank]) -> str:
 def _apkg(banks: Sequence[Bank], ctx: RenderContext) -> tuple[bytes | str, str]:
     from quizgen.outputs.anki import render_apkg
 
-    data = render_apkg(banks, ctx.epochs.build, note_times=dict(ctx.epochs.questions))
+    data = render_apkg(banks, ctx.epochs.build, note_times=ctx.epochs.questions)
     notes, cards = sum(len(b.questions) for b in banks), sum(b.card_count() for b in banks)
     return data, f"{notes} notes, {cards} cards"
 
@@ -569,7 +569,7 @@ def build_all(
     def render(epochs: Epochs) -> dict[Path, bytes | str]:
         outputs.extend(render_outputs(banks, epochs, on_output, paper_for, meeting_count, reuse))
         files: dict[Path, bytes | str] = {out_dir / o.name: o.data for o in outputs}
-        files[out_dir / MANIFEST] = manifest_json(outputs, epochs.build, banks_fingerprint(banks))
+        files[out_dir / MANIFEST] = manifest_json(outputs, epochs.build, epochs.banks_fingerprint)
         files[out_dir / "README.md"] = readme_md(banks, outputs)
         # a file that already holds these bytes is not written again (a kept output was checked
         # against the manifest's digest when it was kept)

@@ -39,19 +39,21 @@ MANIFEST_NAME = ".quizgen-epoch.json"
 
 @frozen
 class Epochs:
-    """The build's epoch and, per question id, the epoch of its last change."""
+    """The build's epoch and, per question id, the epoch of its last change; and the banks'
+    fingerprint they were planned from (`banks_fingerprint`), for a build's manifest."""
 
     build: int
     questions: Mapping[str, int]
+    banks_fingerprint: str
 
 
 # json.dumps(value, sort_keys=True, ensure_ascii=False, default=str), without making an encoder
-# for each call
-_canonical_json = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str).encode
-
-
-def _digest(value: Any) -> str:
-    return hashlib.sha256(_canonical_json(value).encode("utf-8")).hexdigest()
+# for each call, and without its check for circular references (the same text; what is encoded
+# here is made here, of tuples, lists and dicts of plain values, and cannot hold itself): that
+# check costs a sixth of encoding the questions' content.
+_canonical_json = json.JSONEncoder(
+    sort_keys=True, ensure_ascii=False, default=str, check_circular=False
+).encode
 
 
 def _bank_meta(bank: Bank) -> dict[str, Any]:
@@ -192,19 +194,21 @@ def plan_epochs(
     if note_prints is None:
         from quizgen.outputs.anki import note_fingerprints
 
-        note_prints = note_fingerprints(banks)
-    prints = dict(note_prints)
+        prints = note_fingerprints(banks)
+    else:
+        prints = dict(note_prints)
     old = _read_manifest(manifest_path)
     old_questions = old.get("questions")
     if not isinstance(old_questions, dict):
         old_questions = {}
-    fingerprint = _build_fingerprint(banks, prints)
+    banks_print = banks_fingerprint(banks)
+    fingerprint = _build_fingerprint(banks_print, prints)
     questions: dict[str, int] = {}
     if fixed is not None:
         # Remembered too, so that a later build without SOURCE_DATE_EPOCH of the same banks
         # gives the same bytes, and one after an edit moves forward from here.
         build = fixed
-        questions = {qid: fixed for qid in prints}
+        questions = dict.fromkeys(prints, fixed)
     else:
         old_epoch = _int_or(old.get("epoch"), 0)
         if old.get("fingerprint") == fingerprint and old_epoch > 0:
@@ -219,7 +223,7 @@ def plan_epochs(
                 questions[qid] = build
 
     if _unchanged(old, fingerprint, build, prints, questions):
-        return Epochs(build, questions), None
+        return Epochs(build, questions, banks_print), None
     # Entries of questions not in this build are kept: another output in the same folder may be
     # built from other banks, and question ids are unique across banks.
     entries = {k: v for k, v in old_questions.items() if isinstance(k, str) and k not in prints}
@@ -230,14 +234,14 @@ def plan_epochs(
         "questions": dict(sorted(entries.items())),
     }
     text = manifest_text(manifest) if manifest != old else None
-    return Epochs(build, questions), text
+    return Epochs(build, questions, banks_print), text
 
 
-def _build_fingerprint(banks: Sequence[Bank], prints: Mapping[str, str]) -> str:
-    """A hash of the banks' fingerprint and every note's, in the order of their keys: the JSON
-    of the first, then JSON lists of up to `_CHUNK` `[key, note print]` pairs (not one list of
-    them all, so no big text is held)."""
-    h = hashlib.sha256(_canonical_json(banks_fingerprint(banks)).encode("utf-8"))
+def _build_fingerprint(banks_print: str, prints: Mapping[str, str]) -> str:
+    """A hash of the banks' fingerprint (`banks_fingerprint`) and every note's, in the order of
+    their keys: the JSON of the first, then JSON lists of up to `_CHUNK` `[key, note print]`
+    pairs (not one list of them all, so no big text is held)."""
+    h = hashlib.sha256(_canonical_json(banks_print).encode("utf-8"))
     keys = sorted(prints)
     for start in range(0, len(keys), _CHUNK):
         h.update(
