@@ -6,6 +6,7 @@ line and column, and the order of a sequence's items and a mapping's pairs (dupl
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,14 +16,14 @@ import yaml
 from conftest import BANKS, REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from quizgen.bank import fastyaml, loader
+from quizgen.bank.fastyaml import MappingNode, Node, ScalarNode, SequenceNode
 from quizgen.errors import Report
 
 sys.path.insert(0, str(Path(__file__).parent / "benchmarks"))
 import synth
-from test_loader import mutated_yaml
+from test_loader import SHAPES, mutated_yaml, nested
 
 
 def _tree(node: Node | None) -> list[tuple[Any, ...]]:
@@ -51,7 +52,7 @@ def _same_or_refused(text: str) -> Node | None:
     fast = fastyaml.compose(text)
     if fast is not None:
         assert isinstance(fast, Node)
-        assert _tree(fast) == _tree(yaml.compose(text, Loader=loader.YAML_LOADER)), text
+        assert _tree(fast) == _tree(loader.pyyaml_compose(text)), text
     return fast
 
 
@@ -62,10 +63,10 @@ def _repo_yaml() -> list[Path]:
 def test_one_table_of_tags_for_both_readers(monkeypatch: pytest.MonkeyPatch) -> None:
     # the loader's resolver for libyaml asks fastyaml.plain_tag: one table for both readers
     for value in ("yes", "No", "~", "0x1F", "1_000", "1:20", ".inf", "2001-12-14", "=", "<<", "text"):
-        node = yaml.compose(f"a: {value}\n", Loader=loader.YAML_LOADER)
+        node = yaml.compose(f"a: {value}\n", Loader=loader.pyyaml_loader())
         assert node.value[0][1].tag == fastyaml.plain_tag(value)
     monkeypatch.setattr(fastyaml, "plain_tag", lambda value: "tag:example.org,2026:asked")
-    node = yaml.compose("a: yes\n", Loader=loader.YAML_LOADER)
+    node = yaml.compose("a: yes\n", Loader=loader.pyyaml_loader())
     assert node.value[0][1].tag == "tag:example.org,2026:asked"
 
 
@@ -84,7 +85,7 @@ def test_every_yaml_file_of_the_repository_is_read_the_same_or_refused() -> None
         except UnicodeDecodeError:
             continue
         try:
-            yaml.compose(text, Loader=loader.YAML_LOADER)
+            loader.pyyaml_compose(text)
         except yaml.YAMLError:
             assert fastyaml.compose(text) is None, path  # invalid YAML is never read
             continue
@@ -328,6 +329,45 @@ def test_tricky_case(text: str, outcome: str) -> None:
     assert (READ if got is not None else REFUSED) == outcome, text
 
 
+def _depth(node: Node) -> int:
+    """How deep collections nest in a tree (what the loader's MAX_DEPTH counts)."""
+    deepest = 0
+    stack = [(node, 0)]
+    while stack:
+        n, depth = stack.pop()
+        if isinstance(n, ScalarNode):
+            continue
+        depth += 1
+        deepest = max(deepest, depth)
+        children = n.value if isinstance(n, SequenceNode) else [c for pair in n.value for c in pair]
+        stack.extend((child, depth) for child in children)
+    return deepest
+
+
+def test_a_text_fastyaml_reads_never_nests_near_the_loaders_limit() -> None:
+    """The loader checks nesting depth only for the text fastyaml refuses: whatever it reads, in any
+    shape, alone or inside other collections, nests far less deep than loader.MAX_DEPTH."""
+    deepest = 0
+    for shape in SHAPES:
+        read = []
+        for n in range(fastyaml._MAX_DEPTH - 5, fastyaml._MAX_DEPTH + 8):
+            text = nested(shape, n)
+            inside = "a:\n  b:\n    - c: {}\n      d:\n" + "".join(
+                f"        {ln}\n" for ln in text.splitlines()
+            )
+            for yaml_text, depth in ((text, n), (inside, n + 4)):
+                node = _same_or_refused(yaml_text)
+                if node is not None:
+                    assert _depth(node) == depth, (shape, n)
+                    read.append(depth)
+        if shape != "compact sequences":  # `- - x` is always left to PyYAML
+            assert min(read) == fastyaml._MAX_DEPTH - 5, shape  # read below its limit, refused above
+        assert fastyaml.compose(nested(shape, fastyaml._MAX_DEPTH + 7)) is None, shape
+        deepest = max(deepest, 0, *read)
+    assert deepest <= fastyaml._MAX_DEPTH + 5
+    assert fastyaml._MAX_DEPTH + 5 < loader.MAX_DEPTH
+
+
 def test_deep_nesting_is_left_to_pyyaml() -> None:
     deep = "".join(" " * i + "- \n" for i in range(0, 2 * 150, 2)) + " " * 300 + "x\n"
     assert fastyaml.compose(deep) is None
@@ -388,7 +428,7 @@ def test_generated_lines_are_read_the_same_or_refused(text: str) -> None:
     fast = fastyaml.compose(text)
     if fast is not None:
         # read only if PyYAML reads it too, and to the same tree
-        assert _tree(fast) == _tree(yaml.compose(text, Loader=loader.YAML_LOADER)), text
+        assert _tree(fast) == _tree(loader.pyyaml_compose(text)), text
 
 
 _scalars = st.one_of(
@@ -531,7 +571,7 @@ def test_loader_reports_the_same_for_mutated_banks(
 
 
 def test_kinds_in_messages_are_those_of_pyyaml_nodes() -> None:
-    """The loader names what it found ('a list', 'a mapping'): the fast reader's nodes are subclasses."""
+    """The loader names what it found ('a list', 'a mapping') from fastyaml's node classes."""
     kinds = {"- a\n": "a list", "a: b\n": "a mapping", "a\n": "text", "~\n": "nothing (null)"}
     for text, kind in kinds.items():
         node = fastyaml.compose(text)
@@ -549,3 +589,66 @@ def test_refused_characters_are_pyyamls_non_printable_ones_and_yaml_line_breaks(
     extra = set("\t\r\x85\u2028\u2029\ufeff")
     expected = set(Reader.NON_PRINTABLE.findall(every)) | extra
     assert set(fastyaml._REFUSED_RE.findall(every)) == expected
+
+
+def test_its_table_of_tags_is_a_copy_of_pyyamls() -> None:
+    """fastyaml keeps its own copy of PyYAML's implicit resolvers (so the fast path does not import
+    PyYAML): the same first characters, tags, regular expressions and flags, in the same order."""
+
+    def spelled(table: dict[Any, list[tuple[str, Any]]]) -> list[tuple[Any, list[tuple[str, str, int]]]]:
+        return [(first, [(tag, rx.pattern, rx.flags) for tag, rx in rs]) for first, rs in table.items()]
+
+    for pyyaml_loader in (yaml.SafeLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        assert spelled(fastyaml.IMPLICIT_RESOLVERS) == spelled(pyyaml_loader.yaml_implicit_resolvers)
+    assert None not in fastyaml.IMPLICIT_RESOLVERS  # no resolver for any first character
+    assert list(fastyaml.IMPLICIT_BY_FIRST) == list(fastyaml.IMPLICIT_RESOLVERS)
+    for first, resolvers in fastyaml.IMPLICIT_RESOLVERS.items():
+        assert fastyaml.IMPLICIT_BY_FIRST[first] == tuple(resolvers)
+
+
+_NO_YAML = r"""
+import sys
+from pathlib import Path
+from quizgen.bank import loader
+from quizgen.outputs import anki
+
+report = loader.check_banks([Path(sys.argv[1])])
+assert report.banks and not report.errors, report.problems
+anki.render_apkg(report.banks, 1_700_000_000)
+print("after reading and a deck:", "yaml" in sys.modules)
+tab = Path(sys.argv[2]) / "q.yaml"
+tab.write_text("questions:\n\t- id: a\n", encoding="utf-8")
+print(*loader.check_banks([tab.parent]).problems, sep="\n")
+print("after a tab:", "yaml" in sys.modules)
+"""
+
+
+def test_the_fast_path_imports_no_yaml(tmp_path: Path) -> None:
+    """Reading banks the fast reader reads, and making their deck, imports no PyYAML (genanki's import
+    of it is deferred too); a file it refuses brings PyYAML in, with its message and location."""
+    (tmp_path / "bank.yaml").write_text((BANKS / "invalid" / "bank.yaml").read_text(encoding="utf-8"))
+    run = subprocess.run(
+        [sys.executable, "-c", _NO_YAML, str(REPO / "tests" / "banks" / "valid" / "example"), "."],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert run.stdout.splitlines() == [
+        "after reading and a deck: False",
+        "q.yaml:2:1: YAML syntax error: found character that cannot start any token "
+        "(while scanning for the next token). Hint: YAML does not allow tabs; indent with spaces",
+        "after a tab: True",
+    ]
+
+
+def test_genanki_still_reads_note_types_given_as_yaml() -> None:
+    """genanki imports PyYAML on first use (quizgen never gives it YAML, but genanki stays whole)."""
+    from quizgen.outputs import anki
+
+    anki._import_genanki()
+    import genanki
+
+    model = genanki.Model(1, "m", fields="- name: Front\n", templates="- name: c\n  qfmt: a\n  afmt: b\n")
+    assert model.fields == [{"name": "Front"}]
+    assert model.templates == [{"name": "c", "qfmt": "a", "afmt": "b"}]

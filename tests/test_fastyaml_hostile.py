@@ -1,11 +1,13 @@
 """Hostile tests of the fast YAML reader: whatever it reads, it reads exactly as PyYAML does.
 
 `fastyaml.compose(text)` may refuse any text (None: the loader then composes it with PyYAML). When
-it returns a tree, that tree must equal PyYAML's (`yaml.compose(text, Loader=loader.YAML_LOADER)`)
-in every attribute quizgen reads: node kind, tag, scalar value, start line and column, and the
-order of mapping pairs (duplicate keys kept). A text PyYAML refuses must be refused. Cases: a table
-of nasty texts, `yaml.safe_dump` of random data in many styles, YAML built line by line from a small
-grammar, and whole banks (shipped and broken) checked with and without the fast reader.
+it returns a tree, that tree must equal PyYAML's as the loader reads it (`loader.pyyaml_compose`:
+PyYAML's tree in fastyaml's node classes; `test_pyyamls_tree_is_converted_exactly` checks that
+conversion against PyYAML's own nodes) in every attribute quizgen reads: node kind, tag, scalar
+value, start line and column, the order of mapping pairs (duplicate keys kept) and shared nodes. A
+text PyYAML refuses must be refused. Cases: a table of nasty texts, `yaml.safe_dump` of random data
+in many styles, YAML built line by line from a small grammar, and whole banks (shipped and broken)
+checked with and without the fast reader.
 """
 
 from __future__ import annotations
@@ -15,15 +17,16 @@ import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 from conftest import BANKS, REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from quizgen.bank import fastyaml, loader
+from quizgen.bank.fastyaml import MappingNode, Node, ScalarNode, SequenceNode
 from quizgen.errors import Report
 
 # --------------------------------------------------------------------------- the differential check
@@ -40,13 +43,16 @@ def _pyyaml(text: str) -> Node | _Refused | None:
     try:
         if loader._may_nest_too_deep(text) and loader._too_deep(text):  # libyaml's composer would crash
             return _Refused(RecursionError(f"nests more than {loader.MAX_DEPTH} levels deep"))
-        return yaml.compose(text, Loader=loader.YAML_LOADER)  # type: ignore[no-any-return]
+        return loader.pyyaml_compose(text)
     except (yaml.YAMLError, ValueError, RecursionError) as e:  # what parse_file catches
         return _Refused(e)
 
 
+_KINDS = ("ScalarNode", "SequenceNode", "MappingNode")  # the class names of fastyaml's nodes and PyYAML's
+
+
 def _kind(node: object) -> str:
-    kinds = [k.__name__ for k in (ScalarNode, SequenceNode, MappingNode) if isinstance(node, k)]
+    kinds = [k.__name__ for k in type(node).__mro__ if k.__name__ in _KINDS]
     return kinds[0] if len(kinds) == 1 else f"not a node: {type(node).__name__}"
 
 
@@ -59,17 +65,19 @@ def _show_all(node: Node) -> str:
     mark = node.start_mark
     where = f"{mark.line}:{mark.column}"
     tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
-    if isinstance(node, ScalarNode):
+    kind = _kind(node)
+    if kind == "ScalarNode":
         return f"{where} {tag} {node.value!r}"
-    if isinstance(node, SequenceNode):
+    if kind == "SequenceNode":
         return f"{where} {tag} [{', '.join(_show_all(n) for n in node.value)}]"
-    if isinstance(node, MappingNode):
+    if kind == "MappingNode":
         return f"{where} {tag} {{{', '.join(f'{_show_all(k)}: {_show_all(v)}' for k, v in node.value)}}}"
     return repr(node)
 
 
-def tree_difference(expected: Node, got: Node) -> str | None:
-    """The first difference between two node trees in what quizgen reads, or None."""
+def tree_difference(expected: Any, got: Any) -> str | None:
+    """The first difference between two node trees in what quizgen reads, or None (either tree may be
+    fastyaml's nodes or PyYAML's own)."""
     stack: list[tuple[str, Node, Node]] = [("root", expected, got)]
     # the loader takes a node met twice for an alias (_scan_nodes): both trees share the same nodes
     shared: dict[int, int] = {}
@@ -94,13 +102,13 @@ def tree_difference(expected: Node, got: Node) -> str | None:
                 f"{where}: line:column {mark.line}:{mark.column} expected, "
                 f"got {fast_mark.line}:{fast_mark.column}"
             )
-        if isinstance(want, ScalarNode):
+        if _kind(want) == "ScalarNode":
             if type(have.value) is not str or want.value != have.value:
                 return f"{where}: value {want.value!r} expected, got {have.value!r}"
             continue
         if not isinstance(have.value, list) or len(want.value) != len(have.value):
             return f"{where}: {len(want.value)} items expected, got {have.value!r}"
-        if isinstance(want, SequenceNode):
+        if _kind(want) == "SequenceNode":
             stack.extend(
                 (f"{where}[{i}]", w, h) for i, (w, h) in enumerate(zip(want.value, have.value, strict=True))
             )
@@ -150,13 +158,11 @@ def test_the_differential_check_sees_every_kind_of_difference() -> None:
         elif change == "value":
             tree.value[2][1].value = "Yes"
         elif change == "line":
-            node = seq.value[0]
-            node.start_mark = yaml.Mark("", 0, node.start_mark.line + 1, node.start_mark.column, None, None)
+            seq.value[0].line += 1
         elif change == "column":
-            node = tree.value[1][1].value[0][0]
-            node.start_mark = yaml.Mark("", 0, node.start_mark.line, node.start_mark.column + 1, None, None)
+            tree.value[1][1].value[0][0].column += 1
         elif change == "kind":
-            tree.value[1] = (tree.value[1][0], ScalarNode("tag:yaml.org,2002:map", "", seq.start_mark))
+            tree.value[1] = (tree.value[1][0], ScalarNode("tag:yaml.org,2002:map", "", seq.line, seq.column))
         elif change == "dropped key":
             del tree.value[2]
         elif change == "order":
@@ -735,6 +741,85 @@ NASTY: list[str] = [
 @pytest.mark.parametrize("text", NASTY, ids=[f"{i:03d}" for i in range(len(NASTY))])
 def test_nasty_text_is_refused_or_read_as_pyyaml_reads_it(text: str) -> None:
     assert_same(text)
+
+
+# --------------------------------------------------------------------------- PyYAML's tree, converted
+
+# texts only PyYAML reads: aliases (shared nodes, even cyclic ones), tags, `?` keys, documents
+_PYYAML_ONLY = [
+    "a: &x [1, 2]\nb: *x\n",
+    "questions: &a [*a]\n",
+    "m: &m {k: *m}\n",
+    "&r [a, *r, {k: *r}, *r]\n",
+    "base: &b {x: 1}\nquestions:\n  - <<: *b\n    id: a\n",
+    "- &s x\n- *s\n- [*s, *s]\n",
+    "a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\nd: [*c, *c]\n",
+    "a: !!python/object:os.system x\nb: !custom [1]\nc: !!str 1\nd: !!map {}\n",
+    "? [a, b]\n: c\n? d\n",
+    "%YAML 1.1\n--- !!map\na:\t1\n",
+    "---\n...\n",
+    "a: 'two\n  lines'\nb: [x,\n  y]\n",
+]
+
+
+def _nodes(root: Any) -> Iterator[Any]:
+    """Every node of a tree once (it may be shared, or hold itself)."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node
+        if isinstance(node.value, list):
+            stack.extend(
+                child for item in node.value for child in (item if isinstance(item, tuple) else (item,))
+            )
+
+
+def test_pyyamls_tree_is_converted_exactly() -> None:
+    """loader.pyyaml_compose is PyYAML's own tree in fastyaml's node classes: every node's kind, tag,
+    value, line and column, in order, and the same nodes shared (the loader finds aliases so)."""
+    texts = [
+        *_PYYAML_ONLY,
+        *NASTY,
+        *(p.read_text(encoding="utf-8", errors="replace") for p in _repository_yaml()),
+    ]
+    converted = shared = 0
+    for text in texts:
+        try:
+            if loader._may_nest_too_deep(text) and loader._too_deep(text):
+                continue  # libyaml's composer would crash: the loader never composes it
+            pyyamls = yaml.compose(text, Loader=loader.pyyaml_loader())
+        except (yaml.YAMLError, ValueError, RecursionError):
+            continue
+        tree = loader.pyyaml_compose(text)
+        if pyyamls is None:
+            assert tree is None, text
+            continue
+        assert tree_difference(pyyamls, tree) is None, f"{text!r}\n{tree_difference(pyyamls, tree)}"
+        nodes = list(_nodes(tree))
+        assert all(type(node) in (ScalarNode, SequenceNode, MappingNode) for node in nodes), text
+        assert len(nodes) == len(list(_nodes(pyyamls))), text  # as many distinct nodes: sharing kept
+        converted += 1
+        shared += len(nodes) < sum(1 for _ in _all_visits(tree))
+    assert converted > 500
+    assert shared >= 7  # the aliases above, at least
+
+
+def _all_visits(root: Any, limit: int = 10_000) -> Iterator[Any]:
+    """Every node as often as the tree reaches it (a cyclic tree: up to `limit`)."""
+    stack = [root]
+    count = 0
+    while stack and count < limit:
+        node = stack.pop()
+        count += 1
+        yield node
+        if isinstance(node.value, list):
+            stack.extend(
+                child for item in node.value for child in (item if isinstance(item, tuple) else (item,))
+            )
 
 
 # --------------------------------------------------------------------------- safe_dump output

@@ -12,10 +12,10 @@ from conftest import BANKS, EXAMPLE, REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quizgen.bank import loader
+from quizgen.bank import fastyaml, loader
 from quizgen.bank.model import QuestionType
 from quizgen.cli import main
-from quizgen.errors import BankError, UsageError
+from quizgen.errors import BankError, Problem, UsageError
 
 INVALID = sorted(
     p for p in (BANKS / "invalid").iterdir() if p.name != "bank.yaml" and p.suffix != ".expected"
@@ -319,3 +319,83 @@ def test_a_bank_larger_than_the_limit_is_a_located_error(
     (problem,) = report.errors
     assert problem.location.path.endswith("intro.yaml")  # the last file, in name order
     assert "more than" in problem.message and "split it into banks" in problem.message
+
+
+# --------------------------------------------------------------------------- nesting depth
+
+
+def nested(shape: str, n: int) -> str:
+    """YAML whose collections nest exactly n deep, in one of several shapes."""
+    if shape == "block mappings":
+        return "".join(" " * i + f"k{i}:\n" for i in range(n - 1)) + " " * (n - 1) + "k: x\n"
+    if shape == "block sequences":
+        return "".join(" " * i + "-\n" for i in range(n - 1)) + " " * (n - 1) + "- x\n"
+    if shape == "compact sequences":
+        return "- " * n + "x\n"
+    if shape == "flow":
+        return "a: " + "[" * (n - 1) + "x" + "]" * (n - 1) + "\n"
+    if shape == "block then flow":
+        half = n // 2
+        flow = n - half - 1
+        return (
+            "".join(" " * i + f"k{i}:\n" for i in range(half))
+            + " " * half
+            + "a: "
+            + "{b: " * flow
+            + "c"
+            + "}" * flow
+            + "\n"
+        )
+    if shape == "entries with keys":  # `- k:` opens a sequence and a mapping on one line
+        lines = "".join(" " * (2 * i) + f"- k{i}:\n" for i in range(n // 2))
+        return lines + " " * (n + 1) + ("x\n" if n % 2 == 0 else "- x\n")
+    raise AssertionError(shape)
+
+
+SHAPES = [
+    "block mappings",
+    "block sequences",
+    "compact sequences",
+    "flow",
+    "block then flow",
+    "entries with keys",
+]
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("depth", [99, 100, 101, 102, 103, 199, 200, 201, 202, 260])
+@pytest.mark.parametrize("reader", ["fast reader first", "PyYAML only"])
+def test_nesting_too_deep_is_reported_as_before_on_both_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shape: str, depth: int, reader: str
+) -> None:
+    """More than MAX_DEPTH levels: one message at 1:1 and nothing read; up to MAX_DEPTH: no message.
+    The same whether fastyaml reads the text (it refuses anything this deep) or PyYAML does, and
+    with a syntax error after the deep part (the depth is found first) or inside a bank file."""
+    if reader == "PyYAML only":
+        monkeypatch.setattr(fastyaml, "compose", lambda text: None)
+    too_deep = ["q.yaml:1:1: YAML nests more than 200 levels deep"]
+    text = nested(shape, depth)
+    inside = "questions: []\nextra:\n" + "".join(f"  {line}\n" for line in text.splitlines())
+    for yaml_text, deepest in ((text, depth), (inside, depth + 1)):
+        (tmp_path / "q.yaml").write_text(yaml_text, encoding="utf-8")
+        problems: list[Problem] = []
+        node = loader.parse_file(tmp_path / "q.yaml", "q.yaml", problems)
+        assert [str(p) for p in problems] == (too_deep if deepest > loader.MAX_DEPTH else []), (
+            shape,
+            deepest,
+        )
+        assert (node is None) == (deepest > loader.MAX_DEPTH)
+        (tmp_path / "q.yaml").write_text(yaml_text + "bad: [unclosed\n", encoding="utf-8")
+        problems = []
+        loader.parse_file(tmp_path / "q.yaml", "q.yaml", problems)
+        if deepest > loader.MAX_DEPTH:
+            assert [str(p) for p in problems] == too_deep
+        else:
+            assert len(problems) == 1 and "YAML syntax error" in problems[0].message, problems
+
+
+def test_depth_cases_are_read_by_each_reader() -> None:
+    """The cases above go through both paths: fastyaml reads some of them, refuses the others."""
+    read = {(shape, n) for shape in SHAPES for n in (99, 100, 101, 200) if fastyaml.compose(nested(shape, n))}
+    assert ("block mappings", 99) in read and ("flow", 99) in read and ("entries with keys", 99) in read
+    assert not any(n == 200 for _, n in read)

@@ -285,13 +285,13 @@ def _read_both_ways(questions: list[dict[str, Any]], duplicate: int = -1) -> int
     up or returns what the long way returns, having found no problem. How many it read."""
     meta_problems: list[Any] = []
     meta_ctx = loader._Ctx("bank.yaml", meta_problems)
-    meta = loader._read_meta(yaml.compose(yaml.safe_dump(_META["bank"]), Loader=loader.YAML_LOADER), meta_ctx)
+    meta = loader._read_meta(loader.pyyaml_compose(yaml.safe_dump(_META["bank"])), meta_ctx)
     assert meta_problems == []
     lines = yaml.dump({"questions": questions}, Dumper=_DUMPER, sort_keys=False, width=1000).splitlines()
     if 0 <= duplicate < len(lines):  # a repeated line: a repeated key, or a YAML error
         lines.insert(duplicate, lines[duplicate])
     try:
-        root = yaml.compose("\n".join(lines), Loader=loader.YAML_LOADER)
+        root = loader.pyyaml_compose("\n".join(lines))
     except yaml.YAMLError:
         return 0
     read = 0

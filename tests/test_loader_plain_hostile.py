@@ -389,8 +389,8 @@ def _edited(text: str, edits: list[_Edit]) -> str:
 def _meta(text: str) -> Any:
     """The bank's metadata as the loader reads it (it must read without a problem)."""
     problems: list[Any] = []
-    root = yaml.compose(text, Loader=loader.YAML_LOADER)
-    assert isinstance(root, yaml.MappingNode)
+    root = loader.pyyaml_compose(text)
+    assert isinstance(root, fastyaml.MappingNode)
     meta = loader._read_meta(root.value[0][1], loader._Ctx("bank.yaml", problems))
     assert problems == []
     return meta
@@ -411,11 +411,11 @@ def test_questions_with_edited_text_read_the_same_both_ways(base: str, edits: li
     the fast reader composes when it reads the text (as parse_file does)."""
     text = _edited(base, edits)
     try:
-        trees = [yaml.compose(text, Loader=loader.YAML_LOADER), fastyaml.compose(text)]
+        trees = [loader.pyyaml_compose(text), fastyaml.compose(text)]
     except yaml.YAMLError:
         return
     for root in trees:
-        for node in root.value if isinstance(root, yaml.SequenceNode) else []:
+        for node in root.value if isinstance(root, fastyaml.SequenceNode) else []:
             quiet: list[Any] = []
             plain = loader._plain_question(node, loader._Ctx("q.yaml", quiet), _METAS[meta])
             assert quiet == []

@@ -1,14 +1,18 @@
 """A fast reader for the common YAML of banks; PyYAML (libyaml) reads everything else.
 
 `compose(text)` reads a strict subset of YAML into the same node tree `yaml.compose` gives (node
-class, tag, value, start line and column) or returns None for any text it is not certain to read
-exactly so; the loader then composes that text with PyYAML, which also gives every syntax error
-with its message and location. The subset: block mappings and sequences (indented or not, `- key:`
-compact mappings), keys that are plain, single-quoted or double-quoted scalars on one line, values
-that are such scalars, plain scalars going on over more indented lines, block scalars (`|`, `>`,
-with chomping and indentation indicators), or one-line flow collections (`[a, b]`, `{k: v}`),
-comments and blank lines. Tabs, carriage returns, document markers, directives, `?` keys, tags,
-anchors, aliases, `- - x`, quoted scalars over several lines and anything unusual are refused.
+kind, tag, value, start line and column), in this module's node classes, or returns None for any
+text it is not certain to read exactly so; the loader then composes that text with PyYAML, which
+also gives every syntax error with its message and location, and `from_pyyaml` turns PyYAML's tree
+into the same classes. PyYAML is not imported here: reading the common YAML of banks needs none of
+it.
+
+The subset: block mappings and sequences (indented or not, `- key:` compact mappings), keys that
+are plain, single-quoted or double-quoted scalars on one line, values that are such scalars, plain
+scalars going on over more indented lines, block scalars (`|`, `>`, with chomping and indentation
+indicators), or one-line flow collections (`[a, b]`, `{k: v}`), comments and blank lines. Tabs,
+carriage returns, document markers, directives, `?` keys, tags, anchors, aliases, `- - x`, quoted
+scalars over several lines and anything unusual are refused.
 
 Composing with libyaml costs mostly the Python node and mark objects PyYAML makes and its `resolve`
 call per scalar, not the parsing: here one slotted object per node is both the node and its start
@@ -22,27 +26,80 @@ from collections.abc import Iterator
 from itertools import chain
 from typing import Any
 
-import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-
-BASE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-# PyYAML's implicit resolvers (the tags a plain scalar may have) by the scalar's first character,
-# each followed by those for any first character (PyYAML's order). The loader's tag resolver for
-# libyaml uses this same table.
-_RESOLVERS: dict[str | None, list[tuple[str, re.Pattern[str]]]] = BASE_LOADER.yaml_implicit_resolvers  # type: ignore[attr-defined]
-ANY_FIRST = tuple(_RESOLVERS.get(None, []))
-IMPLICIT_BY_FIRST = {
-    first: (*resolvers, *ANY_FIRST) for first, resolvers in _RESOLVERS.items() if first is not None
-}
 STR_TAG = "tag:yaml.org,2002:str"
 SEQ_TAG = "tag:yaml.org,2002:seq"
 MAP_TAG = "tag:yaml.org,2002:map"
 
+# PyYAML's implicit resolvers (yaml.resolver.Resolver): the tags a plain scalar may have, by the
+# scalar's first character, in PyYAML's order. A copy, so that reading the common YAML of banks does
+# not import PyYAML (tests/test_fastyaml.py checks it equals PyYAML's table, patterns and order);
+# the loader's tag resolver for PyYAML asks plain_tag too, so both readers use this one table.
+_BOOL_RE = re.compile(
+    r"""^(?:yes|Yes|YES|no|No|NO
+                    |true|True|TRUE|false|False|FALSE
+                    |on|On|ON|off|Off|OFF)$""",
+    re.X,
+)
+_FLOAT_RE = re.compile(
+    r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
+                    |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
+                    |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
+                    |[-+]?\.(?:inf|Inf|INF)
+                    |\.(?:nan|NaN|NAN))$""",
+    re.X,
+)
+_INT_RE = re.compile(
+    r"""^(?:[-+]?0b[0-1_]+
+                    |[-+]?0[0-7_]+
+                    |[-+]?(?:0|[1-9][0-9_]*)
+                    |[-+]?0x[0-9a-fA-F_]+
+                    |[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$""",
+    re.X,
+)
+_MERGE_RE = re.compile(r"^(?:<<)$")
+_NULL_RE = re.compile(
+    r"""^(?: ~
+                    |null|Null|NULL
+                    | )$""",
+    re.X,
+)
+_TIMESTAMP_RE = re.compile(
+    r"""^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
+                    |[0-9][0-9][0-9][0-9] -[0-9][0-9]? -[0-9][0-9]?
+                     (?:[Tt]|[ \t]+)[0-9][0-9]?
+                     :[0-9][0-9] :[0-9][0-9] (?:\.[0-9]*)?
+                     (?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$""",
+    re.X,
+)
+_VALUE_RE = re.compile(r"^(?:=)$")
+_YAML_RE = re.compile(r"^(?:!|&|\*)$")  # PyYAML's too (it can never match a plain scalar)
+
+
+def _implicit_resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    """The table as PyYAML's Resolver.add_implicit_resolver builds it, in the same order."""
+    table: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    for tag, regexp, firsts in (
+        ("bool", _BOOL_RE, "yYnNtTfFoO"),
+        ("float", _FLOAT_RE, "-+0123456789."),
+        ("int", _INT_RE, "-+0123456789"),
+        ("merge", _MERGE_RE, "<"),
+        ("null", _NULL_RE, ["~", "n", "N", ""]),
+        ("timestamp", _TIMESTAMP_RE, "0123456789"),
+        ("value", _VALUE_RE, "="),
+        ("yaml", _YAML_RE, "!&*"),
+    ):
+        for first in firsts:
+            table.setdefault(first, []).append(("tag:yaml.org,2002:" + tag, regexp))
+    return table
+
+
+IMPLICIT_RESOLVERS = _implicit_resolvers()
+IMPLICIT_BY_FIRST = {first: tuple(resolvers) for first, resolvers in IMPLICIT_RESOLVERS.items()}
+
 
 def plain_tag(value: str) -> str:
     """The tag PyYAML's resolver gives a plain (unquoted) scalar."""
-    for tag, regexp in IMPLICIT_BY_FIRST.get(value[:1], ANY_FIRST):
+    for tag, regexp in IMPLICIT_BY_FIRST.get(value[:1], ()):
         if regexp.match(value):
             return tag
     return STR_TAG
@@ -51,52 +108,82 @@ def plain_tag(value: str) -> str:
 _EMPTY_TAG = plain_tag("")  # an empty value: null
 
 
-class _Scalar(ScalarNode):
-    """A ScalarNode that is its own start mark (`.start_mark.line`, `.start_mark.column`)."""
+class Node:
+    """A node of the tree: its tag, its value and where it starts (0-based line and column).
 
-    __slots__ = ("column", "line")
+    The same attributes quizgen reads from PyYAML's nodes (`yaml.nodes`), in one slotted object that
+    is also its own start mark (`.start_mark.line`, `.start_mark.column`). Only the three kinds below
+    are made; a node may be shared where the YAML has an alias (`from_pyyaml` keeps PyYAML's sharing).
+    """
 
-    def __init__(self, tag: str, value: str, line: int, column: int) -> None:
+    __slots__ = ("column", "line", "tag", "value")
+
+    def __init__(self, tag: str, value: Any, line: int, column: int) -> None:
         self.tag = tag
         self.value = value
         self.line = line
         self.column = column
 
     @property
-    def start_mark(self) -> _Scalar:  # type: ignore[override]
+    def start_mark(self) -> Node:
         return self
 
-
-class _Sequence(SequenceNode):
-    """A SequenceNode that is its own start mark."""
-
-    __slots__ = ("column", "line")
-
-    def __init__(self, line: int, column: int) -> None:
-        self.tag = SEQ_TAG
-        self.value: list[Node] = []
-        self.line = line
-        self.column = column
-
-    @property
-    def start_mark(self) -> _Sequence:  # type: ignore[override]
-        return self
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.tag!r}, {self.value!r}, {self.line}, {self.column})"
 
 
-class _Mapping(MappingNode):
-    """A MappingNode that is its own start mark."""
+class ScalarNode(Node):
+    """A scalar: its value is the text."""
 
-    __slots__ = ("column", "line")
+    __slots__ = ()
+    value: str
 
-    def __init__(self, line: int, column: int) -> None:
-        self.tag = MAP_TAG
-        self.value: list[tuple[Node, Node]] = []
-        self.line = line
-        self.column = column
 
-    @property
-    def start_mark(self) -> _Mapping:  # type: ignore[override]
-        return self
+class SequenceNode(Node):
+    """A sequence: its value is the list of its items."""
+
+    __slots__ = ()
+    value: list[Node]
+
+
+class MappingNode(Node):
+    """A mapping: its value is the list of its (key, value) pairs, duplicate keys kept, in order."""
+
+    __slots__ = ()
+    value: list[tuple[Node, Node]]
+
+
+_KINDS: dict[str, type[Node]] = {"scalar": ScalarNode, "sequence": SequenceNode, "mapping": MappingNode}
+
+
+def from_pyyaml(root: Any) -> Node | None:
+    """PyYAML's node tree (from `yaml.compose`) in this module's classes: every node's kind, tag,
+    value and start mark, and a node PyYAML shares (an alias, even one inside itself) shared here
+    too, so the loader finds aliases the same way in both trees."""
+    if root is None:
+        return None
+    made: dict[int, Node] = {}
+    unfilled: list[tuple[Any, Node]] = []  # collections made but whose items are still PyYAML's
+
+    def make(node: Any) -> Node:
+        new = made.get(id(node))
+        if new is None:
+            mark = node.start_mark
+            scalar = node.id == "scalar"
+            new = _KINDS[node.id](node.tag, node.value if scalar else [], mark.line, mark.column)
+            made[id(node)] = new
+            if not scalar:
+                unfilled.append((node, new))
+        return new
+
+    top = make(root)
+    while unfilled:  # a loop, not recursion: aliases may make the tree deep or even cyclic
+        old, new = unfilled.pop()
+        if old.id == "sequence":
+            new.value.extend([make(item) for item in old.value])
+        else:
+            new.value.extend([(make(key), make(value)) for key, value in old.value])
+    return top
 
 
 class _Refuse(Exception):
@@ -172,7 +259,9 @@ _ESCAPES = {
 _ESCAPE_RE = re.compile(r"\\(?:([0abtnvfre \"\\N_LP])|x([0-9A-Fa-f]{2})|u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8}))")
 
 MAX_KEY_CHARS = 1000  # libyaml looks no further than 1024 characters for a simple key's colon
-_MAX_DEPTH = 100  # the loader's own depth check runs before this reader; deeper text goes to PyYAML
+# Deeper text goes to PyYAML. Far below the loader's MAX_DEPTH (200), so a text this reader reads
+# never nests too deep for libyaml: the loader checks the depth of the text it refuses only.
+_MAX_DEPTH = 100
 
 
 def _unescape(text: str) -> str:
@@ -221,27 +310,27 @@ def _slow_line(line: str, row: int, depth: int) -> tuple[int, str, Node | None, 
             raise _Refuse
         if plain_key is not None:
             plain_key = plain_key.rstrip(" ")
-            key = _Scalar(plain_tag(plain_key), plain_key, row, key_col)
+            key = ScalarNode(plain_tag(plain_key), plain_key, row, key_col)
         elif single_key is not None:
-            key = _Scalar(STR_TAG, single_key.replace("''", "'"), row, key_col)
+            key = ScalarNode(STR_TAG, single_key.replace("''", "'"), row, key_col)
         else:
-            key = _Scalar(STR_TAG, _unescape(double_key), row, key_col)
+            key = ScalarNode(STR_TAG, _unescape(double_key), row, key_col)
     value: Node | None = None
     follows = ""
     if plain is not None:
-        value = _Scalar(plain_tag(plain), plain, row, m.start(7))
+        value = ScalarNode(plain_tag(plain), plain, row, m.start(7))
         if m.end(7) == len(line.rstrip(" ")):
             follows = "plain"
     elif single is not None:
-        value = _Scalar(STR_TAG, single.replace("''", "'"), row, m.start(8) - 1)
+        value = ScalarNode(STR_TAG, single.replace("''", "'"), row, m.start(8) - 1)
     elif double is not None:
-        value = _Scalar(STR_TAG, _unescape(double), row, m.start(9) - 1)
+        value = ScalarNode(STR_TAG, _unescape(double), row, m.start(9) - 1)
     elif flow is not None:
         value, end = _flow(line, m.start(10), row, depth)
         if _TAIL_RE.match(line, end) is None:
             raise _Refuse
     elif block is not None:
-        value = _Scalar(STR_TAG, "", row, m.start(11))  # its value is read from the lines below
+        value = ScalarNode(STR_TAG, "", row, m.start(11))  # its value is read from the lines below
         follows = block
     return len(indent), dash or "", key, colon_end, value, follows
 
@@ -251,7 +340,7 @@ def _read(text: str) -> Node | None:
     firsts = _FIRSTS
     slow_first = _SLOW_FIRST
     str_tag = STR_TAG
-    scalar = _Scalar
+    scalar = ScalarNode
     known: dict[str, str] = {}  # tags of keys and short plain values, worked out once
 
     # open block collections, innermost last: (column, kind, the node's value list); the innermost
@@ -264,10 +353,10 @@ def _read(text: str) -> Node | None:
     pending: tuple[list[Any], Node | None, int, int] | None = None
     root: Node | None = None
     # a plain scalar that ended its line: the lines below, more indented, may continue it
-    open_plain: _Scalar | None = None
+    open_plain: ScalarNode | None = None
     open_row = 0  # the last line it is on
     # a block scalar (`|`, `>`) whose lines are being read, its header and indentation
-    block: _Scalar | None = None
+    block: ScalarNode | None = None
     block_header = ""
     block_lines: list[str] = []
     block_indent = -1
@@ -416,10 +505,10 @@ def _read(text: str) -> Node | None:
         if opens:  # this line starts the pending key's or entry's value, or the document
             if dash:
                 kind = _SEQ if pending is None or col > top_col else _INDENTLESS
-                node: Node = _Sequence(row, col)
+                node: Node = SequenceNode(SEQ_TAG, [], row, col)
             elif key is not None:
                 kind = _MAP
-                node = _Mapping(row, col)
+                node = MappingNode(MAP_TAG, [], row, col)
             else:
                 if value is None:
                     raise _Refuse  # cannot happen: the line has a dash, a key or a value
@@ -455,7 +544,7 @@ def _read(text: str) -> Node | None:
 
         if dash:  # an entry of the innermost sequence
             if key is not None:  # `- key: ...`: a mapping starts after the dash
-                mapping = _Mapping(row, col + len(dash))
+                mapping = MappingNode(MAP_TAG, [], row, col + len(dash))
                 top_list.append(mapping)
                 if len(stack) >= _MAX_DEPTH:
                     raise _Refuse
@@ -561,12 +650,12 @@ def _flow(s: str, i: int, row: int, depth: int) -> tuple[Node, int]:
         raise _Refuse
     is_seq = s[i] == "["
     closer = "]" if is_seq else "}"
-    node: _Sequence | _Mapping = _Sequence(row, i) if is_seq else _Mapping(row, i)
+    node = SequenceNode(SEQ_TAG, [], row, i) if is_seq else MappingNode(MAP_TAG, [], row, i)
     i = _skip_spaces(s, i + 1)
     if s.startswith(closer, i):
         return node, i + 1
     while True:
-        if isinstance(node, _Sequence):
+        if isinstance(node, SequenceNode):
             item, i = _flow_item(s, i, row, depth)
             node.value.append(item)
         else:
@@ -599,18 +688,18 @@ def _flow_item(s: str, i: int, row: int, depth: int, key: bool = False) -> tuple
         m = _FLOW_SINGLE_RE.match(s, i)
         if m is None:
             raise _Refuse
-        node = _Scalar(STR_TAG, m.group(1).replace("''", "'"), row, i)
+        node = ScalarNode(STR_TAG, m.group(1).replace("''", "'"), row, i)
     elif ch == '"':
         m = _FLOW_DOUBLE_RE.match(s, i)
         if m is None:
             raise _Refuse
-        node = _Scalar(STR_TAG, _unescape(m.group(1)), row, i)
+        node = ScalarNode(STR_TAG, _unescape(m.group(1)), row, i)
     else:
         m = _FLOW_PLAIN_RE.match(s, i)
         if m is None:
             raise _Refuse
         value = m.group()
-        node = _Scalar(plain_tag(value), value, row, i)
+        node = ScalarNode(plain_tag(value), value, row, i)
     if key and m.end() - i > MAX_KEY_CHARS:
         raise _Refuse
     return node, m.end()
@@ -625,8 +714,6 @@ def _skip_spaces(s: str, i: int) -> int:
 
 def compose(text: str) -> Node | None:
     """The node tree PyYAML would compose from `text`, or None where this reader is not sure of it."""
-    if ANY_FIRST:
-        return None  # a resolver for plain scalars of any first character: none in PyYAML today
     if text.isascii():
         if any(ch in text for ch in _REFUSED_ASCII):
             return None

@@ -7,15 +7,13 @@ refused without running anything, and every value keeps the line and column it c
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-
-import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from quizgen.bank import fastyaml
 from quizgen.bank.bankfiles import (  # re-exported: callers find bank files through the loader too
@@ -58,6 +56,7 @@ from quizgen.bank.bankformat import (
     KeyTable,
 )
 from quizgen.bank.evidence import QUOTE_MAX_WORDS, word_count
+from quizgen.bank.fastyaml import MappingNode, Node, ScalarNode, SequenceNode
 from quizgen.bank.lint import lint_bank
 from quizgen.bank.model import (
     CLOZE_RE,
@@ -86,38 +85,43 @@ from quizgen.errors import Report as Report  # defined there: the cache unpickle
 from quizgen.safetext import control_character, escaped, invisible_character
 from quizgen.study.words import normalise
 
-# A plain scalar's tag comes from PyYAML's implicit resolvers, looked up by first character in one
-# table (fastyaml.plain_tag), for both readers
-_BASE_LOADER: type = fastyaml.BASE_LOADER
-_STR_TAG = fastyaml.STR_TAG
-_SEQ_TAG = fastyaml.SEQ_TAG
-_MAP_TAG = fastyaml.MAP_TAG
+# PyYAML reads only the text fastyaml refuses (and finds every syntax error): it is imported then,
+# not on every run.
 
 
-class _Loader(_BASE_LOADER):  # type: ignore[misc]
-    """The safe loader (libyaml's C parser where available) with a leaner tag resolver.
+@functools.cache
+def pyyaml_loader() -> type:
+    """PyYAML's safe loader (libyaml's C parser where available) with a leaner tag resolver."""
+    import yaml
 
-    Same tags as PyYAML's resolver, looked up by first character in one precomputed table and
-    without path resolvers (banks use none): libyaml's composer calls `resolve` for every scalar,
-    so it is a large share of reading a big bank. A quoted scalar is always text.
-    """
+    class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+        """Same tags as PyYAML's resolver, from the one table fastyaml.plain_tag looks up by first
+        character, and without path resolvers (banks use none): libyaml's composer calls `resolve`
+        for every scalar, so it is a large share of reading a big bank. A quoted scalar is text."""
 
-    def resolve(self, kind: type, value: object, implicit: tuple[bool, bool]) -> str:
-        if kind is ScalarNode:
-            if implicit[0]:
-                assert isinstance(value, str)
-                return fastyaml.plain_tag(value)
-            return _STR_TAG
-        return _SEQ_TAG if kind is SequenceNode else _MAP_TAG
+        def resolve(self, kind: type, value: object, implicit: tuple[bool, bool]) -> str:
+            if kind is yaml.ScalarNode:
+                if implicit[0]:
+                    assert isinstance(value, str)
+                    return fastyaml.plain_tag(value)
+                return fastyaml.STR_TAG
+            return fastyaml.SEQ_TAG if kind is yaml.SequenceNode else fastyaml.MAP_TAG
 
-    def descend_resolver(self, current_node: object, current_index: object) -> None:
-        pass
+        def descend_resolver(self, current_node: object, current_index: object) -> None:
+            pass
 
-    def ascend_resolver(self) -> None:
-        pass
+        def ascend_resolver(self) -> None:
+            pass
+
+    return _Loader
 
 
-YAML_LOADER: type = _Loader
+def pyyaml_compose(text: str) -> Node | None:
+    """PyYAML's node tree of `text`, in fastyaml's node classes; raises PyYAML's errors."""
+    import yaml
+
+    return fastyaml.from_pyyaml(yaml.compose(text, Loader=pyyaml_loader()))
+
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_BANK_BYTES = 64 * 1024 * 1024  # all the files of one bank together
@@ -177,7 +181,8 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
 
 
 def _may_nest_too_deep(text: str) -> bool:
-    """A cheap test that rules out deep nesting for ordinary files (flow brackets plus indentation)."""
+    """A cheap test that rules out deep nesting for ordinary files (flow brackets plus indentation).
+    Only for the text fastyaml refuses: what it reads nests far less deep."""
     half = MAX_DEPTH // 2
     if text.count("[") + text.count("{") > half:
         depth = deepest = 0
@@ -198,9 +203,11 @@ _NODE_PROPERTY_RE = re.compile(r"(?:^|[\s\[\]{},:?\-])[!&*]", re.MULTILINE)
 
 def _too_deep(text: str) -> bool:
     """Whether the YAML really nests deeper than MAX_DEPTH (libyaml's composer would crash)."""
+    import yaml
+
     depth = 0
     try:
-        for event in yaml.parse(text, Loader=YAML_LOADER):
+        for event in yaml.parse(text, Loader=pyyaml_loader()):
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -242,14 +249,28 @@ def parse_file(path: Path, shown: str, problems: list[Problem]) -> Node | None:
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         ctx.error(None, "file is empty")
         return None
+    # the common YAML of banks is read by fastyaml; anything else (and every error) by PyYAML. A text
+    # fastyaml reads never nests near MAX_DEPTH (it refuses deeper ones): only PyYAML's needs checking
+    node = fastyaml.compose(text)
+    if node is None:
+        node = _compose_with_pyyaml(text, ctx)
+        if node is None:
+            return None
+    may_have_properties = ("!" in text or "&" in text or "*" in text) and _NODE_PROPERTY_RE.search(text)
+    if may_have_properties and not _scan_nodes(node, ctx):
+        return None
+    return node
+
+
+def _compose_with_pyyaml(text: str, ctx: _Ctx) -> Node | None:
+    """PyYAML's tree of a text fastyaml refuses; None when it cannot be used (the problem reported)."""
+    import yaml
+
     try:
         if _may_nest_too_deep(text) and _too_deep(text):
             ctx.error(None, f"YAML nests more than {MAX_DEPTH} levels deep")
             return None
-        # the common YAML of banks is read by fastyaml; anything else (and every error) by PyYAML
-        node = fastyaml.compose(text)
-        if node is None:
-            node = yaml.compose(text, Loader=YAML_LOADER)
+        node = pyyaml_compose(text)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         message = e.problem or e.context or "invalid YAML"
@@ -261,13 +282,13 @@ def parse_file(path: Path, shown: str, problems: list[Problem]) -> Node | None:
         advice = yamlhints.hint(text, line, col)
         if advice:
             message = f"{message}. Hint: {advice}"
-        problems.append(Problem(Location(shown, line, col), f"YAML syntax error: {message}"))
+        ctx.problems.append(Problem(Location(ctx.path, line, col), f"YAML syntax error: {message}"))
         return None
     except yaml.reader.ReaderError as e:
         line, col = _line_col(text, e.position)
-        problems.append(
+        ctx.problems.append(
             Problem(
-                Location(shown, line, col), f"character {e.character!r} is not allowed in YAML: {e.reason}"
+                Location(ctx.path, line, col), f"character {e.character!r} is not allowed in YAML: {e.reason}"
             )
         )
         return None
@@ -276,10 +297,6 @@ def parse_file(path: Path, shown: str, problems: list[Problem]) -> Node | None:
         return None
     if node is None:
         ctx.error(None, "file is empty")
-        return None
-    may_have_properties = ("!" in text or "&" in text or "*" in text) and _NODE_PROPERTY_RE.search(text)
-    if may_have_properties and not _scan_nodes(node, ctx):
-        return None
     return node
 
 

@@ -45,22 +45,41 @@ if TYPE_CHECKING:
 
 
 def _import_genanki() -> None:
-    """Import genanki (where a deck is made, not with this module) without asyncio.
+    """Import genanki (where a deck is made, not with this module) without asyncio or PyYAML.
 
     genanki takes `cached_property` from the cached-property package, which imports asyncio (about
     70 ms, a sixth of making a 2,000-card deck) only to support coroutine methods; genanki has
     none, so the standard library's functools.cached_property (the same caching for a plain
-    method) stands in for that package while genanki is imported, and is taken away again.
+    method) stands in for that package while genanki is imported, and is taken away again. So does
+    a module importing PyYAML on first use for `yaml` (see _YamlOnFirstUse).
     """
     if "genanki" not in sys.modules and "cached_property" not in sys.modules:
         stand_in = ModuleType("cached_property")
         stand_in.__dict__["cached_property"] = functools.cached_property
         sys.modules["cached_property"] = stand_in
+        yaml_stand_in = None if "yaml" in sys.modules else _YamlOnFirstUse("yaml")
+        if yaml_stand_in is not None:
+            sys.modules["yaml"] = yaml_stand_in
         try:
-            import genanki  # noqa: F401  (imported here, with the stand-in in place)
+            import genanki  # noqa: F401  (imported here, with the stand-ins in place)
         finally:
             if sys.modules.get("cached_property") is stand_in:
                 del sys.modules["cached_property"]
+            if yaml_stand_in is not None and sys.modules.get("yaml") is yaml_stand_in:
+                del sys.modules["yaml"]
+
+
+class _YamlOnFirstUse(ModuleType):
+    """Stands in for `yaml` while genanki is imported: genanki.model imports PyYAML (about 14 ms) but
+    uses it only for note types given as YAML text, never quizgen's; the real module is imported
+    the first time genanki asks it for anything."""
+
+    def __getattr__(self, name: str) -> Any:
+        if sys.modules.get("yaml") is self:  # asked while genanki is still being imported
+            del sys.modules["yaml"]
+        import yaml  # the real one
+
+        return getattr(yaml, name)
 
 
 # Fixed ids: never change them, or every learner's import creates a second copy of each note type.
