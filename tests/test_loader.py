@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -135,6 +137,32 @@ def test_example_bank_loads_into_frozen_dataclasses() -> None:
     assert by_id["ex-001"].location.line == 2
     with pytest.raises(AttributeError):
         bank.title = "changed"  # type: ignore[misc]
+
+
+def test_a_read_bank_counts_as_old_for_the_collector() -> None:
+    """check_banks pauses the cyclic collector while it reads. Then what it made counts as old (in
+    the oldest generation: the next young collections do not walk the banks again), the collector
+    runs again, a process's own frozen objects stay frozen, and a paused collector stays paused.
+    In a fresh interpreter, where nothing else moves objects between generations."""
+    code = f"""
+import gc
+from pathlib import Path
+from quizgen.bank import loader
+path = Path({str(EXAMPLE)!r})
+report = loader.check_banks([path])
+made = [x for b in report.banks for q in b.questions for x in (q, q.source, q.location)]
+young = {{id(x) for g in (0, 1) for x in gc.get_objects(generation=g)}}
+assert made and gc.isenabled()
+assert not [x for x in made if id(x) in young]
+gc.freeze()
+frozen = gc.get_freeze_count()
+again = loader.check_banks([path])
+assert gc.get_freeze_count() == frozen and gc.isenabled()
+gc.disable()
+loader.check_banks([path])
+assert not gc.isenabled()
+"""
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
 
 
 def test_single_question_file_uses_bank_yaml_beside_it() -> None:

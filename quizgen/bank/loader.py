@@ -1271,7 +1271,11 @@ def check_banks(paths: Sequence[Path] | None = None, *, article: Path | None = N
     seen_banks: dict[str, Location] = {}
     nfiles = 0
     # YAML node trees hold no reference cycles (aliases are refused), but the cyclic collector
-    # would still walk them again and again while a big bank is read: pause it meanwhile.
+    # would still walk them again and again while a big bank is read: pause it meanwhile. Then
+    # count what was made meanwhile as old, as two collections would have, without walking it:
+    # it is mostly the banks, which live on (their first two collections took about 45 ms at
+    # 20,000 questions). freeze() moves every tracked object out of the generations and
+    # unfreeze() into the oldest; not when the process keeps objects frozen itself.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -1284,6 +1288,9 @@ def check_banks(paths: Sequence[Path] | None = None, *, article: Path | None = N
         problems.extend(_check_translations(banks))
     finally:
         if gc_was_enabled:
+            if not gc.get_freeze_count():
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
     return Report(banks, sorted(problems), nfiles)
 
