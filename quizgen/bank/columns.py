@@ -66,7 +66,6 @@ _ENUMS: dict[str, type[Enum]] = {e.__name__: e for e in (QuestionType, Difficult
 _FIELDS = {name: tuple(f.name for f in dataclasses.fields(c)) for name, c in _DATACLASSES.items()}
 _PATH_TYPE = type(Path())
 _SEP = "\0"
-_NONE_ONLY = {type(None)}
 _INT = "q"  # array code of a signed 64-bit integer
 
 
@@ -110,15 +109,16 @@ def _encode(col: Sequence[Any]) -> tuple[Any, ...]:
     n = len(col)
     if n == 0:
         return ("0",)
-    kinds = set(map(type, col))
-    if kinds == _NONE_ONLY:  # (kinds, not col.count(None): counting calls each object's __eq__)
-        return ("n",)
-    if len(kinds) > 1:
+    types = list(map(type, col))  # (a list counted: cheaper than a set of them)
+    kind = types[0]
+    if types.count(kind) != n:  # values of more than one kind
+        kinds = set(types)
         if type(None) in kinds:
-            present = [v for v in col if v is not None]
-            return ("o", bytes(v is not None for v in col), _encode(present))
+            present = bytes(map(operator.is_not, col, itertools.repeat(None)))
+            return ("o", present, _encode(list(itertools.compress(col, present))))
         raise Unpackable(f"a column of {sorted(k.__name__ for k in kinds)}")
-    (kind,) = kinds
+    if kind is type(None):  # (by kind, not col.count(None): counting calls each object's __eq__)
+        return ("n",)
     if kind is str or kind is tuple:
         return _encode_hashable(col, kind)
     name = kind.__name__
@@ -141,8 +141,10 @@ def _encode(col: Sequence[Any]) -> tuple[Any, ...]:
         return ("e", name, _encode(list(map(operator.attrgetter("_value_"), col))))
     if _DATACLASSES.get(name) is kind:
         fields = _FIELDS[name]
-        rows = map(operator.attrgetter(*fields), col)
-        cols = list(zip(*rows, strict=True)) if len(fields) > 1 else [tuple(rows)]
+        if len(fields) > 4:  # a row of every field, then columns: fewer calls for many fields
+            cols: list[Sequence[Any]] = list(zip(*map(operator.attrgetter(*fields), col), strict=True))
+        else:  # a few fields: a pass for each, without the rows (~2x faster for Location, Source)
+            cols = [list(map(operator.attrgetter(f), col)) for f in fields]
         return ("D", name, fields, tuple(map(_encode, cols)))
     raise Unpackable(f"a value of type {name}")
 
@@ -159,12 +161,13 @@ def _encode_hashable(col: Sequence[Any], kind: type) -> tuple[Any, ...]:
         return ("c", _encode(col[:1]))
     else:
         flat = list(itertools.chain.from_iterable(col))
-        strings = set(map(type, flat)) <= {str}
+        strings = list(map(type, flat)).count(str) == len(flat)
     if n > 1 and strings:
-        if col.count(col[0]) == n:
-            return ("c", _encode(col[:1]))
         sample = col[:64]
-        distinct = dict.fromkeys(col) if len(set(sample)) <= len(sample) // 2 else {}
+        seen = len(set(sample))
+        if seen == 1 and col.count(col[0]) == n:
+            return ("c", _encode(col[:1]))
+        distinct = dict.fromkeys(col) if seen <= len(sample) // 2 else {}
         if distinct and len(distinct) <= n // 2:
             position = {v: i for i, v in enumerate(distinct)}
             return ("d", len(distinct), _encode(list(distinct)), _ints(map(position.__getitem__, col)))
