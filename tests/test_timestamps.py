@@ -422,3 +422,39 @@ def test_every_fingerprint_keeps_its_defined_value(tmp_path: Path, monkeypatch: 
         manifest = json.loads(text)
         assert manifest["fingerprint"] == build
         assert {k: v["fingerprint"] for k, v in manifest["questions"].items()} == notes
+
+
+@pytest.mark.parametrize("fixed", [True, False])
+def test_a_new_manifest_is_jsons_text_of_the_entries_kept_and_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clock: Clock, fixed: bool
+) -> None:
+    """The manifest `plan_epochs` writes (its entries written straight to text) is
+    json.dumps(indent=1, sort_keys=True) of the old manifest's other entries, whatever they
+    hold, and this build's: from no manifest, over others' entries sorting before, between and
+    after this build's, over entries json writes itself, and for banks without questions."""
+    if fixed:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", "1234567890")
+    bank = _bank()
+    path = tmp_path / timestamps.MANIFEST_NAME
+    others: list[dict[str, Any]] = [
+        {},
+        {
+            "a": {"epoch": 3, "fingerprint": "x"},
+            "ex-0015": {"epoch": 4, "fingerprint": "y"},
+            "zz": {"epoch": 5, "fingerprint": "z"},
+        },
+        {"é": {"epoch": True, "fingerprint": "x"}},
+        {"other": {"epoch": 3, "fingerprint": "x", "more": [1]}},
+        {"other": [1, 2]},
+        {bank.questions[0].id: {"epoch": 3, "fingerprint": "changed"}},
+    ]
+    for banks in ([bank], [dataclasses.replace(bank, questions=())]):
+        for other in others:
+            path.write_text(json.dumps({"epoch": 1, "fingerprint": "f", "questions": other}))
+            epochs, text = timestamps.plan_epochs(banks, path)
+            prints = anki.note_fingerprints(banks)
+            entries = {k: v for k, v in other.items() if k not in prints}
+            entries.update({k: {"fingerprint": p, "epoch": epochs.questions[k]} for k, p in prints.items()})
+            fingerprint = timestamps._build_fingerprint(epochs.banks_fingerprint, prints)
+            manifest = {"fingerprint": fingerprint, "epoch": epochs.build, "questions": entries}
+            assert text == json.dumps(manifest, indent=1, sort_keys=True) + "\n", other

@@ -18,7 +18,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -226,15 +226,28 @@ def plan_epochs(
         return Epochs(build, questions, banks_print), None
     # Entries of questions not in this build are kept: another output in the same folder may be
     # built from other banks, and question ids are unique across banks.
-    entries = {k: v for k, v in old_questions.items() if isinstance(k, str) and k not in prints}
-    entries.update({qid: {"fingerprint": prints[qid], "epoch": questions[qid]} for qid in prints})
-    manifest = {
-        "fingerprint": fingerprint,
-        "epoch": build,
-        "questions": dict(sorted(entries.items())),
-    }
-    text = manifest_text(manifest) if manifest != old else None
-    return Epochs(build, questions, banks_print), text
+    kept = {k: v for k, v in old_questions.items() if isinstance(k, str) and k not in prints}
+    if (prints or kept) and all(_simple_entry(v) for v in kept.values()):
+        # the text of the manifest below, written without a dict for each of this build's entries
+        keys = sorted([*kept, *prints])
+        text = _simple_manifest_text(build, fingerprint, _entries(keys, kept, prints, questions))
+    else:
+        kept.update({qid: {"fingerprint": prints[qid], "epoch": questions[qid]} for qid in prints})
+        manifest = {"fingerprint": fingerprint, "epoch": build, "questions": dict(sorted(kept.items()))}
+        text = manifest_text(manifest)
+    return Epochs(build, questions, banks_print), text  # not `old`'s text: `_unchanged` is exact
+
+
+def _entries(
+    keys: list[str], kept: Mapping[str, Any], prints: Mapping[str, str], questions: Mapping[str, int]
+) -> Iterator[tuple[str, int, str]]:
+    """(question key, epoch, note print) of each of `keys`: this build's, or an entry kept."""
+    for key in keys:
+        if key in prints:
+            yield key, questions[key], prints[key]
+        else:
+            entry = kept[key]
+            yield key, entry["epoch"], entry["fingerprint"]
 
 
 def _build_fingerprint(banks_print: str, prints: Mapping[str, str]) -> str:
@@ -274,24 +287,37 @@ def manifest_text(manifest: dict[str, Any]) -> str:
     indenting encoder is pure Python, slow for the thousands of entries of a big bank."""
     questions = manifest.get("questions")
     simple = isinstance(questions, dict) and all(
-        isinstance(qid, str)
-        and isinstance(v, dict)
-        and v.keys() == {"epoch", "fingerprint"}
-        and type(v["epoch"]) is int  # not a bool, which json writes as true/false
-        and isinstance(v["fingerprint"], str)
-        for qid, v in questions.items()
+        isinstance(qid, str) and _simple_entry(v) for qid, v in questions.items()
     )
     if not simple or not questions or set(manifest) != {"epoch", "fingerprint", "questions"}:
         return json.dumps(manifest, indent=1, sort_keys=True) + "\n"
+    entries = ((qid, v["epoch"], v["fingerprint"]) for qid, v in sorted(questions.items()))
+    return _simple_manifest_text(manifest["epoch"], manifest["fingerprint"], entries)
+
+
+def _simple_entry(value: Any) -> bool:
+    """Whether a manifest's entry is an int epoch and a str note print (what
+    `_simple_manifest_text` writes; anything else is written by json)."""
+    return (
+        isinstance(value, dict)
+        and value.keys() == {"epoch", "fingerprint"}
+        and type(value["epoch"]) is int  # not a bool, which json writes as true/false
+        and isinstance(value["fingerprint"], str)
+    )
+
+
+def _simple_manifest_text(epoch: Any, fingerprint: Any, entries: Iterable[tuple[str, int, str]]) -> str:
+    """`manifest_text` of a manifest with these entries (at least one, in the order of their
+    keys; each an int epoch and a str print)."""
     dumps = json.dumps
     text = json.encoder.encode_basestring_ascii  # what json.dumps(a str) returns, in one call
-    entries = ",\n".join(
-        f'  {text(qid)}: {{\n   "epoch": {v["epoch"]},\n   "fingerprint": {text(v["fingerprint"])}\n  }}'
-        for qid, v in sorted(questions.items())
+    body = ",\n".join(
+        f'  {text(key)}: {{\n   "epoch": {when},\n   "fingerprint": {text(note)}\n  }}'
+        for key, when, note in entries
     )
     return (
-        f'{{\n "epoch": {dumps(manifest["epoch"])},\n "fingerprint": {dumps(manifest["fingerprint"])},\n'
-        f' "questions": {{\n{entries}\n }}\n}}\n'
+        f'{{\n "epoch": {dumps(epoch)},\n "fingerprint": {dumps(fingerprint)},\n'
+        f' "questions": {{\n{body}\n }}\n}}\n'
     )
 
 
