@@ -122,6 +122,16 @@ def test_the_same_bytes_whichever_thread_is_faster(monkeypatch: pytest.MonkeyPat
             assert threads.count("main") == pieces - pieces // 2
 
 
+def test_on_one_processor_this_thread_deflates_every_piece(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ziparchive, "CHUNK", 2000)
+    data = _data(9_999)
+    expected = deflate_member("x", io.BytesIO(data))
+    monkeypatch.setattr(ziparchive, "_processors", lambda: 1)
+    threads = _slowed(monkeypatch, "none", 0)
+    assert deflate_member("x", io.BytesIO(data)) == expected
+    assert threads == ["main"] * 5
+
+
 def test_one_piece_starts_no_thread(monkeypatch: pytest.MonkeyPatch) -> None:
     threads = _slowed(monkeypatch, "none", 0)
     deflate_member("x", io.BytesIO(_data(ziparchive.CHUNK)))

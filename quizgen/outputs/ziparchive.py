@@ -14,6 +14,7 @@ an archive that would need it (from 2 GiB, where zipfile itself turns to ZIP64) 
 
 from __future__ import annotations
 
+import os
 import struct
 import threading
 import zlib
@@ -82,12 +83,23 @@ def _helper(todo: SimpleQueue[_Job | None], done: SimpleQueue[bytes | Exception]
             done.put(error)
 
 
+def _processors() -> int:
+    """How many processors this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
+
+
 def deflate_member(name: str, stream: BinaryIO) -> Member:
     """The member `name` holding the rest of `stream` (a file read `CHUNK` bytes at a time), deflated.
 
     The pieces go in pairs: a helper thread deflates the second while this one reads the pair and
-    deflates the first. Little is held at once: three pieces read and the deflated output.
+    deflates the first (on one processor, where a helper would only take turns, this thread
+    deflates them all: the same pieces). Little is held at once: three pieces read and the
+    deflated output.
     """
+    in_pairs = _processors() > 1
     pieces: list[bytes] = []
     crc = size = 0
     todo: SimpleQueue[_Job | None] = SimpleQueue()
@@ -96,7 +108,7 @@ def deflate_member(name: str, stream: BinaryIO) -> Member:
     try:
         jobs = _jobs(stream)
         for job in jobs:
-            second = next(jobs, None)
+            second = next(jobs, None) if in_pairs else None
             if second is not None:
                 if helper is None:
                     helper = threading.Thread(target=_helper, args=(todo, done), daemon=True)
