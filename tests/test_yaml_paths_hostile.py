@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -1075,6 +1076,28 @@ def test_files_read_by_pyyaml_read_the_same(
     assert not different, "\n".join(different[:5])
 
 
+def test_crlf_line_ends_read_the_same(tmp_path: Path) -> None:
+    """Each hand-written case's files with CRLF line ends: the same node trees and the same
+    problems from parse_file as with LF (YAML reads CR LF as one line break)."""
+    compared = 0
+    different = []
+    for name, files in CASES.items():
+        if name.startswith(("scalar-", "random-")) or _read_by_pyyaml(name, files) is None:
+            continue
+        for file, data in files.items():
+            got = []
+            for ends, raw in (("lf", data), ("crlf", data.replace(b"\n", b"\r\n"))):
+                path = tmp_path / f"{ends}.yaml"
+                path.write_bytes(raw)
+                problems: list[Problem] = []
+                got.append([tree(loader.parse_file(path, file, problems)), [str(p) for p in problems]])
+            compared += 1
+            if got[0] != got[1]:
+                different.append(f"{name}/{file}:\n  LF:   {str(got[0])[:600]}\n  CRLF: {str(got[1])[:600]}")
+    assert compared > 500
+    assert not different, "\n".join(different[:5])
+
+
 def test_the_cases_reach_both_readers() -> None:
     """Many files of the cases are read by the fast reader, many by PyYAML."""
     from quizgen.bank import fastyaml
@@ -1135,6 +1158,43 @@ def test_validate_in_a_fresh_process(tmp_path: Path) -> None:
         assert "Traceback" not in result["stderr"] + result["stdout"], (name, result)
     expected = _expected_cli()
     assert got == expected
+
+
+_IMPORTED_YAML = re.compile(r"^import time:.*\|\s+yaml(\.\w+)*$", re.MULTILINE)
+
+
+@pytest.mark.parametrize(
+    "case, read_by", [("base", "fastyaml"), ("crlf", "PyYAML"), ("alias-scalar", "PyYAML")]
+)
+def test_pyyaml_is_imported_only_for_files_the_fast_reader_refuses(
+    case: str, read_by: str, tmp_path: Path
+) -> None:
+    """`quizgen anki` (the loader, then genanki) in a fresh process: no `yaml` module when the fast
+    reader reads every file; PyYAML imported, and the same outcome as before, when it does not."""
+    _write(tmp_path / case, CASES[case])
+    env = {**os.environ, "QUIZGEN_NO_CACHE": "1", "SOURCE_DATE_EPOCH": "1700000000"}
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "quizgen", "anki", case, "-o", "o.apkg"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "Traceback" not in result.stderr
+    imported = _IMPORTED_YAML.findall(result.stderr)
+    if read_by == "fastyaml":
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert not imported
+        assert (tmp_path / "o.apkg").is_file()
+    else:
+        assert imported
+        problems = [ln for ln in result.stderr.splitlines() if not ln.startswith("import time:")]
+        assert (result.returncode == 0) == (observed_problems(case) == []), problems
+
+
+def observed_problems(case: str) -> list[str]:
+    return [p for p in _expected()[case]["problems"] if ": warning: " not in p and ": note: " not in p]
 
 
 EXPECTED_CLI = HERE / "yaml_paths_hostile_cli.json"
