@@ -1246,14 +1246,13 @@ HIDDEN_DEPTH: dict[str, Callable[[int], str]] = {
     # block mappings indented less than the pre-check's 100 columns, then flow
     "block-and-flow": lambda n: _block_then_hidden_flow(n, min(n // 2, 90)),
 }
-_HIDDEN_FIXED = pytest.mark.xfail(strict=True, reason="s4yaml fixes the depth bypass (COORDINATOR.md 16:36)")
 
 
 @pytest.mark.parametrize("levels", [200, 201, 999, 5000])
 @pytest.mark.parametrize("spelling", sorted(HIDDEN_DEPTH))
 @pytest.mark.parametrize("reader", ["as-written", "read-by-pyyaml"])
 def test_nesting_hidden_behind_brackets_in_quotes_or_comments_is_found(
-    spelling: str, levels: int, reader: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: Any
+    spelling: str, levels: int, reader: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`levels` collections nested in all, the root mapping included: up to 200 are allowed;
     beyond, the file is refused at 1:1, whatever brackets its quotes and comments hold."""
@@ -1267,13 +1266,8 @@ def test_nesting_hidden_behind_brackets_in_quotes_or_comments_is_found(
         assert not any("nests more than" in m for m in messages)
         assert not any("YAML" in m for m in messages), messages
         return
-    request.applymarker(_HIDDEN_FIXED)
     assert messages == ["b.yaml:1:1: YAML nests more than 200 levels deep"]
 
-
-_BYTE_OFFSET_FIXED = pytest.mark.xfail(
-    strict=True, reason="s4yaml maps libyaml's byte offset to a character (COORDINATOR.md 16:36)"
-)
 
 # A character PyYAML's reader refuses, after text that is not ASCII: libyaml gives its position
 # in bytes of UTF-8, which parse_file took for a character index (found by s4yhost, session 4).
@@ -1299,7 +1293,7 @@ READER_ERRORS = [
     ids=["nul-after-e", "bell-after-emoji", "fffe-after-cjk", "esc-after-u"],
 )
 def test_a_character_pyyaml_refuses_is_located_by_characters_not_bytes(
-    text: str, character: str, reason: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: Any
+    text: str, character: str, reason: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "b.yaml").write_text(text, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
@@ -1307,5 +1301,4 @@ def test_a_character_pyyaml_refuses_is_located_by_characters_not_bytes(
     line = text.count("\n", 0, bad) + 1
     column = bad - (text.rfind("\n", 0, bad) + 1) + 1
     messages = [str(p) for p in loader.check_banks([Path("b.yaml")]).problems]
-    request.applymarker(_BYTE_OFFSET_FIXED)
     assert messages == [f"b.yaml:{line}:{column}: {character} is not allowed in YAML: {reason}"]

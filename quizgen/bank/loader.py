@@ -181,16 +181,13 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
 
 
 def _may_nest_too_deep(text: str) -> bool:
-    """A cheap test that rules out deep nesting for ordinary files (flow brackets plus indentation).
-    Only for the text fastyaml refuses: what it reads nests far less deep."""
-    half = MAX_DEPTH // 2
-    if text.count("[") + text.count("{") > half:
-        depth = deepest = 0
-        for ch in re.findall(r"[\[\]{}]", text):
-            depth = depth + 1 if ch in "[{" else max(depth - 1, 0)
-            deepest = max(deepest, depth)
-        if deepest > half:
-            return True
+    """A cheap test that rules out deep nesting for ordinary files, run only for the text fastyaml
+    refuses (what it reads nests far less deep). Flow collections: fewer than a quarter of MAX_DEPTH
+    brackets opened in the whole text (closing ones are not counted: a `]` in a quoted scalar or a
+    comment closes nothing). Block collections: no line starting with half of MAX_DEPTH characters
+    of indentation, dashes, `?` or `:` (each level needs one more). Past either, _too_deep decides."""
+    if text.count("[") + text.count("{") > MAX_DEPTH // 4:
+        return True
     return _DEEP_INDENT_RE.search(text) is not None
 
 
@@ -285,7 +282,11 @@ def _compose_with_pyyaml(text: str, ctx: _Ctx) -> Node | None:
         ctx.problems.append(Problem(Location(ctx.path, line, col), f"YAML syntax error: {message}"))
         return None
     except yaml.reader.ReaderError as e:
-        line, col = _line_col(text, e.position)
+        index = e.position
+        if yaml.__with_libyaml__ and issubclass(pyyaml_loader(), yaml.CSafeLoader):
+            # libyaml counts the position in bytes of the UTF-8 text, PyYAML's own reader in characters
+            index = len(text.encode("utf-8")[:index].decode("utf-8", "ignore"))
+        line, col = _line_col(text, index)
         ctx.problems.append(
             Problem(
                 Location(ctx.path, line, col), f"character {e.character!r} is not allowed in YAML: {e.reason}"
