@@ -1302,3 +1302,26 @@ def test_a_character_pyyaml_refuses_is_located_by_characters_not_bytes(
     column = bad - (text.rfind("\n", 0, bad) + 1) + 1
     messages = [str(p) for p in loader.check_banks([Path("b.yaml")]).problems]
     assert messages == [f"b.yaml:{line}:{column}: {character} is not allowed in YAML: {reason}"]
+
+
+_OTHER_BREAKS_FIXED = pytest.mark.xfail(
+    strict=True, reason="s4yaml: the pre-check's indentation test knows only \\n (COORDINATOR.md 17:46)"
+)
+
+
+@pytest.mark.parametrize("levels", [200, 201, 999])
+@pytest.mark.parametrize("newline", ["\r", "\x85", "\u2028", "\u2029"], ids=["cr", "nel", "ls", "ps"])
+def test_nesting_hidden_behind_other_line_breaks_is_found(
+    newline: str, levels: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: Any
+) -> None:
+    """YAML also breaks lines at a lone CR, NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR: block
+    mappings nested `levels` deep on such lines are as deep as on lines ended by LF."""
+    text = "".join(" " * i + f"k{i}:" + newline for i in range(levels - 1)) + " " * (levels - 1) + "k: v\n"
+    (tmp_path / "b.yaml").write_text(text, encoding="utf-8", newline="")
+    monkeypatch.chdir(tmp_path)
+    messages = [str(p) for p in loader.check_banks([Path("b.yaml")]).problems]
+    if levels <= loader.MAX_DEPTH:
+        assert not any("YAML" in m for m in messages), messages
+        return
+    request.applymarker(_OTHER_BREAKS_FIXED)
+    assert messages == ["b.yaml:1:1: YAML nests more than 200 levels deep"]
