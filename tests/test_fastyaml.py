@@ -307,7 +307,7 @@ CASES: list[tuple[str, str]] = [
     ("x" * 1100 + ": y\n", REFUSED),
     # refused: characters PyYAML reads otherwise or refuses
     ("a:\tb\n", REFUSED),
-    ("a: b\r\nc: d\r\n", REFUSED),
+    ("a: b\r\nc: d\r\n", READ),  # CRLF line ends: read as LF
     ("a: b\x85c\n", REFUSED),
     ("a: b\u2028c\n", REFUSED),
     ("a: b\u2029c\n", REFUSED),
@@ -652,3 +652,19 @@ def test_genanki_still_reads_note_types_given_as_yaml() -> None:
     model = genanki.Model(1, "m", fields="- name: Front\n", templates="- name: c\n  qfmt: a\n  afmt: b\n")
     assert model.fields == [{"name": "Front"}]
     assert model.templates == [{"name": "c", "qfmt": "a", "afmt": "b"}]
+
+
+def test_crlf_line_ends_are_read_as_pyyaml_reads_them() -> None:
+    """A file saved with CRLF line ends is read by the fast reader (the same tree as PyYAML's of the
+    CRLF text) wherever its LF text is; a lone CR (a line break to YAML too) is left to PyYAML."""
+    texts = [text for text, _ in CASES if "\r" not in text]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((REPO / "questions").rglob("*.yaml"))]
+    read = 0
+    for text in texts:
+        crlf = text.replace("\n", "\r\n")
+        fast = _same_or_refused(crlf)
+        assert (fast is None) == (fastyaml.compose(text) is None), text
+        read += fast is not None
+    assert read > 100
+    for lone_cr in ("a: 1\rb: 2\n", "a: 1\r\nb: 2\r", "a: |\n  x\r  y\n"):
+        assert fastyaml.compose(lone_cr) is None

@@ -427,3 +427,18 @@ def test_depth_cases_are_read_by_each_reader() -> None:
     read = {(shape, n) for shape in SHAPES for n in (99, 100, 101, 200) if fastyaml.compose(nested(shape, n))}
     assert ("block mappings", 99) in read and ("flow", 99) in read and ("entries with keys", 99) in read
     assert not any(n == 200 for _, n in read)
+
+
+@pytest.mark.parametrize("line_break", ["\r", "\x85", "\u2028", "\u2029"])
+@pytest.mark.parametrize("depth", [200, 201])
+def test_nesting_behind_line_breaks_other_than_lf_is_found(
+    tmp_path: Path, line_break: str, depth: int
+) -> None:
+    """YAML also breaks lines at a lone CR, NEL, LS and PS: block nesting written with them is
+    checked as deep as nesting written with LF (s4yhost found the check looked at LF only)."""
+    text = "".join(" " * i + f"k{i}:{line_break}" for i in range(depth - 1)) + " " * (depth - 1) + "k: v\n"
+    (tmp_path / "q.yaml").write_text(text, encoding="utf-8", newline="")
+    problems: list[Problem] = []
+    loader.parse_file(tmp_path / "q.yaml", "q.yaml", problems)
+    too_deep = "q.yaml:1:1: YAML nests more than 200 levels deep"
+    assert [str(p) for p in problems if "nests" in p.message] == ([too_deep] if depth > 200 else [])

@@ -714,6 +714,10 @@ def _skip_spaces(s: str, i: int) -> int:
 
 def compose(text: str) -> Node | None:
     """The node tree PyYAML would compose from `text`, or None where this reader is not sure of it."""
+    if "\r" in text:
+        # CRLF line ends (a file saved on Windows): YAML reads each as one line break, so the tree
+        # is that of the text with LF (lines, columns and values); a lone CR is refused below
+        text = text.replace("\r\n", "\n")
     if text.isascii():
         if any(ch in text for ch in _REFUSED_ASCII):
             return None

@@ -185,9 +185,12 @@ def _may_nest_too_deep(text: str) -> bool:
     refuses (what it reads nests far less deep). Flow collections: fewer than a quarter of MAX_DEPTH
     brackets opened in the whole text (closing ones are not counted: a `]` in a quoted scalar or a
     comment closes nothing). Block collections: no line starting with half of MAX_DEPTH characters
-    of indentation, dashes, `?` or `:` (each level needs one more). Past either, _too_deep decides."""
+    of indentation, dashes, `?` or `:` (each level needs one more), and no line break but LF or CRLF.
+    Past any of these, _too_deep decides."""
     if text.count("[") + text.count("{") > MAX_DEPTH // 4:
         return True
+    if text.count("\r") > text.count("\r\n") or any(brk in text for brk in "\x85\u2028\u2029"):
+        return True  # line breaks to YAML (a lone CR, NEL, LS, PS) that the expression's ^ does not know
     return _DEEP_INDENT_RE.search(text) is not None
 
 
