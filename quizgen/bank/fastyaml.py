@@ -10,9 +10,10 @@ it.
 The subset: block mappings and sequences (indented or not, `- key:` compact mappings), keys that
 are plain, single-quoted or double-quoted scalars on one line, values that are such scalars, plain
 scalars going on over more indented lines, block scalars (`|`, `>`, with chomping and indentation
-indicators), or one-line flow collections (`[a, b]`, `{k: v}`), comments and blank lines. Tabs,
-carriage returns, document markers, directives, `?` keys, tags, anchors, aliases, `- - x`, quoted
-scalars over several lines and anything unusual are refused.
+indicators), or one-line flow collections (`[a, b]`, `{k: v}`), comments and blank lines; CRLF
+line ends are read as LF. Tabs, lone carriage returns, document markers, directives, `?` keys,
+tags, anchors, aliases, `- - x`, quoted scalars over several lines and anything unusual are
+refused.
 
 Composing with libyaml costs mostly the Python node and mark objects PyYAML makes and its `resolve`
 call per scalar, not the parsing: here one slotted object per node is both the node and its start
@@ -75,8 +76,9 @@ _VALUE_RE = re.compile(r"^(?:=)$")
 _YAML_RE = re.compile(r"^(?:!|&|\*)$")  # PyYAML's too (it can never match a plain scalar)
 
 
-def _implicit_resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
-    """The table as PyYAML's Resolver.add_implicit_resolver builds it, in the same order."""
+def _implicit_resolvers() -> dict[str, tuple[tuple[str, re.Pattern[str]], ...]]:
+    """The table as PyYAML's Resolver.add_implicit_resolver builds it, in the same order (each
+    first character's resolvers a tuple, not a list)."""
     table: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
     for tag, regexp, firsts in (
         ("bool", _BOOL_RE, "yYnNtTfFoO"),
@@ -90,11 +92,10 @@ def _implicit_resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
     ):
         for first in firsts:
             table.setdefault(first, []).append(("tag:yaml.org,2002:" + tag, regexp))
-    return table
+    return {first: tuple(resolvers) for first, resolvers in table.items()}
 
 
-IMPLICIT_RESOLVERS = _implicit_resolvers()
-IMPLICIT_BY_FIRST = {first: tuple(resolvers) for first, resolvers in IMPLICIT_RESOLVERS.items()}
+IMPLICIT_BY_FIRST = _implicit_resolvers()
 
 
 def plain_tag(value: str) -> str:
