@@ -141,6 +141,138 @@ def test_an_edited_file_is_read_again(tmp_path: Path, loads: list[int]) -> None:
     assert after != before
 
 
+def _edit_while_checking(
+    monkeypatch: pytest.MonkeyPatch, path: Path, during: str, after: str | None = None
+) -> list[str]:
+    """Make the loader write `during` into `path` just before it parses that file, and (when
+    given) `after` once the bank is read, as an editor saving mid-check would. Once only: later
+    checks run as they would."""
+    done: list[str] = []
+    parse_file, lint_bank = loader.parse_file, loader.lint_bank
+
+    def parse_editing(file: Path, *args: Any) -> Any:
+        if file == path and not done:
+            path.write_text(during)
+            done.append("edited")
+        return parse_file(file, *args)
+
+    def lint_then_edit(bank: Any) -> Any:
+        if after is not None and done == ["edited"]:
+            path.write_text(after)
+            done.append("edited back")
+        return lint_bank(bank)
+
+    monkeypatch.setattr(loader, "parse_file", parse_editing)
+    monkeypatch.setattr(loader, "lint_bank", lint_then_edit)
+    return done
+
+
+def test_an_edit_made_while_the_check_runs_is_never_kept_for_the_new_bytes(
+    tmp_path: Path, loads: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bank = copy_bank(EXAMPLE, tmp_path)
+    intro = bank / "intro.yaml"
+    old = intro.read_text()
+    new = old.replace("seven hours", "eight hours", 1)
+    of_old = fresh([bank])
+    edits = _edit_while_checking(monkeypatch, intro, new)
+    checked = bankcache.check_banks([bank])
+    assert edits == ["edited"] and intro.read_text() == new
+    same(checked, of_old)  # the bytes read for the key were checked, not the edit made after
+    of_new = fresh([bank])
+    assert of_new != of_old
+    same(bankcache.check_banks([bank]), of_new)  # the new bytes: checked, not served
+    assert loads == [1, 1]
+    intro.write_text(old)
+    same(bankcache.check_banks([bank]), of_old)  # the old bytes: served by their own entry
+    assert loads == [1, 1]
+
+
+def test_a_file_changed_and_changed_back_while_the_check_runs_keeps_only_what_was_checked(
+    tmp_path: Path, loads: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A -> B -> A during one check: the entry for A's bytes must hold A's report (a second hash
+    after the check, as before, saw A again and would have kept B's report under A's key)."""
+    bank = copy_bank(EXAMPLE, tmp_path)
+    intro = bank / "intro.yaml"
+    a = intro.read_text()
+    b = a.replace("seven hours", "eight hours", 1)
+    edits = _edit_while_checking(monkeypatch, intro, b, after=a)
+    bankcache.check_banks([bank])
+    assert edits == ["edited", "edited back"] and intro.read_text() == a
+    served = bankcache.check_banks([bank])
+    assert loads == [1]  # served
+    same(served, fresh([bank]))
+
+
+def test_the_loader_is_handed_the_bytes_the_key_was_made_of(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold check through the cache reads each bank file once: the loader parses the bytes it
+    is handed and opens no bank file itself."""
+    bank = copy_bank(EXAMPLE, tmp_path)
+    expected = fresh([bank])
+    handed: list[tuple[Path, bytes | None]] = []
+    parse_file = loader.parse_file
+
+    def recording(file: Path, shown: str, problems: Any, raw: bytes | None = None) -> Any:
+        handed.append((file, raw))
+        return parse_file(file, shown, problems, raw)
+
+    monkeypatch.setattr(loader, "parse_file", recording)
+    same(bankcache.check_banks([bank]), expected)
+    files = sorted(bank.resolve().iterdir())
+    assert sorted(f for f, _ in handed) == files
+    assert all(raw == f.read_bytes() for f, raw in handed)
+
+
+def test_bank_files_too_big_to_hold_are_checked_without_the_cache(
+    tmp_path: Path, loads: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    size = sum(f.stat().st_size for f in EXAMPLE.iterdir())
+    monkeypatch.setattr(bankcache, "MAX_HELD_BYTES", size - 1)
+    for _ in range(2):
+        same(bankcache.check_banks([EXAMPLE]), fresh([EXAMPLE]))
+    assert loads == [1, 1] and entries() == []
+    monkeypatch.setattr(bankcache, "MAX_HELD_BYTES", size)
+    for _ in range(2):
+        same(bankcache.check_banks([EXAMPLE]), fresh([EXAMPLE]))
+    assert loads == [1, 1, 1] and len(entries()) == 1
+
+
+def test_a_file_over_the_limit_is_refused_through_the_cache_without_reading_it(
+    tmp_path: Path, loads: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "bank.yaml").write_text((BANKS / "invalid" / "bank.yaml").read_text())
+    big = tmp_path / "big.yaml"
+    with big.open("wb") as f:  # sparse: costs no disk
+        f.truncate(loader.MAX_FILE_BYTES + 1)
+    read = Path.read_bytes
+
+    def never_big(path: Path) -> bytes:
+        assert path.name != "big.yaml", "read"
+        return read(path)
+
+    monkeypatch.setattr(Path, "read_bytes", never_big)
+    report = bankcache.check_banks([big])
+    assert [p.message for p in report.errors] == ["file is too large (67 MB; the limit is 64 MiB)"]
+    assert loads == [1] and entries() == []
+
+
+def test_a_file_that_vanishes_after_it_was_found_is_reported_as_the_loader_reports_it(
+    tmp_path: Path, loads: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bank = copy_bank(EXAMPLE, tmp_path)
+    groups = bankcache.find_bank_files([bank])
+    (bank / "habits.yaml").unlink()
+    monkeypatch.setattr(bankcache, "find_bank_files", lambda paths: groups)
+    report = bankcache.check_banks([bank])
+    expected = _CHECK_BANKS([bank], groups=groups)
+    same(report, expected)
+    assert [p.message for p in report.errors] == ["cannot read file: No such file or directory"]
+    assert entries() == []
+
+
 def test_an_edited_article_is_read_again(tmp_path: Path, loads: list[int]) -> None:
     bank = tmp_path / "evidence"
     bank.mkdir()

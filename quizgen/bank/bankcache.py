@@ -8,7 +8,7 @@ frozen banks and every problem, warnings and notes too) in the user's cache fold
   and the Python version;
 - the current folder (problems name files relative to it) and the `--article` given, if any;
 - the bank files, grouped into banks as `find_bank_files` groups them, and the SHA-256 of the
-  bytes of each.
+  bytes of each. Each file is read once: the loader checks the very bytes the key was made of.
 
 An entry also records the other files the check read (each bank's `article.text`, whose quotes
 were checked against it) with the SHA-256 of their bytes, or that they were missing, and for a
@@ -47,6 +47,9 @@ CACHE_DIR_ENV = "QUIZGEN_CACHE_DIR"
 NO_CACHE_ENV = "QUIZGEN_NO_CACHE"
 MAGIC = b"quizgen-bank-cache\n"
 MAX_ENTRIES = 64  # the oldest entries beyond this are removed when one is written
+# the most bytes of bank files one check holds at once (the loader's limit for one bank); more are
+# checked without the cache, read by the loader a file at a time
+MAX_HELD_BYTES = 64 * 1024 * 1024
 _PACKAGE = Path(__file__).resolve().parent.parent  # all of quizgen/
 
 
@@ -109,13 +112,39 @@ def _hash_files(h: hashlib._Hash, groups: Sequence[Sequence[Path]]) -> bool:
     return True
 
 
-def _key(groups: Sequence[Sequence[Path]], article: Path | None) -> str | None:
-    """The cache key of a check of these bank files; None when a file cannot be read."""
+def _read_bank_files(groups: Sequence[Sequence[Path]]) -> dict[Path, bytes] | None:
+    """The bytes of every bank file, by path; None when a file cannot be read, when they come to
+    more than MAX_HELD_BYTES (such banks are checked without the cache, a file at a time), or when
+    a file is named twice."""
+    contents: dict[Path, bytes] = {}
+    room = MAX_HELD_BYTES
+    for files in groups:
+        for f in files:
+            try:
+                with open(f, "rb") as fh:
+                    if os.fstat(fh.fileno()).st_size > room:  # (not even read)
+                        return None
+                    data = fh.read()
+            except OSError:
+                return None
+            room -= len(data)
+            if room < 0 or f in contents:
+                return None
+            contents[f] = data
+    return contents
+
+
+def _key(groups: Sequence[Sequence[Path]], contents: dict[Path, bytes], article: Path | None) -> str:
+    """The cache key of a check of these bank files, whose bytes are `contents`."""
     h = hashlib.sha256(code_stamp().encode())
     h.update(f"\0cwd\0{os.getcwd()}".encode())
     if article is not None:
         h.update(f"\0article\0{os.path.abspath(article)}\0{file_digest(article)}".encode())
-    return h.hexdigest() if _hash_files(h, groups) else None
+    for files in groups:
+        h.update(b"\0bank")
+        for f in files:
+            h.update(f"\0{f}\0{hashlib.sha256(contents[f]).hexdigest()}".encode())
+    return h.hexdigest()
 
 
 def _read_entry(path: Path, key: str) -> Report | None:
@@ -260,18 +289,22 @@ def check_banks(paths: Sequence[Path] | None = None, *, article: Path | None = N
 
     Returns exactly what `loader.check_banks` returns (banks, every problem, the file count)."""
     folder = cache_dir()
-    groups = find_bank_files(paths) if folder is not None else []
-    key = _key(groups, article) if folder is not None else None
-    if folder is not None and key is not None:
+    groups = find_bank_files(paths) if folder is not None else None
+    # Each bank file is read once, here: the key is made of these bytes and the loader checks these
+    # very bytes, so an entry holds the report of the bytes it is keyed by, whatever happens to the
+    # files meanwhile. (None: the cache is off, or these files are checked without it.)
+    contents = _read_bank_files(groups) if groups is not None else None
+    entry = key = None
+    if folder is not None and groups is not None and contents is not None:
+        key = _key(groups, contents, article)
         entry = folder / f"{key[:40]}.pickle"
         report = _read_entry(entry, key)
         if report is not None:
             return report
     from quizgen.bank import loader
 
-    report = loader.check_banks(paths, article=article)
-    # kept only when the files did not change while they were read
-    if folder is not None and key is not None and _key(groups, article) == key:
+    report = loader.check_banks(paths, article=article, groups=groups, contents=contents)
+    if folder is not None and entry is not None and key is not None:
         reads = _other_reads(report, article)
         if reads is not None:
             _write_entry(folder, entry, {"version": __version__, "key": key, "reads": reads}, report)

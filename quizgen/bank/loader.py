@@ -221,17 +221,20 @@ def _too_deep(text: str) -> bool:
     return False
 
 
-def parse_file(path: Path, shown: str, problems: list[Problem]) -> Node | None:
-    """Read and compose one YAML file; problems go to `problems`, None when it cannot be used."""
+def parse_file(path: Path, shown: str, problems: list[Problem], raw: bytes | None = None) -> Node | None:
+    """Read and compose one YAML file; problems go to `problems`, None when it cannot be used.
+
+    `raw`: the file's bytes, when the caller read them already (the file is not read again)."""
     ctx = _Ctx(shown, problems)
     try:
-        size = path.stat().st_size
+        size = path.stat().st_size if raw is None else len(raw)
         if size > MAX_FILE_BYTES:
             ctx.error(
                 None, f"file is too large ({size / 1e6:.0f} MB; the limit is {MAX_FILE_BYTES // 2**20} MiB)"
             )
             return None
-        raw = path.read_bytes()
+        if raw is None:
+            raw = path.read_bytes()
     except OSError as e:
         ctx.error(None, f"cannot read file: {e.strerror or e}")
         return None
@@ -1264,10 +1267,20 @@ def _plainly_new(e: str, prompt: str) -> bool:
 # --------------------------------------------------------------------------- banks
 
 
-def check_banks(paths: Sequence[Path] | None = None, *, article: Path | None = None) -> Report:
+def check_banks(
+    paths: Sequence[Path] | None = None,
+    *,
+    article: Path | None = None,
+    groups: Sequence[Sequence[Path]] | None = None,
+    contents: dict[Path, bytes] | None = None,
+) -> Report:
     """Read and validate banks; never raises for bad content (only UsageError for missing paths).
 
     Quotes are checked against the article text each bank records (`article.text`), or `article`.
+    `groups`: the bank files `find_bank_files(paths)` found, when the caller found them already;
+    `contents`: bytes the caller read of some of them, by path, checked instead of reading the file
+    (the cache of validated banks keys its entry by them). Each is taken out of `contents` when its
+    file is read, so it is held no longer than the file's own nodes.
     """
     problems: list[Problem] = []
     banks: list[Bank] = []
@@ -1283,9 +1296,9 @@ def check_banks(paths: Sequence[Path] | None = None, *, article: Path | None = N
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        for files in find_bank_files(paths):
+        for files in find_bank_files(paths) if groups is None else groups:
             nfiles += len(files)
-            bank = _load_one(files, problems, seen_questions, seen_banks, article)
+            bank = _load_one(files, problems, seen_questions, seen_banks, article, contents)
             if bank is not None:
                 banks.append(bank)
                 problems.extend(lint_bank(bank))
@@ -1386,11 +1399,12 @@ def _read_questions(
 
 
 def _load_one(
-    files: list[Path],
+    files: Sequence[Path],
     problems: list[Problem],
     seen_questions: dict[str, Location],
     seen_banks: dict[str, Location],
     article: Path | None = None,
+    contents: dict[Path, bytes] | None = None,
 ) -> Bank | None:
     before = len([p for p in problems if p.severity == "error"])
     # Files whose questions wait for the bank's metadata. Once it is known (bank.yaml usually comes
@@ -1406,8 +1420,9 @@ def _load_one(
     own_ids: dict[str, Location] = seen_questions
     for path in files:
         ctx = _Ctx(display_path(path), problems)
+        raw = contents.pop(path, None) if contents else None
         with contextlib.suppress(OSError):
-            size = path.stat().st_size
+            size = path.stat().st_size if raw is None else len(raw)
             total += size if size <= MAX_FILE_BYTES else 0  # a file over its own limit says so
         if total > MAX_BANK_BYTES:
             ctx.error(
@@ -1416,7 +1431,8 @@ def _load_one(
                 "for one bank: split it into banks",
             )
             break
-        root = parse_file(path, ctx.path, problems)
+        root = parse_file(path, ctx.path, problems, raw)
+        del raw
         if root is None:
             continue
         top = _mapping(root, ctx, "a bank file", FILE_KEYS)
