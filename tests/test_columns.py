@@ -3,8 +3,10 @@ same types, whatever its values are."""
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import marshal
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -83,3 +85,39 @@ def test_a_damaged_column_is_an_error() -> None:
         columns.unpack(("D", "Report", ("banks",), (("0",),)))
     with pytest.raises(Exception):  # noqa: B017
         columns.unpack((*packed[:3], (("i", b"\0\0"), *packed[3][1:])))
+
+
+def test_every_way_a_question_is_made_keeps_its_fields_in_order() -> None:
+    """The columns read a question's fields from its `__dict__` in order (`_field_columns`): every
+    way one is made stores exactly its fields, in field order, and none can be changed after."""
+    fields = columns._FIELDS["Question"]
+    made = list(loader.check_banks([BANKS / "valid", BANKS / "warnings", BANKS / "invalid"]).banks)
+    questions = [q for bank in made for q in bank.questions]
+    assert len(questions) > 20
+    q = _question(1, hint="h", tags=("t",))
+    questions += [
+        q,
+        dataclasses.replace(q, prompt="other"),
+        copy.copy(q),
+        copy.deepcopy(q),
+        pickle.loads(pickle.dumps(q)),
+        *round_trip(Report([dataclasses.replace(made[0], questions=(q,))], [], 1)).banks[0].questions,
+    ]
+    assert all(tuple(vars(x)) == fields for x in questions)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        q.extra = 1  # type: ignore[attr-defined]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del q.hint
+
+
+@pytest.mark.parametrize("odd", [0, 3], ids=["first in another order", "one with a key more"])
+def test_questions_whose_dict_is_not_their_fields_in_order_are_read_by_name(odd: int) -> None:
+    bank = loader.check_banks([EXAMPLE]).banks[0]
+    questions = [_question(i, hint=f"h{i}") for i in range(6)]
+    d = vars(questions[odd])
+    changed = dict(reversed(d.items())) if odd == 0 else {"id": d["id"], "extra": 1, **d}
+    object.__setattr__(questions[odd], "__dict__", changed)
+    report = Report([dataclasses.replace(bank, questions=tuple(questions))], [], 1)
+    back = round_trip(report)
+    assert everything(back) == everything(report)
+    assert [q.hint for q in back.banks[0].questions] == [f"h{i}" for i in range(6)]

@@ -19,7 +19,7 @@ import dataclasses
 import itertools
 import operator
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -141,12 +141,30 @@ def _encode(col: Sequence[Any]) -> tuple[Any, ...]:
         return ("e", name, _encode(list(map(operator.attrgetter("_value_"), col))))
     if _DATACLASSES.get(name) is kind:
         fields = _FIELDS[name]
-        if len(fields) > 4:  # a row of every field, then columns: fewer calls for many fields
-            cols: list[Sequence[Any]] = list(zip(*map(operator.attrgetter(*fields), col), strict=True))
-        else:  # a few fields: a pass for each, without the rows (~2x faster for Location, Source)
-            cols = [list(map(operator.attrgetter(f), col)) for f in fields]
-        return ("D", name, fields, tuple(map(_encode, cols)))
+        return ("D", name, fields, tuple(map(_encode, _field_columns(col, fields))))
     raise Unpackable(f"a value of type {name}")
+
+
+def _field_columns(col: Sequence[Any], fields: tuple[str, ...]) -> Sequence[Sequence[Any]]:
+    """The values of each field of the dataclass objects in `col`, a column per field."""
+    if len(fields) <= 4:  # a pass for each, without rows (~2x faster for Location, Source)
+        return [list(map(operator.attrgetter(f), col)) for f in fields]
+    # A row of every field, then columns. Read from each object's `__dict__` when it holds exactly
+    # the fields, in field order: a frozen object's `__init__` stores every field in that order (as
+    # `_objects`, copying and unpickling do), and its `__setattr__` and `__delattr__` refuse any
+    # change, so only a key added later (a `cached_property`) can differ, and it makes a row longer
+    # (`strict` refuses it). About twice as fast as reading each field by name (20,000 questions:
+    # ~13 against ~23 ms; their `__dict__`s exist already: `frozen(fill_dict=True)`).
+    if tuple(vars(col[0])) == fields:
+        try:
+            dicts: Iterator[dict[str, Any]] = map(vars, col)
+            cols = list(zip(*map(dict.values, dicts), strict=True))
+        except ValueError:  # a row of another length
+            pass
+        else:
+            if len(cols) == len(fields):
+                return cols
+    return list(zip(*map(operator.attrgetter(*fields), col), strict=True))
 
 
 def _encode_hashable(col: Sequence[Any], kind: type) -> tuple[Any, ...]:
