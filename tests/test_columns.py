@@ -14,7 +14,7 @@ import pytest
 from conftest import BANKS, EXAMPLE, REPO
 from test_cache import everything
 
-from quizgen.bank import columns, loader
+from quizgen.bank import columns, frozen, loader
 from quizgen.bank.model import Location, Question, QuestionType, Source
 from quizgen.errors import Problem, Report
 
@@ -121,3 +121,10 @@ def test_questions_whose_dict_is_not_their_fields_in_order_are_read_by_name(odd:
     back = round_trip(report)
     assert everything(back) == everything(report)
     assert [q.hint for q in back.banks[0].questions] == [f"h{i}" for i in range(6)]
+
+
+def test_every_class_the_columns_know_is_made_by_frozen() -> None:
+    """Decoding calls each class's `__init__` with its fields (`_objects`): `frozen`'s only stores
+    them (no __post_init__, nothing checked or changed)."""
+    for cls in columns._DATACLASSES.values():
+        assert cls.__init__.__globals__.get("_FACTORY") is frozen._FACTORY, cls  # type: ignore[misc]
