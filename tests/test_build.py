@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 from pathlib import Path
@@ -156,11 +157,12 @@ def test_typesetting_errors_come_back_from_the_worker(tmp_path: Path) -> None:
     from quizgen.outputs.printing import PrintOptions
 
     (bank,) = load_banks([EXAMPLE])
-    with pdf_worker_pool() as pool:
-        pdf = render_pdf(pool, "quiz", [bank], PrintOptions(timestamp=1700000000))
-        assert pdf.startswith(b"%PDF")
-        with pytest.raises(UsageError, match="no questions"):
-            render_pdf(pool, "quiz", [dataclasses.replace(bank, questions=())], PrintOptions(timestamp=1))
+    pool = pdf_worker_pool()
+    pdf = render_pdf(pool, "quiz", [bank], PrintOptions(timestamp=1700000000))
+    assert pdf.startswith(b"%PDF")
+    with pytest.raises(UsageError, match="no questions"):
+        render_pdf(pool, "quiz", [dataclasses.replace(bank, questions=())], PrintOptions(timestamp=1))
+    assert multiprocessing.active_children() == []  # each worker has ended once its PDF is back
 
 
 def test_stale_temporaries_of_a_killed_build_are_removed(

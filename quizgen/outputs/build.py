@@ -14,8 +14,7 @@ import html
 import json
 import os
 import re
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -35,7 +34,9 @@ from quizgen.outputs.timestamps import Epochs, epoch_manifest_path, plan_epochs
 
 if TYPE_CHECKING:  # imported where used: `quizgen anki` needs neither typst nor a process pool
     import gettext
-    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing.connection import Connection
+    from multiprocessing.context import ForkServerContext, SpawnContext
+    from multiprocessing.process import BaseProcess
 
     from quizgen.outputs.printing import Paper, PrintOptions
 
@@ -73,72 +74,134 @@ def _typeset(kind: PdfKind, banks: Sequence[Bank], options: PrintOptions) -> byt
     return printing.render_flashcards(banks, options, fold=kind == "fold")
 
 
-def pdf_worker_pool() -> ProcessPoolExecutor:
-    """A pool that typesets each PDF in a fresh process.
+class PdfWorkers:
+    """Typesets each PDF in a fresh process of its own, one at a time.
 
     typst keeps its layout caches for the life of a process and offers no way to drop them, so
     a build that typeset every PDF in one process would hold the memory of all of them at once
     (over 20 GB for 20,000 questions). One fresh process per PDF holds only one at a time.
+
+    A plain process and a pipe, not a `concurrent.futures` pool: a pool's own thread can be left
+    waiting forever (for a worker it lost track of when Ctrl-C came as the worker started, or
+    for the rest of a result whose worker was killed while sending it), and the build then
+    never ends, since the interpreter waits for that thread at exit.
     """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    return ProcessPoolExecutor(
-        max_workers=1,
-        mp_context=context,
-        max_tasks_per_child=1,
-        initializer=_worker_started,
-        initargs=(os.getpid(),),
-    )
+    def __init__(self) -> None:
+        import multiprocessing
+        from multiprocessing import resource_tracker
+
+        # started now, not with the first worker: starting it lets Ctrl-C through again (it
+        # unblocks SIGINT when done), which would undo `_ctrl_c_held` around that start
+        resource_tracker.ensure_running()
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            self._context: ForkServerContext | SpawnContext = multiprocessing.get_context("forkserver")
+        else:
+            self._context = multiprocessing.get_context("spawn")
+
+    def typeset(self, kind: PdfKind, banks: Sequence[Bank], options: PrintOptions) -> bytes:
+        """One PDF, typeset in a new worker; its errors (BuildError, ...) are raised here. On
+        any way out (Ctrl-C too) the worker has ended: it is killed if it has not."""
+        receive, send = self._context.Pipe(duplex=False)
+        worker = self._context.Process(
+            target=_typeset_in_worker, args=(send, kind, list(banks), options), daemon=True
+        )
+        try:
+            with _ctrl_c_held():
+                worker.start()
+            send.close()  # the worker's end: its death now ends `recv` with EOFError
+            try:
+                reply: bytes | BaseException = receive.recv()
+            except EOFError:
+                worker.join()
+                raise BuildError(
+                    f"the process typesetting a PDF ended without a result (exit code {worker.exitcode})"
+                ) from None
+        finally:
+            receive.close()
+            send.close()
+            if worker.pid is not None:
+                if worker.is_alive():
+                    worker.kill()
+                worker.join()
+        if isinstance(reply, BaseException):
+            raise reply
+        return reply
 
 
-def _worker_started(parent: int) -> None:
+def pdf_worker_pool() -> PdfWorkers:
+    """Where `render_pdf` typesets: a fresh process for each PDF."""
+    return PdfWorkers()
+
+
+def _typeset_in_worker(send: Connection, kind: PdfKind, banks: Sequence[Bank], options: PrintOptions) -> None:
+    """A worker's whole life: the PDF's bytes, or the error that stopped it, sent back."""
+    _worker_started()
+    reply: bytes | Exception
+    try:
+        reply = _typeset(kind, banks, options)
+    except Exception as e:
+        reply = e
+    try:
+        send.send(reply)
+    except BrokenPipeError:  # the build is gone
+        return
+    except Exception as e:  # an error that cannot be pickled comes back as text
+        send.send(BuildError(f"{type(e).__name__}: {e}"))
+
+
+def _worker_started() -> None:
     """Runs first in each worker: a worker (hundreds of MB) ends with the build that started it.
 
     Ctrl-C reaches every process of the terminal's group: the build handles it, so workers ignore
-    it. On Linux the kernel kills a worker when the process that forked it ends (with forkserver,
-    that is the fork server, which ends with the build); a build that is already gone ends it now.
+    it (until now they hold it, see `_ctrl_c_held`). A thread waits for the build's end and ends
+    the worker then, even in the middle of typesetting. The kernel's parent-death signal cannot
+    do this: a worker's parent is the fork server, which lives as long as any worker does (each
+    holds the server's "alive" pipe).
     """
-    import ctypes
+    import multiprocessing
     import signal
+    import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            pr_set_pdeathsig = 1
-            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    build = multiprocessing.parent_process()
+    if build is not None:
+        threading.Thread(target=_end_with, args=(build,), name="end-with-build", daemon=True).start()
+
+
+def _end_with(build: BaseProcess) -> None:
+    build.join()  # returns once the build has ended (its end of a pipe to this worker closes)
+    os._exit(1)
+
+
+@contextlib.contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """Ctrl-C (SIGINT) waits until the block ends, then interrupts as usual.
+
+    Starting a worker is not cut in the middle (a worker started but not yet known would be left
+    running), and every process started meanwhile (the fork server, and the worker it forks)
+    starts with SIGINT held too, so none can be interrupted before it ignores it.
+    """
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask"):  # Windows
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        os.kill(parent, 0)
-    except ProcessLookupError:
-        os._exit(1)
-    except PermissionError:
-        pass
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
-def stop_pool(pool: ProcessPoolExecutor) -> None:
-    """Stop a pool at once (Ctrl-C, an error): its workers are killed, not waited for."""
-    processes = list(getattr(pool, "_processes", {}).values())  # no public way to reach them
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            process.kill()
-    for process in processes:
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            process.join(5)
-
-
-def render_pdf(
-    pool: ProcessPoolExecutor, kind: PdfKind, banks: Sequence[Bank], options: PrintOptions
-) -> bytes:
-    """Typeset one PDF in `pool` (errors, such as BuildError, come back as raised here)."""
-    return pool.submit(_typeset, kind, list(banks), options).result()
+def render_pdf(pool: PdfWorkers, kind: PdfKind, banks: Sequence[Bank], options: PrintOptions) -> bytes:
+    """Typeset one PDF in a worker of `pool` (errors, such as BuildError, come back as raised here)."""
+    return pool.typeset(kind, banks, options)
 
 
 class RenderContext:
-    """What every renderer of the table may use: the build's epochs, and a PDF worker pool
-    started on first use (a build without PDFs never starts one)."""
+    """What every renderer of the table may use: the build's epochs, and PDF workers started on
+    first use (a build without PDFs never starts one)."""
 
     def __init__(
         self,
@@ -149,7 +212,7 @@ class RenderContext:
         self.epochs = epochs
         self._paper_for = paper_for
         self.meeting_count = meeting_count  # None: each bank's meeting_quiz_count, else 12
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: PdfWorkers | None = None
 
     def paper(self, banks: Sequence[Bank]) -> Paper:
         """The paper to print `banks` on (default: the first bank's own `paper:`, else letter)."""
@@ -176,15 +239,6 @@ class RenderContext:
         if self._pool is None:
             self._pool = pdf_worker_pool()
         return render_pdf(self._pool, kind, banks, options)
-
-    def close(self, stop: bool = False) -> None:
-        """Shut the pool down; with `stop`, at once (its workers killed)."""
-        if self._pool is not None:
-            if stop:
-                stop_pool(self._pool)
-            else:
-                self._pool.shutdown()
-            self._pool = None
 
 
 # A renderer: the bytes (or text) of one output of `banks`, and a short detail ("12 pages").
@@ -461,26 +515,21 @@ def render_outputs(
     """
     outputs: list[Output] = []
     ctx = RenderContext(epochs, paper_for, meeting_count)
-    try:
-        for bank in banks:
-            for kind in OUTPUTS:
-                kept = reuse.kept(bank, kind, ctx) if reuse is not None else None
-                if kept is not None:
-                    reuse.kept_names.append(kept.name)  # type: ignore[union-attr]
-                    outputs.append(kept)
-                    if on_output is not None:
-                        on_output(kept.name)
-                    continue
-                data, detail = kind.render([bank], ctx)
-                payload = data.encode("utf-8") if isinstance(data, str) else data
-                name = f"{bank.id}{kind.suffix}"
-                outputs.append(Output(bank.id, name, kind.purpose, payload, detail))
+    for bank in banks:
+        for kind in OUTPUTS:
+            kept = reuse.kept(bank, kind, ctx) if reuse is not None else None
+            if kept is not None:
+                reuse.kept_names.append(kept.name)  # type: ignore[union-attr]
+                outputs.append(kept)
                 if on_output is not None:
-                    on_output(name)
-    except BaseException:
-        ctx.close(stop=True)
-        raise
-    ctx.close()
+                    on_output(kept.name)
+                continue
+            data, detail = kind.render([bank], ctx)
+            payload = data.encode("utf-8") if isinstance(data, str) else data
+            name = f"{bank.id}{kind.suffix}"
+            outputs.append(Output(bank.id, name, kind.purpose, payload, detail))
+            if on_output is not None:
+                on_output(name)
     return outputs
 
 
