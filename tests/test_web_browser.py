@@ -22,6 +22,8 @@ from quizgen.bank.loader import load_banks
 from quizgen.outputs.web import cloze_segments, page_data, render_web_page
 from quizgen.study.answers import Response, grade, words_of
 
+expect.set_options(timeout=30_000)  # the same for expect(...) assertions (their default is 5 s)
+
 HOSTILE = BANKS / "web" / "hostile"
 EXAMPLE_ES = BANKS / "valid" / "example-es"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -114,7 +116,9 @@ def open_page(browser: Browser, pages: dict[str, Path]) -> Iterator[Opener]:
             reduced_motion=reduced_motion,  # type: ignore[arg-type]
             device_scale_factor=scale,
         )
-        context.set_default_timeout(5000)
+        # how long an action or a wait may take before it fails (a passing test never waits for it):
+        # long enough for Chromium on a busy machine, where 5 s was not
+        context.set_default_timeout(30_000)
         url = pages[name].as_uri()
         watch = Watch(url)
         opened.append((context, watch))
