@@ -128,25 +128,13 @@ def _all_gone(pids: set[int], within: float) -> set[int]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc (Linux)")
-def test_workers_end_with_a_killed_build(tmp_path: Path, big_bank: Path) -> None:
-    """A worker already typesetting (seconds for this bank) ends with the build, not after its
-    PDF: a worker that outlived its build would then wait forever to send its 2 MB through a
-    pipe nobody reads, and its fork server (and the resource tracker) with it, so this wait for
-    their end can be long without letting that pass."""
-    build, _ = _start_build(tmp_path, big_bank, typesetting=True)
-    family = _descendants(build.pid)
-    build.kill()
-    build.wait()
-    try:
-        assert _all_gone(family, within=30) == set()
-    finally:
-        _kill_all(family)
-
-
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc (Linux)")
-def test_workers_end_with_a_build_killed_as_the_worker_starts(tmp_path: Path, big_bank: Path) -> None:
-    """The same, killed as soon as the worker exists (before it has started its work)."""
-    build, _ = _start_build(tmp_path, big_bank)
+@pytest.mark.parametrize("typesetting", [True, False], ids=["while-typesetting", "as-the-worker-starts"])
+def test_workers_end_with_a_killed_build(tmp_path: Path, big_bank: Path, typesetting: bool) -> None:
+    """A worker ends with the build, whether it is already typesetting (seconds for this bank)
+    or was only just started: a worker that outlived its build would wait forever to send its
+    2 MB through a pipe nobody reads, and its fork server (and the resource tracker) with it, so
+    this wait for their end can be long without letting that pass."""
+    build, _ = _start_build(tmp_path, big_bank, typesetting=typesetting)
     family = _descendants(build.pid)
     build.kill()
     build.wait()
