@@ -132,7 +132,7 @@ def test_build_failing_in_second_renderer_changes_nothing(
     from quizgen.errors import BuildError
 
     out, before = previous_build
-    real = quizgen.outputs.build.render_pdf
+    real = quizgen.outputs.build.PdfWorkers.typeset
     calls = {"n": 0}
 
     def second_fails(*args: Any, **kwargs: Any) -> bytes:
@@ -141,7 +141,7 @@ def test_build_failing_in_second_renderer_changes_nothing(
             raise BuildError("the answer key could not be typeset")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(quizgen.outputs.build, "render_pdf", second_fails)
+    monkeypatch.setattr(quizgen.outputs.build.PdfWorkers, "typeset", second_fails)
     result = CliRunner().invoke(
         main, ["build", str(EXAMPLE), "--out", str(out)], env={"SOURCE_DATE_EPOCH": "1800000000"}
     )
@@ -153,15 +153,15 @@ def test_build_failing_in_second_renderer_changes_nothing(
 
 def test_typesetting_errors_come_back_from_the_worker(tmp_path: Path) -> None:
     from quizgen.errors import UsageError
-    from quizgen.outputs.build import pdf_worker_pool, render_pdf
+    from quizgen.outputs.build import PdfWorkers
     from quizgen.outputs.printing import PrintOptions
 
     (bank,) = load_banks([EXAMPLE])
-    pool = pdf_worker_pool()
-    pdf = render_pdf(pool, "quiz", [bank], PrintOptions(timestamp=1700000000))
+    pool = PdfWorkers()
+    pdf = pool.typeset("quiz", [bank], PrintOptions(timestamp=1700000000))
     assert pdf.startswith(b"%PDF")
     with pytest.raises(UsageError, match="no questions"):
-        render_pdf(pool, "quiz", [dataclasses.replace(bank, questions=())], PrintOptions(timestamp=1))
+        pool.typeset("quiz", [dataclasses.replace(bank, questions=())], PrintOptions(timestamp=1))
     assert multiprocessing.active_children() == []  # each worker has ended once its PDF is back
 
 

@@ -171,11 +171,11 @@ def test_ctrl_c_as_a_worker_starts_leaves_no_worker(monkeypatch: pytest.MonkeyPa
     until the start is done, then interrupts, and the worker is killed."""
     from multiprocessing import forkserver
 
-    from quizgen.outputs.build import pdf_worker_pool, render_pdf
+    from quizgen.outputs.build import PdfWorkers
     from quizgen.outputs.printing import PrintOptions
 
     (bank,) = load_banks([EXAMPLE])
-    pool = pdf_worker_pool()
+    pool = PdfWorkers()
     real_read_signed = forkserver.read_signed
 
     def read_signed_then_ctrl_c(fd: int) -> int:  # reads the new worker's process id
@@ -187,7 +187,7 @@ def test_ctrl_c_as_a_worker_starts_leaves_no_worker(monkeypatch: pytest.MonkeyPa
     before = _descendants(os.getpid())
     monkeypatch.setattr(forkserver, "read_signed", read_signed_then_ctrl_c)
     with pytest.raises(KeyboardInterrupt):
-        render_pdf(pool, "quiz", [bank], PrintOptions(timestamp=1700000000))
+        pool.typeset("quiz", [bank], PrintOptions(timestamp=1700000000))
     left = {p for p in _descendants(os.getpid()) - before if _alive(p)}
     _kill_all(left)
     assert left == set()

@@ -64,7 +64,7 @@ PdfKind = Literal["quiz", "key", "cards", "fold"]
 
 
 def _typeset(kind: PdfKind, banks: Sequence[Bank], options: PrintOptions) -> bytes:
-    """Runs in a worker process (see `render_pdf`)."""
+    """Runs in a worker process (see `PdfWorkers.typeset`)."""
     from quizgen.outputs import printing
 
     if kind == "quiz":
@@ -129,11 +129,6 @@ class PdfWorkers:
         return reply
 
 
-def pdf_worker_pool() -> PdfWorkers:
-    """Where `render_pdf` typesets: a fresh process for each PDF."""
-    return PdfWorkers()
-
-
 def _typeset_in_worker(send: Connection, kind: PdfKind, banks: Sequence[Bank], options: PrintOptions) -> None:
     """A worker's whole life: the PDF's bytes, or the error that stopped it, sent back."""
     _worker_started()
@@ -194,11 +189,6 @@ def _ctrl_c_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
-def render_pdf(pool: PdfWorkers, kind: PdfKind, banks: Sequence[Bank], options: PrintOptions) -> bytes:
-    """Typeset one PDF in a worker of `pool` (errors, such as BuildError, come back as raised here)."""
-    return pool.typeset(kind, banks, options)
-
-
 class RenderContext:
     """What every renderer of the table may use: the build's epochs, and PDF workers started on
     first use (a build without PDFs never starts one)."""
@@ -237,8 +227,8 @@ class RenderContext:
 
     def pdf(self, kind: PdfKind, banks: Sequence[Bank], options: PrintOptions) -> bytes:
         if self._pool is None:
-            self._pool = pdf_worker_pool()
-        return render_pdf(self._pool, kind, banks, options)
+            self._pool = PdfWorkers()
+        return self._pool.typeset(kind, banks, options)
 
 
 # A renderer: the bytes (or text) of one output of `banks`, and a short detail ("12 pages").
