@@ -53,6 +53,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 EXAMPLE_DATA = page_data(load_banks([EXAMPLE]))
+EXAMPLE_ES_DATA = page_data(load_banks([EXAMPLE_ES]), "es")
 
 CASES: dict[str, Any] = json.loads((Path(__file__).parent / "answer_cases.json").read_text("utf-8"))
 
@@ -148,7 +149,7 @@ def open_page(browser: Browser, pages: dict[str, Path]) -> Iterator[Opener]:
 
 def _question(page: Page) -> dict[str, Any]:
     key = page.locator("[data-key]").get_attribute("data-key")
-    return next(q for q in EXAMPLE_DATA["questions"] if q["key"] == key)
+    return next(q for q in EXAMPLE_DATA["questions"] + EXAMPLE_ES_DATA["questions"] if q["key"] == key)
 
 
 def _wrong_option(q: dict[str, Any]) -> int:
@@ -243,6 +244,22 @@ def test_every_type_scores_full_marks_or_zero(open_page: Opener, right: bool) ->
     if not right:
         page.click("#retry")
         assert page.locator("#question-heading").inner_text() == "Question 1 of 6"
+
+
+@pytest.mark.parametrize("right", [True, False], ids=["all-right", "all-wrong"])
+def test_every_type_scores_full_marks_or_zero_in_spanish(open_page: Opener, right: bool) -> None:
+    """The True/False and I knew it / I didn't buttons type the page's own words: "true" and "y"
+    are not Spanish, and a right answer was graded not understood, shown as wrong."""
+    page, _ = open_page("example-es")
+    page.click("#start")
+    seen = set()
+    for _ in range(6):
+        q = _answer(page, right)
+        seen.add(q["type"])
+        assert page.locator(".verdict").inner_text() == ("✓ Correcto" if right else "✗ Incorrecto"), q["key"]
+        page.click("#next")
+    assert len(seen) == 6
+    assert page.locator("#score").inner_text() == ("6 de 6 correctas" if right else "0 de 6 correctas")
 
 
 @pytest.mark.parametrize("name", ["example", "example-es"])

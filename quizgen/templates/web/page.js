@@ -94,6 +94,10 @@
   const LOWER = LETTERS.toLowerCase();
   const TRUE_WORDS = new Set(rules.true_words);
   const FALSE_WORDS = new Set(rules.false_words);
+  // What a pressed True/False (or I knew it / I didn't) button types: the page language's own
+  // words ("true" is not a Spanish word for true, so it would be graded as not understood).
+  const YES = rules.true_words[0];
+  const NO = rules.false_words[0];
   const UNITS = new Set(rules.units);
   // The real words a typo must not turn into: the bank's and article's (data.known) and the general
   // word list's (data.general), each cut to the words near the bank's typed answers.
@@ -430,7 +434,7 @@
         // the line the terminal quiz would read: option letters, or true/false
         const picked = inputs.filter((i) => i.checked).map((i) => Number(i.value));
         if (!picked.length) return null;
-        if (q.type === "true_false") return picked[0] === 0 ? "true" : "false";
+        if (q.type === "true_false") return picked[0] === 0 ? YES : NO;
         return picked.map((i) => LOWER[i]).join(" ");
       },
       reveal() {
@@ -547,8 +551,8 @@
     const skip = el("button", { type: "button", id: "skip", onclick: () => finish({ verdict: "again", skipped: true, near: false }, widget) }, [t("skip")]);
     if (q.type === "flashcard") {
       const back = el("div", { class: "card-back", hidden: true }, [q.back]);
-      const knew = el("button", { type: "button", class: "primary", id: "knew", onclick: () => finish(grade(q, { typed: "y" }), null) }, [t("knew_it")]);
-      const didNot = el("button", { type: "button", id: "did-not-know", onclick: () => finish(grade(q, { typed: "n" }), null) }, [t("did_not_know")]);
+      const knew = el("button", { type: "button", class: "primary", id: "knew", onclick: () => finish(grade(q, { typed: YES }), null) }, [t("knew_it")]);
+      const didNot = el("button", { type: "button", id: "did-not-know", onclick: () => finish(grade(q, { typed: NO }), null) }, [t("did_not_know")]);
       const selfGrade = el("div", { class: "actions", hidden: true }, [knew, didNot]);
       const reveal = el("button", { type: "button", class: "primary", id: "show-answer", onclick: () => {
         back.hidden = false;
