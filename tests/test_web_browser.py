@@ -444,6 +444,26 @@ def test_a_whole_quiz_with_the_keyboard_alone(open_page: Opener) -> None:
     assert _focused(page, "#summary-heading")
 
 
+def test_enter_in_a_blank_moves_to_the_next_empty_blank_before_grading(open_page: Opener) -> None:
+    """Enter after the first of two blanks graded the half-typed cloze as wrong and gave the
+    second blank's answer away; it moves on to the empty blank, and grades once none is left."""
+    page, _ = open_page()
+    _start(page)
+    while _question(page)["type"] != "cloze":
+        page.click("#skip")
+        page.click("#next")
+    first, second = [s["answer"] for s in _question(page)["cloze"] if "answer" in s]
+    page.focus("#blank-1")
+    page.keyboard.type(first)
+    page.keyboard.press("Enter")
+    assert page.locator(".verdict").count() == 0
+    assert _focused(page, "#blank-2")
+    assert page.get_attribute("#blank-1", "enterkeyhint") == "next"
+    page.keyboard.type(second)
+    page.keyboard.press("Enter")
+    assert page.locator(".verdict").inner_text() == "✓ Correct"
+
+
 def test_present_mode_reveals_on_a_key_and_follows_a_clicker(open_page: Opener) -> None:
     page, _ = open_page(viewport={"width": 1280, "height": 720}, fragment="#present")
     first, second = EXAMPLE_DATA["questions"][:2]

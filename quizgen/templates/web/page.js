@@ -473,12 +473,25 @@
   function clozeWidget(q) {
     const inputs = [];
     const results = [];
-    const several = q.cloze.filter((s) => "answer" in s).length > 1;
+    const count = q.cloze.filter((s) => "answer" in s).length;
+    const several = count > 1;
+    // Enter in a blank while a later one is still empty moves on to it: Enter after the first
+    // of two blanks graded the half-typed answer as wrong and gave the rest away. The Check
+    // button (or Enter once the later blanks hold text) grades.
+    function nextBlank(e) {
+      if (e.key !== "Enter" || e.isComposing) return;
+      const following = inputs.slice(inputs.indexOf(e.target) + 1).find((i) => !i.value.trim());
+      if (following) {
+        e.preventDefault();
+        following.focus();
+      }
+    }
     const parts = q.cloze.map((s) => {
       if ("text" in s) return s.text;
       const n = inputs.length + 1;
       const label = t("blank_label", { n: n }) + (s.hint ? " " + t("blank_hint", { hint: s.hint }) : "");
-      const input = el("input", { type: "text", id: "blank-" + n, "aria-label": label, autocomplete: "off", autocapitalize: "off", spellcheck: "false" }, []);
+      const last = n === count;
+      const input = el("input", { type: "text", id: "blank-" + n, "aria-label": label, autocomplete: "off", autocapitalize: "off", spellcheck: "false", enterkeyhint: last ? null : "next", onkeydown: nextBlank }, []);
       const result = el("span", { class: "blank-result" }, []);
       inputs.push(input);
       results.push(result);
