@@ -109,6 +109,7 @@ def open_page(browser: Browser, pages: dict[str, Path]) -> Iterator[Opener]:
         init_script: str | None = None,
         reduced_motion: str = "no-preference",
         scale: float = 1,
+        served_with: dict[str, str] | None = None,
     ) -> tuple[Page, Watch]:
         context = browser.new_context(
             viewport=viewport,
@@ -121,10 +122,16 @@ def open_page(browser: Browser, pages: dict[str, Path]) -> Iterator[Opener]:
         # long enough for Chromium on a busy machine, where 5 s was not
         context.set_default_timeout(30_000)
         url = pages[name].as_uri()
+        if served_with is not None:  # an attachment on a web mail's own origin, with its headers
+            url = f"https://mail.example/attachment/{name}%20(1).html"
         watch = Watch(url)
         opened.append((context, watch))
 
         def block(route: Any) -> None:
+            if served_with is not None and route.request.url.split("#")[0] == url:
+                headers = {"Content-Type": "text/html; charset=utf-8", **served_with}
+                route.fulfill(status=200, headers=headers, body=pages[name].read_bytes())
+                return
             watch.requests.append(route.request.url)
             route.abort()
 
@@ -385,6 +392,29 @@ def test_the_quiz_works_without_storage(open_page: Opener, refusal: str) -> None
     _start(page)
     for _ in range(6):
         _answer(page, True)
+        page.click("#next")
+    assert page.locator("#score").inner_text() == "6 of 6 right"
+
+
+def test_the_quiz_works_where_a_host_forbids_forms(open_page: Opener) -> None:
+    """A page served with `Content-Security-Policy: sandbox allow-scripts` (how a host or a mail
+    viewer may show an attached page, on its own origin) may not submit a form: Start and Check
+    did nothing. They act on the click, and Enter in a field still checks the answer."""
+    sandbox = {
+        "Content-Security-Policy": "sandbox allow-scripts",
+        "Content-Disposition": 'inline; filename="quiz (1).html"',
+    }
+    page, _ = open_page(served_with=sandbox)
+    assert page.locator("#no-storage").is_visible()  # an opaque origin has no storage
+    _start(page)
+    for _ in range(6):
+        q = _question(page)
+        if q["type"] == "short_answer":
+            page.fill("#typed", q["accepted"][0])
+            page.press("#typed", "Enter")
+        else:
+            _answer(page, True)
+        assert page.locator(".verdict").inner_text() == "✓ Correct", q["key"]
         page.click("#next")
     assert page.locator("#score").inner_text() == "6 of 6 right"
 

@@ -44,6 +44,16 @@
   function say(text) {
     statusRegion.textContent = text;
   }
+  // A form's submit button (and Enter in its fields, which clicks that button) acts on the click,
+  // not through a form submission: a page served with `Content-Security-Policy: sandbox
+  // allow-scripts` (how some hosts and mail viewers show an attached page) may not submit forms,
+  // and its Start and Check buttons did nothing. The submit event stays as a fallback.
+  function submitted(action) {
+    return (e) => {
+      e.preventDefault();
+      action();
+    };
+  }
   function show(nodes, focus) {
     app.replaceChildren(...nodes);
     window.scrollTo(0, 0);
@@ -395,12 +405,12 @@
       begin(chosen.map((q) => q.key));
     };
     nodes.push(
-      el("form", { onsubmit: (e) => { e.preventDefault(); start(); } }, [
+      el("form", { onsubmit: submitted(start) }, [
         el("label", { class: "field", for: "pick-section" }, [t("choose_section")]),
         sections,
         el("label", { class: "field", for: "pick-count" }, [t("choose_count")]),
         counts,
-        el("div", { class: "actions" }, [el("button", { type: "submit", class: "primary", id: "start" }, [t("start")])]),
+        el("div", { class: "actions" }, [el("button", { type: "submit", class: "primary", id: "start", onclick: submitted(start) }, [t("start")])]),
       ]),
       el("p", {}, [t("present_intro")]),
       el("div", { class: "actions" }, [
@@ -588,9 +598,7 @@
       return;
     }
     widget = q.type === "short_answer" ? shortWidget(q) : q.type === "cloze" ? clozeWidget(q) : choiceWidget(q);
-    actions = el("div", { class: "actions" }, [el("button", { type: "submit", class: "primary", id: "check" }, [t("check")]), skip]);
-    const form = el("form", { novalidate: true, "data-key": q.key, onsubmit: (e) => {
-      e.preventDefault();
+    const check = () => {
       const response = widget.read();
       if (response === null) {
         message.textContent = t("choose_first");
@@ -598,7 +606,9 @@
         return;
       }
       finish(grade(q, { typed: response }), widget);
-    } }, [widget.node, actions, message]);
+    };
+    actions = el("div", { class: "actions" }, [el("button", { type: "submit", class: "primary", id: "check", onclick: submitted(check) }, [t("check")]), skip]);
+    const form = el("form", { novalidate: true, "data-key": q.key, onsubmit: submitted(check) }, [widget.node, actions, message]);
     show([heading, form, feedback, backToStart()], heading);
   }
 
