@@ -1275,15 +1275,15 @@ def test_nesting_hidden_behind_brackets_in_quotes_or_comments_is_found(
 READER_ERRORS = [
     (
         "bank:\n  title: \u00e9\u00e9\u00e9\n  id: x\x00\n",
-        "character 0",
-        "control characters are not allowed",
+        "character \\x00 (U+0000, a control character)",
+        "remove it",
     ),
-    ("bank:\n  title: \U0001f600 \x07\n", "character 7", "control characters are not allowed"),
-    ("bank:\n  title: \u4e2d\u6587\ufffe\n", "character 65534", "control characters are not allowed"),
+    ("bank:\n  title: \U0001f600 \x07\n", "character \\x07 (U+0007, a control character)", "remove it"),
+    ("bank:\n  title: \u4e2d\u6587\ufffe\n", "character \\ufffe (U+FFFE, a noncharacter)", "remove it"),
     (
         "# \u00fc\u00fc\u00fc\u00fc\u00fc\u00fc\u00fc\nbank:\n  id: \x1b\n",
-        "character 27",
-        "control characters are not allowed",
+        "character \\x1b (U+001B, a control character)",
+        "remove it",
     ),
 ]
 

@@ -295,7 +295,8 @@ def _compose_with_pyyaml(text: str, ctx: _Ctx) -> Node | None:
         line, col = _line_col(text, index)
         ctx.problems.append(
             Problem(
-                Location(ctx.path, line, col), f"character {e.character!r} is not allowed in YAML: {e.reason}"
+                Location(ctx.path, line, col),
+                f"{_refused_character(e.character)} is not allowed in YAML: remove it",
             )
         )
         return None
@@ -305,6 +306,28 @@ def _compose_with_pyyaml(text: str, ctx: _Ctx) -> Node | None:
     if node is None:
         ctx.error(None, "file is empty")
     return node
+
+
+def _refused_character(character: object) -> str:
+    """`character \\x00 (U+0000, a control character)`: the character a YAML reader refused, as a
+    reader can see it (both of PyYAML's readers give its code point; a text is never bytes here)."""
+    if isinstance(character, str) and len(character) == 1:
+        character = ord(character)
+    if not isinstance(character, int) or not 0 <= character <= 0x10FFFF:
+        return f"character {character!r}"
+    import unicodedata  # only for a file with a refused character
+
+    char = chr(character)
+    category = unicodedata.category(char)
+    if category == "Cc":
+        kind = "a control character"
+    elif category == "Cs":
+        kind = "half of a surrogate pair"
+    elif character in (0xFFFE, 0xFFFF) or 0xFDD0 <= character <= 0xFDEF:
+        kind = "a noncharacter"
+    else:
+        kind = unicodedata.name(char, "a character YAML does not allow")
+    return f"character {escaped(char)} (U+{character:04X}, {kind})"
 
 
 # tags whose value quizgen reads by its spelling: the value must be one YAML gives that tag by itself
@@ -358,20 +381,36 @@ def _scan_nodes(root: Node, ctx: _Ctx) -> bool:
 _KIND = {ScalarNode: "a single value", SequenceNode: "a list", MappingNode: "a mapping"}
 
 
+# what YAML makes of a plain scalar that is not text (`<<` and `=` are keys of YAML 1.1 only)
+_SCALAR_KIND = {
+    "null": "nothing (null)",
+    "bool": "true/false",
+    "int": "a number",
+    "float": "a number",
+    "merge": "YAML's merge key '<<'",
+    "value": "YAML's value key '='",
+}
+
+
 def _kind(node: Node) -> str:
     if isinstance(node, ScalarNode):
-        tag = node.tag.removeprefix(_CORE)
-        return {"null": "nothing (null)", "bool": "true/false", "int": "a number", "float": "a number"}.get(
-            tag, "text"
-        )
+        return _SCALAR_KIND.get(node.tag.removeprefix(_CORE), "text")
     return next((kind for cls, kind in _KIND.items() if isinstance(node, cls)), "something else")
 
 
-def _suggest(word: str, choices: Iterable[str]) -> str:
+def _closest(word: str, choices: Iterable[str]) -> str | None:
     import difflib  # only for a misspelt name
 
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return close[0] if close else None
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    close = _closest(word, choices)
+    return f" (did you mean '{close}'?)" if close else ""
+
+
+_YAML_KEYS = {_CORE + "merge", _CORE + "value"}
 
 
 def _mapping(node: Node, ctx: _Ctx, what: str, spec: KeyTable) -> dict[str, Node] | None:
@@ -381,9 +420,15 @@ def _mapping(node: Node, ctx: _Ctx, what: str, spec: KeyTable) -> dict[str, Node
         return None
     out: dict[str, Node] = {}
     first: dict[str, Node] = {}
+    suggested: tuple[str | None, ...] = ()  # no set made for a mapping without a misspelt key
     for knode, vnode in node.value:
         if not isinstance(knode, ScalarNode) or knode.tag not in TEXT_TAGS:
-            ctx.error(knode, f"keys in {what} must be plain words")
+            if knode.tag in _YAML_KEYS:  # `<<: {...}` merges nothing here: say so, not "plain words"
+                ctx.error(
+                    knode, f"keys in {what} must be plain words, not {_kind(knode)}: write the keys out"
+                )
+            else:
+                ctx.error(knode, f"keys in {what} must be plain words")
             continue
         key = knode.value
         if key in first:
@@ -393,11 +438,16 @@ def _mapping(node: Node, ctx: _Ctx, what: str, spec: KeyTable) -> dict[str, Node
             continue
         first[key] = knode
         if key not in spec:
-            ctx.error(knode, f"unknown key '{key}' in {what}{_suggest(key, spec)}")
+            close = _closest(key, spec)
+            ctx.error(
+                knode, f"unknown key '{key}' in {what}" + (f" (did you mean '{close}'?)" if close else "")
+            )
+            suggested += (close,)
             continue
         out[key] = vnode
     for key in _required_keys(spec):
-        if key not in out and key not in first:
+        # a misspelt key already said "did you mean" this one: one message for one slip
+        if key not in out and key not in first and key not in suggested:
             ctx.error(node, f"missing required key '{key}' in {what}")
     return out
 
@@ -511,6 +561,10 @@ class _Meta:
     language: str = DEFAULT_LANGUAGE
     translates: str | None = None
     translation: Translation | None = None
+    # the inventory, and the article's sections, are lists: a fact or section they lack is the
+    # question's mistake (else the bank's, reported once)
+    facts_read: bool = False
+    sections_read: bool = False
 
     @cached_property
     def section_ids(self) -> frozenset[str]:
@@ -617,7 +671,9 @@ def _read_meta(node: Node, ctx: _Ctx) -> _Meta:
         a = _mapping(m["article"], ctx, "article", ARTICLE_KEYS)
         if a is not None:
             seen: dict[str, Node] = {}
-            for snode in _list(a.get("sections"), ctx, "article sections") or []:
+            section_nodes = _list(a.get("sections"), ctx, "article sections")
+            meta.sections_read = section_nodes is not None
+            for snode in section_nodes or []:
                 s = _mapping(snode, ctx, "section", SECTION_KEYS)
                 if s is None:
                     continue
@@ -650,7 +706,9 @@ def _read_meta(node: Node, ctx: _Ctx) -> _Meta:
     if "references" in m:
         _read_references(m["references"], ctx, meta)
     section_ids = {s.id for s in sections}
-    for fnode in _list(m.get("facts"), ctx, "facts") or []:
+    fact_nodes = _list(m.get("facts"), ctx, "facts")
+    meta.facts_read = fact_nodes is not None
+    for fnode in fact_nodes or []:
         f = _mapping(fnode, ctx, "fact", FACT_KEYS)
         if f is None:
             continue
@@ -1081,6 +1139,7 @@ def _read_source(node: Node | None, ctx: _Ctx, meta: _Meta | None) -> Source | N
     if (
         meta is not None
         and meta.article is not None
+        and meta.sections_read
         and section is not None
         and section not in meta.section_ids
     ):
@@ -1090,7 +1149,7 @@ def _read_source(node: Node | None, ctx: _Ctx, meta: _Meta | None) -> Source | N
             f"source section '{section}' is not a section of the article{_suggest(section, ids)}",
         )
         section = None
-    if meta is not None and facts:
+    if meta is not None and meta.facts_read and facts:
         for fnode, fid in facts:
             fact = meta.facts.get(fid)
             if fact is None:
@@ -1398,6 +1457,15 @@ def _read_questions(
             meta.sites.quotes[q.id] = _quote_locations(qnode, ctx)
 
 
+def _misspelt_top_key(root: Node) -> bool:
+    """Whether a key of a bank file's top mapping was reported with "did you mean 'bank'" or
+    "'questions'" (which says what is wrong more precisely than "needs a 'bank:' mapping")."""
+    return isinstance(root, MappingNode) and any(
+        isinstance(k, ScalarNode) and k.value not in FILE_KEYS and _closest(k.value, FILE_KEYS) is not None
+        for k, _ in root.value
+    )
+
+
 def _load_one(
     files: Sequence[Path],
     problems: list[Problem],
@@ -1418,6 +1486,7 @@ def _load_one(
     total = 0
     questions: list[Question] = []
     own_ids: dict[str, Location] = seen_questions
+    unread = False  # a file of the bank could not be read (and said why)
     for path in files:
         ctx = _Ctx(display_path(path), problems)
         raw = contents.pop(path, None) if contents else None
@@ -1434,12 +1503,18 @@ def _load_one(
         root = parse_file(path, ctx.path, problems, raw)
         del raw
         if root is None:
+            unread = True
             continue
+        reported = len(problems)
         top = _mapping(root, ctx, "a bank file", FILE_KEYS)
         if top is None:
+            unread = True
             continue
         if not top:
-            ctx.error(root, "a bank file needs a 'bank:' mapping or a 'questions:' list")
+            if len(problems) > reported:
+                unread = True  # the bank's metadata may be in this file, under a key reported unknown
+            if not (len(problems) > reported and _misspelt_top_key(root)):
+                ctx.error(root, "a bank file needs a 'bank:' mapping or a 'questions:' list")
             continue
         if "bank" in top:
             if meta is not None and meta_ctx is not None:
@@ -1463,7 +1538,7 @@ def _load_one(
             parsed.append((ctx, top))
         del root, top
     if meta is None:
-        if parsed:
+        if parsed and not unread:
             ctx0 = parsed[0][0]
             ctx0.error(None, "no bank metadata: add a 'bank:' mapping here or a bank.yaml beside this file")
         return None
