@@ -350,10 +350,11 @@ def coverage(paths: tuple[Path, ...], fail_under: float | None, article: Path | 
     from quizgen.bank.quotes import article_text, read_article
     from quizgen.reports import coverage_percent, coverage_report
 
-    banks = load_banks(list(paths) or None, article=article)
+    reads: dict[str, bytes | str] = {}  # the report shows the very texts the quotes were checked against
+    banks = load_banks(list(paths) or None, article=article, article_reads=reads)
     texts = {}
     for bank in banks:
-        raw, _ = read_article(bank, bank.root, article)
+        raw, _ = read_article(bank, bank.root, article, reads)
         if raw is not None:
             texts[bank.id] = article_text(bank, raw)
     _echo(coverage_report(banks, texts), nl=False)

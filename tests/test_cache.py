@@ -288,6 +288,80 @@ def test_an_edited_article_is_read_again(tmp_path: Path, loads: list[int]) -> No
     assert [str(p) for p in after.problems] != [str(p) for p in before.problems]
 
 
+def _evidence_bank(tmp_path: Path) -> list[Path]:
+    bank = tmp_path / "evidence"
+    bank.mkdir()
+    for name in ("bank.yaml", "article.txt", "good-quotes.yaml"):
+        shutil.copy(EVIDENCE / name, bank / name)
+    return [bank / "good-quotes.yaml"]
+
+
+def test_an_article_edited_while_the_check_runs_is_never_kept_for_the_new_bytes(
+    tmp_path: Path, loads: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The quotes are checked against the article text as read; an edit saved just after that read
+    (before the entry is written) must not make the entry trusted for the edited text. (The
+    entry recorded a second read of the article, made after the check: the edit's digest.)"""
+    paths = _evidence_bank(tmp_path)
+    article = paths[0].parent / "article.txt"
+    a = article.read_text()
+    b = a.replace("seven", "six")
+    of_a = fresh(paths)
+    real = loader.check_evidence
+    edits: list[str] = []
+
+    def check_then_edit(*args: Any) -> Any:
+        problems = real(*args)
+        if not edits:
+            article.write_text(b)
+            edits.append("edited")
+        return problems
+
+    monkeypatch.setattr(loader, "check_evidence", check_then_edit)
+    same(bankcache.check_banks(paths), of_a)
+    assert edits == ["edited"]
+    monkeypatch.setattr(loader, "check_evidence", real)
+    of_b = fresh(paths)
+    assert [str(p) for p in of_b.problems] != [str(p) for p in of_a.problems]
+    same(bankcache.check_banks(paths), of_b)  # checked again, not served A's report
+    assert loads == [1, 1]
+
+
+def test_an_article_given_with_option_is_checked_as_read_for_the_key(
+    tmp_path: Path, loads: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--article FILE` is read once: the bytes the key is made of are the bytes the quotes are
+    checked against (a second read by the check saw an edit made meanwhile, and its report was
+    kept under the key of the text before the edit)."""
+    paths = _evidence_bank(tmp_path)
+    given = tmp_path / "given.txt"
+    a = (paths[0].parent / "article.txt").read_text()
+    b = a.replace("seven", "six")
+    given.write_text(a)
+    of_a = fresh(paths, article=given)
+    given.write_text(b)
+    of_b = fresh(paths, article=given)
+    assert [str(p) for p in of_b.problems] != [str(p) for p in of_a.problems]
+    given.write_text(a)
+    real = bankcache._key
+    edits: list[str] = []
+
+    def key_then_edit(*args: Any) -> str:
+        key = real(*args)
+        if not edits:
+            given.write_text(b)
+            edits.append("edited")
+        return key
+
+    monkeypatch.setattr(bankcache, "_key", key_then_edit)
+    same(bankcache.check_banks(paths, article=given), of_a)
+    assert edits == ["edited"]
+    same(bankcache.check_banks(paths, article=given), of_b)  # the edit: checked, not served
+    given.write_text(a)
+    same(bankcache.check_banks(paths, article=given), of_a)  # A's own entry
+    assert loads == [1, 1]
+
+
 def test_another_quizgen_version_is_not_trusted(
     tmp_path: Path, loads: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:

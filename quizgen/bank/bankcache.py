@@ -40,7 +40,7 @@ from typing import Any
 
 from quizgen import __version__
 from quizgen.bank import columns
-from quizgen.bank.bankfiles import find_bank_files, folder_beside
+from quizgen.bank.bankfiles import ArticleReads, find_bank_files, folder_beside, read_file_once
 from quizgen.errors import Report
 
 CACHE_DIR_ENV = "QUIZGEN_CACHE_DIR"
@@ -100,12 +100,15 @@ def file_digest(path: Path) -> str | None:
         return None
 
 
-def _hash_files(h: hashlib._Hash, groups: Sequence[Sequence[Path]]) -> bool:
-    """Feed each group's file names and digests to `h`; False when a file cannot be read."""
+def _hash_files(
+    h: hashlib._Hash, groups: Sequence[Sequence[Path]], contents: dict[Path, bytes] | None = None
+) -> bool:
+    """Feed each group's file names and digests to `h` (of their bytes in `contents` when given,
+    else read now); False when a file cannot be read."""
     for files in groups:
         h.update(b"\0bank")
         for f in files:
-            digest = file_digest(f)
+            digest = hashlib.sha256(contents[f]).hexdigest() if contents is not None else file_digest(f)
             if digest is None:
                 return False
             h.update(f"\0{f}\0{digest}".encode())
@@ -134,16 +137,25 @@ def _read_bank_files(groups: Sequence[Sequence[Path]]) -> dict[Path, bytes] | No
     return contents
 
 
-def _key(groups: Sequence[Sequence[Path]], contents: dict[Path, bytes], article: Path | None) -> str:
-    """The cache key of a check of these bank files, whose bytes are `contents`."""
+def _read_digest(got: bytes | str) -> str | None:
+    """SHA-256 of bytes read (`quotes.read_file_once`); None for a file that could not be read."""
+    return hashlib.sha256(got).hexdigest() if isinstance(got, bytes) else None
+
+
+def _key(
+    groups: Sequence[Sequence[Path]],
+    contents: dict[Path, bytes],
+    article: Path | None,
+    article_reads: ArticleReads,
+) -> str:
+    """The cache key of a check of these bank files, whose bytes are `contents`, and of the
+    `--article` given (read now into `article_reads`, for the check to use the same bytes)."""
     h = hashlib.sha256(code_stamp().encode())
     h.update(f"\0cwd\0{os.getcwd()}".encode())
     if article is not None:
-        h.update(f"\0article\0{os.path.abspath(article)}\0{file_digest(article)}".encode())
-    for files in groups:
-        h.update(b"\0bank")
-        for f in files:
-            h.update(f"\0{f}\0{hashlib.sha256(contents[f]).hexdigest()}".encode())
+        digest = _read_digest(read_file_once(article, article_reads))
+        h.update(f"\0article\0{os.path.abspath(article)}\0{digest}".encode())
+    _hash_files(h, groups, contents)
     return h.hexdigest()
 
 
@@ -206,9 +218,12 @@ def _digest_of_read(name: str) -> str | None:
     return file_digest(Path(name))
 
 
-def _other_reads(report: Report, article: Path | None) -> list[tuple[str, str | None]] | None:
-    """The files besides the bank files that the check read, with their digests; None when it
-    may have read files that cannot be named here."""
+def _other_reads(
+    report: Report, article: Path | None, article_reads: ArticleReads
+) -> list[tuple[str, str | None]] | None:
+    """The files besides the bank files that the check read, with the digests of the bytes it read
+    (`--article`, in the key already, apart); None when it may have read files that cannot be
+    named here."""
     reads: list[tuple[str, str | None]] = []
     ids = {b.id for b in report.banks}
     for bank in report.banks:
@@ -222,10 +237,8 @@ def _other_reads(report: Report, article: Path | None) -> list[tuple[str, str | 
             if digest is None:
                 return None
             reads.append((_BANKS_IN + beside, digest))
-        text_path = bank.article.text_path
-        if article is None and text_path is not None and bank.root is not None:
-            path = os.path.abspath(bank.root / text_path)
-            reads.append((path, file_digest(Path(path))))
+    given = os.path.abspath(article) if article is not None else None
+    reads.extend((name, _read_digest(got)) for name, got in article_reads.items() if name != given)
     return reads
 
 
@@ -294,20 +307,25 @@ def check_banks(paths: Sequence[Path] | None = None, *, article: Path | None = N
     # very bytes, so an entry holds the report of the bytes it is keyed by, whatever happens to the
     # files meanwhile. (None: the cache is off, or these files are checked without it.)
     contents = _read_bank_files(groups) if groups is not None else None
-    entry = key = None
+    # the article texts are read once too: `--article` here for the key, the bank's own by the check
+    article_reads: ArticleReads = {}
+    entry: tuple[Path, str] | None = None  # the entry's file and its key
     if folder is not None and groups is not None and contents is not None:
-        key = _key(groups, contents, article)
-        entry = folder / f"{key[:40]}.pickle"
-        report = _read_entry(entry, key)
+        key = _key(groups, contents, article, article_reads)
+        entry = (folder / f"{key[:40]}.pickle", key)
+        report = _read_entry(*entry)
         if report is not None:
             return report
     from quizgen.bank import loader
 
-    report = loader.check_banks(paths, article=article, groups=groups, contents=contents)
-    if folder is not None and entry is not None and key is not None:
-        reads = _other_reads(report, article)
+    report = loader.check_banks(
+        paths, article=article, groups=groups, contents=contents, article_reads=article_reads
+    )
+    if entry is not None:
+        reads = _other_reads(report, article, article_reads)
         if reads is not None:
-            _write_entry(folder, entry, {"version": __version__, "key": key, "reads": reads}, report)
+            path, key = entry
+            _write_entry(path.parent, path, {"version": __version__, "key": key, "reads": reads}, report)
     return report
 
 

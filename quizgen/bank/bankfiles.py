@@ -91,3 +91,27 @@ def folder_beside(root: Path, files: Sequence[str]) -> Path:
     of validated banks watches the same folder, so both must ask this one function."""
     in_folder = any(Path(f).name in BANK_FILE_NAMES for f in files)  # bank.yaml need not sort first
     return root.parent if in_folder else root
+
+
+# The article texts one check read, by absolute path: the bytes, or why they could not be read. A
+# check reads each text once (banks sharing one, or `--article`, share the read), and the cache of
+# validated banks keys its entry by these very bytes, so what it keeps is what the quotes were
+# checked against, whatever happens to the file meanwhile.
+ArticleReads = dict[str, bytes | str]
+
+
+def read_file_once(path: Path, reads: ArticleReads | None) -> bytes | str:
+    """The bytes of `path`, or why they cannot be read; from `reads` when read before (and kept there)."""
+    name = os.path.abspath(path)
+    if reads is not None and name in reads:
+        return reads[name]
+    got: bytes | str
+    try:
+        got = path.read_bytes()
+    except FileNotFoundError:
+        got = "not found"
+    except OSError as e:
+        got = f"cannot be read ({e.strerror or e})"
+    if reads is not None:
+        reads[name] = got
+    return got

@@ -22,13 +22,13 @@ from quizgen.bank.bankfiles import (  # re-exported: callers find bank files thr
 from quizgen.bank.bankfiles import (
     YAML_SUFFIXES as YAML_SUFFIXES,
 )
+from quizgen.bank.bankfiles import ArticleReads, folder_beside
 from quizgen.bank.bankfiles import (
     display_path as display_path,
 )
 from quizgen.bank.bankfiles import (
     find_bank_files as find_bank_files,
 )
-from quizgen.bank.bankfiles import folder_beside
 from quizgen.bank.bankfiles import (
     shipped_banks_dir as shipped_banks_dir,
 )
@@ -1332,6 +1332,7 @@ def check_banks(
     article: Path | None = None,
     groups: Sequence[Sequence[Path]] | None = None,
     contents: dict[Path, bytes] | None = None,
+    article_reads: ArticleReads | None = None,
 ) -> Report:
     """Read and validate banks; never raises for bad content (only UsageError for missing paths).
 
@@ -1339,8 +1340,11 @@ def check_banks(
     `groups`: the bank files `find_bank_files(paths)` found, when the caller found them already;
     `contents`: bytes the caller read of some of them, by path, checked instead of reading the file
     (the cache of validated banks keys its entry by them). Each is taken out of `contents` when its
-    file is read, so it is held no longer than the file's own nodes.
+    file is read, so it is held no longer than the file's own nodes. `article_reads`: the article
+    texts read so far, by absolute path (each text is read once; those read now are added to it).
     """
+    if article_reads is None:
+        article_reads = {}
     problems: list[Problem] = []
     banks: list[Bank] = []
     seen_questions: dict[str, Location] = {}
@@ -1357,7 +1361,7 @@ def check_banks(
     try:
         for files in find_bank_files(paths) if groups is None else groups:
             nfiles += len(files)
-            bank = _load_one(files, problems, seen_questions, seen_banks, article, contents)
+            bank = _load_one(files, problems, seen_questions, seen_banks, article, contents, article_reads)
             if bank is not None:
                 banks.append(bank)
                 problems.extend(lint_bank(bank))
@@ -1427,10 +1431,14 @@ def _original_beside(translation: Bank) -> Bank | None:
 
 
 def load_banks(
-    paths: Sequence[Path] | None = None, *, strict: bool = False, article: Path | None = None
+    paths: Sequence[Path] | None = None,
+    *,
+    strict: bool = False,
+    article: Path | None = None,
+    article_reads: ArticleReads | None = None,
 ) -> list[Bank]:
     """Load banks, raising BankError with every problem when any error (or warning, if strict)."""
-    report = check_banks(paths, article=article)
+    report = check_banks(paths, article=article, article_reads=article_reads)
     if report.errors or (strict and report.warnings):
         raise BankError(report.problems)
     return report.banks
@@ -1473,6 +1481,7 @@ def _load_one(
     seen_banks: dict[str, Location],
     article: Path | None = None,
     contents: dict[Path, bytes] | None = None,
+    article_reads: ArticleReads | None = None,
 ) -> Bank | None:
     before = len([p for p in problems if p.severity == "error"])
     # Files whose questions wait for the bank's metadata. Once it is known (bank.yaml usually comes
@@ -1586,5 +1595,5 @@ def _load_one(
     )
     if bank.translates is None or bank.article.text_path is not None:
         # a translation's quotes translate the original's, checked there (unless it keeps its own article)
-        problems.extend(check_evidence(bank, meta.sites, meta_path.parent, article))
+        problems.extend(check_evidence(bank, meta.sites, meta_path.parent, article, article_reads))
     return bank

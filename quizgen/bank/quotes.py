@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from quizgen.bank.bankfiles import ArticleReads, read_file_once
 from quizgen.bank.evidence import ArticleText, check_quote, read_article_text, short_quote
 from quizgen.bank.frozen import frozen
 from quizgen.bank.model import Bank, Location, Question
@@ -39,20 +40,19 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' if n != 1 else ''}"
 
 
-def read_article(bank: Bank, bank_dir: Path | None, override: Path | None = None) -> tuple[bytes | None, str]:
-    """The article text's bytes (None when it cannot be read) and the reason or the path shown."""
+def read_article(
+    bank: Bank, bank_dir: Path | None, override: Path | None = None, reads: ArticleReads | None = None
+) -> tuple[bytes | None, str]:
+    """The article text's bytes (None when it cannot be read) and the reason or the path shown;
+    from `reads` when this check read it before (and kept there)."""
     if override is not None:
         path, shown = override, str(override)
     elif bank.article.text_path is not None and bank_dir is not None:
         path, shown = bank_dir / bank.article.text_path, bank.article.text_path
     else:
         return None, ""
-    try:
-        return path.read_bytes(), shown
-    except FileNotFoundError:
-        return None, f"{shown} not found"
-    except OSError as e:
-        return None, f"{shown} cannot be read ({e.strerror or e})"
+    got = read_file_once(path, reads)
+    return (got, shown) if isinstance(got, bytes) else (None, f"{shown} {got}")
 
 
 def article_text(bank: Bank, raw: bytes) -> ArticleText:
@@ -67,9 +67,14 @@ def _needs_evidence(bank: Bank, question: Question) -> bool:
 
 
 def check_evidence(
-    bank: Bank, sites: EvidenceSites, bank_dir: Path | None, override: Path | None
+    bank: Bank,
+    sites: EvidenceSites,
+    bank_dir: Path | None,
+    override: Path | None,
+    reads: ArticleReads | None = None,
 ) -> list[Problem]:
-    """Every problem with the bank's quotes, each at its place (see the module docstring)."""
+    """Every problem with the bank's quotes, each at its place (see the module docstring); the
+    article text is taken from `reads` when it was read before, and kept there when read now."""
     problems: list[Problem] = []
     at_article = sites.article or Location(bank.files[0] if bank.files else "<memory>")
 
@@ -91,7 +96,7 @@ def check_evidence(
                     f"question '{q.id}' has no evidence: quote the article's sentences that support "
                     "its answer under 'evidence'",
                 )
-    raw, shown = read_article(bank, bank_dir, override)
+    raw, shown = read_article(bank, bank_dir, override, reads)
     if raw is None:
         if bank.article.text_path is not None or override is not None:
             problems.append(
