@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,34 @@ def test_schema_rejects_what_the_loader_rejects(name: str) -> None:
     path = BANKS / "invalid" / f"{name}.yaml"
     assert loader.check_banks([path]).errors
     assert list(VALIDATOR.iter_errors(yaml.safe_load(path.read_text(encoding="utf-8"))))
+
+
+PROMPT = '"About how many hours of sleep do most adults need each night?"'
+# edits of example/intro.yaml, and whether the loader and the schema accept the result: the loader
+# reads a number written bare as text, and text of spaces only as empty; an editor pointed at the
+# schema must say the same (it marked `options: [4, 7, 10, 12]` wrong and let a prompt of spaces by)
+TEXT_EDITS: dict[str, tuple[list[tuple[str, str]], bool]] = {
+    "numbers-as-options": (
+        [('["Four", "Seven", "Ten", "Twelve"]', "[4, 7, 10, 12]"), ('"Seven"', "7")],
+        True,
+    ),
+    "number-as-prompt": ([(PROMPT, "7")], True),
+    "spaces-as-prompt": ([(PROMPT, '"   "')], False),
+    "true-as-prompt": ([(PROMPT, "true")], False),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TEXT_EDITS))
+def test_schema_and_loader_agree_on_what_text_is(case: str, tmp_path: Path) -> None:
+    edits, valid = TEXT_EDITS[case]
+    text = original = (EXAMPLE / "intro.yaml").read_text(encoding="utf-8")
+    for old, new in edits:
+        text = text.replace(old, new, 1)
+    assert text.count("\n") == original.count("\n") and text != original
+    (tmp_path / "intro.yaml").write_text(text, encoding="utf-8")
+    shutil.copy(EXAMPLE / "bank.yaml", tmp_path / "bank.yaml")
+    assert (not loader.check_banks([tmp_path]).errors) == valid
+    assert (not list(VALIDATOR.iter_errors(yaml.safe_load(text)))) == valid
 
 
 def test_committed_schema_is_generated_from_the_key_tables() -> None:

@@ -45,7 +45,10 @@ class Key:
 KeyTable = Mapping[str, Key]
 
 # value schemas used by several keys
-TEXT: Mapping[str, Any] = {"type": "string", "minLength": 1}
+# Text: the loader reads a number written bare as its text (`options: [4, 7, 10]`, `answer: 7`), and
+# refuses text of spaces only as empty. A value whose pattern a number cannot meet is a string only.
+TEXT: Mapping[str, Any] = {"type": ["string", "number"], "minLength": 1, "pattern": "\\S"}
+STRING: Mapping[str, Any] = {**TEXT, "type": "string"}
 TEXTS: Mapping[str, Any] = {"type": "array", "items": TEXT}
 BANK_ID_PATTERN = "^[a-z0-9][a-z0-9-]*$"
 QUESTION_ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.-]*$"
@@ -67,7 +70,7 @@ def object_schema(table: KeyTable) -> dict[str, Any]:
 
 
 SECTION_KEYS: KeyTable = {"id": Key(True, TEXT), "title": Key(True, TEXT)}
-URL: Mapping[str, Any] = {**TEXT, "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"}
+URL: Mapping[str, Any] = {**STRING, "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"}
 SHA256_PATTERN = "^[0-9a-fA-F]{64}$"
 ARTICLE_KEYS: KeyTable = {
     "title": Key(True, TEXT),
@@ -321,7 +324,7 @@ TYPE_KEYS: Mapping[QuestionType, KeyTable] = {
         "text": Key(
             True,
             {
-                **TEXT,
+                **STRING,
                 "pattern": "\\{\\{c[1-9][0-9]*::",
                 "description": "Text with Anki deletions {{c1::answer}} or {{c1::answer::hint}}.",
             },
