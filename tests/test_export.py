@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import shutil
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 from conftest import EXAMPLE
 
-from quizgen.bank.loader import load_banks
+from quizgen.bank.loader import load_banks, shipped_banks_dir
 from quizgen.cli import main
 
 
@@ -47,3 +50,58 @@ def test_shipped_export_shape_and_file_output(tmp_path: Path) -> None:
     assert [b["id"] for b in doc["banks"]] == [b.id for b in load_banks()]
     for bank in doc["banks"]:
         assert bank["questions"]
+
+
+# the bank format's key for each export key that is named apart (see README, "JSON export")
+_PROMPT_KEY = {"cloze": "text", "flashcard": "front"}
+_ANSWER_KEY = {
+    "multiple_choice": "answer",
+    "multiple_select": "answers",
+    "true_false": "answer",
+    "short_answer": "answers",
+    "flashcard": "back",
+}  # (a cloze's answers are in its text)
+_QUESTION_KEYS = ("explanation", "tags", "source", "difficulty", "hint", "evidence", "keep_order")
+_QUESTION_KEYS += ("related", "translated_from")
+
+
+def _bank_files(record: dict[str, Any]) -> dict[str, str]:
+    """Bank files (JSON, which YAML reads) holding what an exported bank record holds."""
+    meta = {k: v for k, v in record.items() if k != "questions" and v is not None}
+    meta["article"] = {k: v for k, v in record["article"].items() if v is not None}
+    meta["facts"] = [{k: v for k, v in f.items() if v is not None} for f in record["facts"]]
+    questions = []
+    for q in record["questions"]:
+        out = {"id": q["id"], "type": q["type"], _PROMPT_KEY.get(q["type"], "prompt"): q["prompt"]}
+        if "choices" in q:
+            out["options"] = q["choices"]
+        if q["type"] in _ANSWER_KEY:
+            out[_ANSWER_KEY[q["type"]]] = q["answer"]
+        out.update((k, q[k]) for k in _QUESTION_KEYS if q.get(k) not in (None, []))
+        questions.append(out)
+    return {"bank.yaml": json.dumps({"bank": meta}), "questions.yaml": json.dumps({"questions": questions})}
+
+
+def test_the_export_holds_every_bank_as_written(tmp_path: Path) -> None:
+    """Banks written back from the export (its keys renamed to the bank format's) load as the very
+    banks exported: nothing of a bank is lost or changed on the way out."""
+    valid = EXAMPLE.parent
+    paths = [valid / name for name in ("example", "example-es", "every-key", "every-key-original")]
+    paths += sorted(p for p in shipped_banks_dir().iterdir() if p.is_dir())
+    originals = load_banks(paths)
+    records = _export(*map(str, paths))["banks"]
+    written = []
+    for record, original in zip(records, originals, strict=True):
+        folder = tmp_path / record["id"]
+        folder.mkdir()
+        for name, text in _bank_files(record).items():
+            (folder / name).write_text(text, encoding="utf-8")
+        if original.article.text_path is not None and original.root is not None:
+            article = folder / original.article.text_path
+            article.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(original.root / original.article.text_path, article)
+        written.append(folder)
+    again = load_banks(written)
+    assert len(again) == len(originals) >= 6
+    for a, b in zip(originals, again, strict=True):
+        assert dataclasses.replace(b, root=None, files=()) == dataclasses.replace(a, root=None, files=())
