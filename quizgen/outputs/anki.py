@@ -124,6 +124,8 @@ ul.options li {
 }
 ul.options li.correct { border: 2px solid #1a7f37; }
 .letter { font-weight: 700; flex: none; }
+/* an option's text may shrink below its longest word (which then breaks), not widen the card */
+ul.options .opt { min-width: 0; }
 .mark { flex: none; width: 1em; font-weight: 700; }
 .answer { margin: 0.75em 0; }
 .explanation { margin: 0.75em 0; }
