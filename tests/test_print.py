@@ -730,3 +730,60 @@ def test_a_question_that_cannot_fit_a_page_is_an_error_naming_it(example: list[B
     in_the_key = _with(example[0], "ex-001", prompt=words, explanation=words, options=options, correct=(0,))
     with pytest.raises(BuildError, match=r"question ex-001 \(.*\) does not fit on a page of the answer key"):
         render_answer_key([in_the_key], PrintOptions(timestamp=EPOCH))
+
+
+# --- characters the font cannot print ------------------------------------------------------------
+
+
+def _boxes(pdf: bytes) -> list[str]:
+    """The characters typst set with the font's empty box (glyph 0, which it uses for a character
+    the font has no glyph for): pdfplumber reads them as `(cid:0)`."""
+    return [c for c in _chars(pdf) if c["text"] == "(cid:0)"]
+
+
+@pytest.mark.parametrize("kind", ["quiz", "key", "cards"])
+def test_hyphens_the_font_lacks_print_as_hyphens(example: list[Bank], kind: str) -> None:
+    """Text pasted from a word processor or a web page often holds a non-breaking hyphen (U+2011)
+    or the Unicode hyphen (U+2010); the font has neither, and typst printed an empty box."""
+    bank = _with(example[0], "ex-003", prompt="Which T\u2011cells and B\u2010cells?", back="T\u2011cells.")
+    options = PrintOptions(timestamp=EPOCH)
+    pdf = {"quiz": render_quiz, "key": render_answer_key, "cards": render_flashcards}[kind]([bank], options)
+    text = all_text(pdf)
+    assert "Which T-cells and B-cells?" in text
+    assert _boxes(pdf) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("Take your pill \U0001f48a every day", "'\U0001f48a' (U+1F48A PILL)"),
+        ("Fever above 38 \u2103", "'\u2103' (U+2103 DEGREE CELSIUS)"),
+        ("\u05e9\u05dc\u05d5\u05dd", "'\u05e9' (U+05E9 HEBREW LETTER SHIN)"),
+    ],
+)
+def test_a_character_the_font_cannot_print_is_an_error_naming_its_question(
+    example: list[Bank], text: str, named: str
+) -> None:
+    """typst has no font to fall back on (only the packaged one, so every machine prints the same)
+    and prints an empty box, silently: a symbol of a patient handout would be lost."""
+    bank = _with(example[0], "ex-003", back=text)
+    options = PrintOptions(timestamp=EPOCH)
+    for render in (render_answer_key, render_flashcards):
+        with pytest.raises(BuildError) as raised:
+            render([bank], options)
+        message = str(raised.value)
+        assert "question ex-003 (" in message and "habits.yaml" not in message
+        assert named in message and "empty box" in message
+    render_quiz([bank], options)  # the quiz does not print a flashcard's back: nothing to refuse
+
+
+def test_the_banks_own_text_the_font_cannot_print_is_an_error(example: list[Bank]) -> None:
+    bank = replace(example[0], title="Sleep \U0001f634 and health")
+    with pytest.raises(BuildError, match=r"the text of the bank itself .*U\+1F634 SLEEPING FACE"):
+        render_quiz([bank], PrintOptions(timestamp=EPOCH))
+
+
+def test_spaces_marks_and_invisible_characters_need_no_glyph(example: list[Bank]) -> None:
+    ok = "Thin\u2009space, no\u00a0break, soft\u00adhyphen, zero\u200bwidth, e\u0301, \u2713\ufe0f"
+    bank = _with(example[0], "ex-003", prompt=ok)
+    assert render_quiz([bank], PrintOptions(timestamp=EPOCH))

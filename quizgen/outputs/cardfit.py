@@ -147,6 +147,14 @@ def _font_bound(name: str) -> _FontBound:
 
 
 @cache
+def printable_characters() -> frozenset[int]:
+    """The characters (code points) both the regular and the bold face have a glyph for: typst
+    prints any other as an empty box, since it is given no other font to fall back on."""
+    regular = _font_bound("SourceSansPro-Regular.ttf").width
+    return frozenset(regular.keys() & _font_bound("SourceSansPro-Bold.ttf").width.keys())
+
+
+@cache
 def _font_bound_widest() -> _FontBound:
     """Per character the wider of the regular and bold faces (for text that mixes them)."""
     regular = _font_bound("SourceSansPro-Regular.ttf")

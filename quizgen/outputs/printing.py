@@ -16,7 +16,8 @@ import random
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Sequence
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -669,6 +670,10 @@ def _template(name: str) -> str:
     return (importlib.resources.files("quizgen") / "templates" / name).read_text("utf-8")
 
 
+# Characters the font has no glyph for, printed as one it has that looks the same (typst would
+# print an empty box): the hyphens of word processors and web pages ("T\u2011cells").
+_STAND_INS = str.maketrans({"\u2010": "-", "\u2011": "-"})
+
 _LONG_WORD_RE = re.compile(r"\S{31,}")
 _BREAK_EVERY = 15
 
@@ -683,8 +688,11 @@ def _breakable_word(m: re.Match[str]) -> str:
 
 def breakable(data: Any) -> Any:
     """The print data with every word over 30 characters given places to break (a zero-width
-    space every 15 characters), so no word runs off the page."""
+    space every 15 characters), so no word runs off the page, and the stand-ins for the hyphens
+    the font lacks."""
     if isinstance(data, str):
+        if not data.isascii():
+            data = data.translate(_STAND_INS)
         return _LONG_WORD_RE.sub(_breakable_word, data) if len(data) > 30 else data
     if isinstance(data, dict):
         return {k: breakable(v) for k, v in data.items()}
@@ -693,8 +701,67 @@ def breakable(data: Any) -> Any:
     return data
 
 
-def _compile(template: str, data: CommonData, options: PrintOptions, what: str) -> bytes:
+def unprintable(text: str) -> list[str]:
+    """The characters of `text` (each once) that the font has no glyph for, which typst would print
+    as empty boxes (spaces and invisible characters need none)."""
+    if text.isascii():
+        return []
+    covered = cardfit.printable_characters()
+    return [
+        c
+        for c in dict.fromkeys(text)
+        if ord(c) not in covered
+        and not c.isspace()
+        and unicodedata.category(c) not in ("Cc", "Cf")
+        and not ("\ufe00" <= c <= "\ufe0f" or "\U000e0100" <= c <= "\U000e01ef")  # variation selectors
+    ]
+
+
+def _strings(data: Any) -> Iterator[str]:
+    """Every string in `data` (nested dicts, lists and tuples)."""
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict):
+        for value in data.values():
+            yield from _strings(value)
+    elif isinstance(data, list | tuple):
+        for value in data:
+            yield from _strings(value)
+
+
+def _refuse_unprintable(data: Any, banks: Sequence[Bank], options: PrintOptions, what: str) -> None:
+    """BuildError naming the text (question or bank) with characters the PDF cannot show: an empty
+    box in place of a word or symbol of a patient handout must never pass unnoticed."""
+    missing = dict.fromkeys(c for s in _strings(data) for c in unprintable(s))
+    if not missing:
+        return
+    places: list[str] = []
+    for p in pick_questions(banks, options):
+        q = p.question
+        found = [c for c in missing if any(c in s for s in _strings(list(vars(q).values())))]
+        if found:
+            places.append(f"question {q.id} ({q.location}): {_characters(found)}")
+            for c in found:
+                missing.pop(c)
+    if missing:
+        folders = ", ".join(str(b.root or b.id) for b in banks)
+        places.append(f"the text of the bank itself ({folders}): {_characters(list(missing))}")
+    raise BuildError(
+        f"the {what} cannot print some characters (the PDF's font has none, so each would print "
+        "as an empty box): " + "; ".join(places) + ". Write them in words, or leave them out"
+    )
+
+
+def _characters(chars: Sequence[str], at_most: int = 4) -> str:
+    named = ", ".join(f"'{c}' (U+{ord(c):04X} {unicodedata.name(c, 'unnamed')})" for c in chars[:at_most])
+    return named + (f" and {len(chars) - at_most} more" if len(chars) > at_most else "")
+
+
+def _compile(
+    template: str, data: CommonData, options: PrintOptions, what: str, banks: Sequence[Bank]
+) -> bytes:
     data = breakable(data)
+    _refuse_unprintable(data, banks, options, what)
     source = _template("common.typ") + "\n" + _template(template)
     try:
         pdf = typst.compile(
@@ -741,7 +808,7 @@ def render_quiz(banks: Sequence[Bank], options: PrintOptions) -> bytes:
     if data["check_fit"]:
         marks = _query_marks("quiz.typ", data, "<page-overflow>", "quiz")
         _refuse_overflow(marks, pick_questions(banks, options), "quiz", "on a page")
-    return _compile("quiz.typ", data, options, "quiz")
+    return _compile("quiz.typ", data, options, "quiz", banks)
 
 
 def render_answer_key(banks: Sequence[Bank], options: PrintOptions) -> bytes:
@@ -750,7 +817,7 @@ def render_answer_key(banks: Sequence[Bank], options: PrintOptions) -> bytes:
     if data["check_fit"]:
         marks = _query_marks("key.typ", data, "<page-overflow>", "answer key")
         _refuse_overflow(marks, pick_questions(banks, options), "answer key", "on a page")
-    return _compile("key.typ", data, options, "answer key")
+    return _compile("key.typ", data, options, "answer key", banks)
 
 
 def render_flashcards(banks: Sequence[Bank], options: PrintOptions, fold: bool = False) -> bytes:
@@ -762,7 +829,7 @@ def render_flashcards(banks: Sequence[Bank], options: PrintOptions, fold: bool =
     if any(None in c["sure"].values() for c in data["cards"].values()):
         marks = _query_marks("cards.typ", data, "<card-overflow>", "flashcards")
         _refuse_overflow(marks, pick_questions(banks, options), "flashcards", "on its card")
-    return _compile("cards.typ", data, options, "flashcards")
+    return _compile("cards.typ", data, options, "flashcards", banks)
 
 
 def overfull_cards(banks: Sequence[Bank], options: PrintOptions, fold: bool = False) -> list[int]:
