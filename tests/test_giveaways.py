@@ -277,6 +277,24 @@ def test_the_meeting_quiz_fits_two_pages() -> None:
     assert _pages("-meeting-quiz.pdf") <= 2
 
 
+@pytest.mark.parametrize("count", [DEFAULT_MEETING_COUNT, 5, 20])
+def test_every_edition_of_a_bank_has_the_same_meeting_quiz(count: int) -> None:
+    """A group that reads English and Spanish gets one quiz: the same questions in the same order
+    in both editions (the Spanish one took other questions, chosen by the length of its text)."""
+    editions = [b for b in load_banks() if b.family_id == BANK.id]
+    assert len(editions) >= 2
+    chosen = [[p.question.id for p in meeting_questions(b, count)] for b in editions]
+    assert all(ids == chosen[0] for ids in chosen)
+    in_print = [[p.question.id for p in pick_questions([b], PrintOptions(meeting=True))] for b in editions]
+    assert all(ids == in_print[0] for ids in in_print)
+
+
+def test_every_editions_meeting_quiz_fits_two_pages() -> None:
+    for bank in load_banks():
+        if bank.family_id == BANK.id:
+            assert len(pypdf.PdfReader(OUT / f"{bank.id}-meeting-quiz.pdf").pages) <= 2, bank.id
+
+
 def test_the_meeting_count_comes_from_the_command_then_the_bank() -> None:
     assert meeting_count(BANK, 7) == 7
     assert meeting_count(replace(BANK, meeting_quiz_count=9)) == 9

@@ -1,6 +1,9 @@
 """The short quiz for one support-group meeting: a few questions, one per fact, from every section.
 
-The choice is deterministic (the same bank gives the same quiz) and needs no seed. No I/O.
+The choice is deterministic (the same bank gives the same quiz) and needs no seed, and it reads
+nothing a translation changes (ids, kinds, facts, sections, the number of options; not the text), so
+every edition of a bank has the same questions in the same order: one key serves a group that
+reads both. No I/O.
 """
 
 from __future__ import annotations
@@ -35,16 +38,18 @@ def meeting_count(bank: Bank, requested: int | None = None) -> int:
 
 
 def _size(q: Question) -> int:
-    """A rough measure of the room a question takes on paper (characters, options weigh a line)."""
-    return len(q.prompt) + sum(len(o) + 40 for o in q.options)
+    """A rough measure of the room a question takes on paper, the same in every language: its
+    options (a line each; the length of its text would differ between a bank and its translation)."""
+    return len(q.options)
 
 
 def _preference(bank: Bank, q: Question, used: Counter[QuestionType]) -> tuple[int, int, str]:
     # a mix of kinds (each use of a kind counts against it), shorter questions first (two pages
-    # must hold them), ties broken by a stable hash of the ids so that the quiz does not simply
-    # take each section's first questions
-    digest = hashlib.sha256(f"meeting\x00{bank.id}\x00{q.id}".encode()).hexdigest()
-    return (used[q.type] + _TYPE_RANK[q.type], _size(q) // 120, digest)
+    # must hold them), ties broken by a stable hash of the original bank's id and the question id
+    # (the same for its translations), so that the quiz does not simply take each section's first
+    # questions
+    digest = hashlib.sha256(f"meeting\x00{bank.family_id}\x00{q.id}".encode()).hexdigest()
+    return (used[q.type] + _TYPE_RANK[q.type], _size(q), digest)
 
 
 def meeting_questions(bank: Bank, count: int) -> list[Picked]:
