@@ -317,6 +317,29 @@ def test_deleted_question_does_not_break_import(col: Collection, tmp_path: Path)
         fresh.close()
 
 
+def test_what_a_reimport_leaves_to_the_learner_is_as_the_readme_says(col: Collection, tmp_path: Path) -> None:
+    """README, "What a re-import cannot do": a removed question's note stays, a moved question's
+    card stays in its old subdeck (updated), and the search the README gives finds each."""
+    bank = _example()[0]
+    import_apkg(col, render_apkg([bank], T0), tmp_path, "v1.apkg")
+    moved = next(q for q in bank.questions if q.id == "ex-003")
+    assert moved.source.section == "intro"
+    edited = with_question(
+        without_question(bank, "ex-002"), "ex-003", source=dataclasses.replace(moved.source, section="habits")
+    )
+    times = {q.id: T0 for q in bank.questions} | {"ex-003": T0 + 60}
+    log = import_apkg(col, render_apkg([edited], T0 + 60, times), tmp_path, "v2.apkg")
+    assert (len(log.new), len(log.updated), len(log.conflicting)) == (0, 1, 0)
+
+    (removed,) = col.find_notes('"Question ID:ex-002"')  # the README's search
+    assert col.get_note(removed)["Question ID"] == "ex-002"
+    (still_there,) = col.find_notes('"Question ID:ex-003"')
+    note = col.get_note(still_there)
+    assert "Sleep Habits" in note["Source"]  # updated in place ...
+    (card,) = note.cards()
+    assert col.decks.name(card.did) == deck_name(bank, "intro")  # ... but not moved
+
+
 # --- determinism --------------------------------------------------------------------------------
 
 
