@@ -474,3 +474,67 @@ def test_spanish_translation_is_honest_about_its_review(es_bank: Bank) -> None:
     assert "ningún profesional de la salud la ha revisado" in method
     assert es_bank.translation.reviewed_by is None
     assert es_bank.unreviewed_translation
+
+
+# ------------------------------------------------------------------ wording cues in the options
+
+# A test-wise reader picks the one hedged option when every other option is absolute ("can raise
+# ..." against "every kind", "no link to any", "only in children"): the "absolute terms" cue of
+# item-writing guides. Hedged and absolute words per language.
+HEDGED = {
+    "en": r"\b(?:can|could|may|might|some|often|usually|possibl[ey]|seems?)\b",
+    "es": r"\b(?:pued[ea]n?|podría[n]?|algun[oa]s?|algún|a menudo|suele[n]?|posibles?|parece[n]?)\b",
+}
+ABSOLUTE = {
+    "en": r"\b(?:only|every|never|always|all|no|none|any|nothing)\b",
+    "es": r"\b(?:solo|sólo|todos?|todas?|nunca|siempre|ningún|ninguna?|nada)\b",
+}
+
+
+def hedge_singles_out_the_answer(options: list[str], correct: set[int], lang: str) -> bool:
+    """True when every correct option is hedged and not absolute, and every wrong one absolute and
+    not hedged: the wording alone points at the answer."""
+
+    def hedged(o: str) -> bool:
+        return re.search(HEDGED[lang], o, re.I) is not None
+
+    def absolute(o: str) -> bool:
+        return re.search(ABSOLUTE[lang], o, re.I) is not None
+
+    right = [o for i, o in enumerate(options) if i in correct]
+    wrong = [o for i, o in enumerate(options) if i not in correct]
+    return (
+        bool(right and wrong)
+        and all(hedged(o) and not absolute(o) for o in right)
+        and all(absolute(o) and not hedged(o) for o in wrong)
+    )
+
+
+def test_hedge_check_catches_a_lone_hedged_answer() -> None:
+    """The options cni-083 had before the s6 content review, in both languages."""
+    en = [
+        "They can raise the risk of skin cancer and lymphoma",
+        "They lower the risk of every kind of cancer",
+        "They have no link to any kind of cancer",
+        "They raise the risk of cancer only in children",
+    ]
+    es = [
+        "Pueden aumentar el riesgo de cáncer de piel y linfoma",
+        "Bajan el riesgo de todos los tipos de cáncer",
+        "No tienen relación con ningún tipo de cáncer",
+        "Aumentan el riesgo de cáncer solo en los niños",
+    ]
+    assert hedge_singles_out_the_answer(en, {0}, "en")
+    assert hedge_singles_out_the_answer(es, {0}, "es")
+    assert not hedge_singles_out_the_answer([*en[:3], "They can raise it, but only in children"], {0}, "en")
+
+
+def test_no_answer_is_singled_out_by_hedged_wording(bank: Bank, es_bank: Bank) -> None:
+    found = [
+        f"{b.id} {q.id}: {list(q.options)}"
+        for b, lang in ((bank, "en"), (es_bank, "es"))
+        for q in b.questions
+        if q.type in (QuestionType.MULTIPLE_CHOICE, QuestionType.MULTIPLE_SELECT)
+        and hedge_singles_out_the_answer(list(q.options), set(q.correct), lang)
+    ]
+    assert not found, "only the answer is hedged, every other option absolute:\n" + "\n".join(found)
