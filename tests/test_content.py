@@ -538,3 +538,47 @@ def test_no_answer_is_singled_out_by_hedged_wording(bank: Bank, es_bank: Bank) -
         and hedge_singles_out_the_answer(list(q.options), set(q.correct), lang)
     ]
     assert not found, "only the answer is hedged, every other option absolute:\n" + "\n".join(found)
+
+
+#: Words of a prompt that say nothing about its answer (words of three letters or fewer are skipped).
+PROMPT_STOPWORDS = frozenset(
+    {"this", "that", "these", "they", "them", "their", "which", "what", "does", "with", "from", "whom"}
+    | {"about", "article", "says", "according", "choose", "apply"}
+)
+
+
+def prompt_words_single_out_the_answer(prompt: str, options: list[str], correct: set[int]) -> bool:
+    """True when every correct option repeats a word of the prompt and no wrong option does
+    ("Which problems with calcineurin ...?" and only the right options name calcineurin)."""
+
+    def content(text: str) -> set[str]:
+        return {w for w in re.findall(r"[a-z]+", text.casefold()) if len(w) > 3 and w not in PROMPT_STOPWORDS}
+
+    asked = content(prompt)
+    repeats = [bool(content(o) & asked) for o in options]
+    right = [r for i, r in enumerate(repeats) if i in correct]
+    wrong = [r for i, r in enumerate(repeats) if i not in correct]
+    return bool(right and wrong) and all(right) and not any(wrong)
+
+
+def test_prompt_word_check_catches_an_echoed_answer() -> None:
+    """cni-052's prompt before the s6 content review."""
+    options = [
+        "Having too much calcineurin",
+        "Calcineurin working in the wrong way",
+        "Having too little calcium in the diet",
+        "Having too much fat in the kidneys",
+    ]
+    old = "Which problems with calcineurin can harm podocytes (cells in the kidney's filters)?"
+    assert prompt_words_single_out_the_answer(old, options, {0, 1})
+    assert not prompt_words_single_out_the_answer("What can harm podocytes?", options, {0, 1})
+
+
+def test_no_answer_is_singled_out_by_the_prompts_words(bank: Bank) -> None:
+    found = [
+        f"{q.id}: {q.prompt} {list(q.options)}"
+        for q in bank.questions
+        if q.type in (QuestionType.MULTIPLE_CHOICE, QuestionType.MULTIPLE_SELECT)
+        and prompt_words_single_out_the_answer(q.prompt, list(q.options), set(q.correct))
+    ]
+    assert not found, "only the right options repeat a word of the prompt:\n" + "\n".join(found)
