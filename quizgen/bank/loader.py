@@ -1169,6 +1169,12 @@ def _read_source(node: Node | None, ctx: _Ctx, meta: _Meta | None) -> Source | N
     return Source(section, tuple(f for _, f in facts))
 
 
+def _option_hint(answer: str, options: list[str]) -> str:
+    """What follows "answer ... is not one of the options": the close option it may mean, else
+    how to write one (an answer that is no typo of an option is often a rewording of it)."""
+    return _suggest(answer, options) or ": copy the right option's text into the answer, word for word"
+
+
 def _read_options(
     qtype: QuestionType, m: dict[str, Node], ctx: _Ctx, prompt: str | None, fields: dict[str, object]
 ) -> bool:
@@ -1203,7 +1209,7 @@ def _read_options(
             if answer in texts:
                 correct = [texts.index(answer)]
             else:
-                ctx.error(anode, f"answer '{answer}' is not one of the options{_suggest(answer, texts)}")
+                ctx.error(anode, f"answer '{answer}' is not one of the options{_option_hint(answer, texts)}")
                 ok = False
     else:
         answers = _texts(m.get("answers"), ctx, "answers")
@@ -1215,7 +1221,9 @@ def _read_options(
                 ok = False
             for anode, answer in answers:
                 if answer not in texts:
-                    ctx.error(anode, f"answer '{answer}' is not one of the options{_suggest(answer, texts)}")
+                    ctx.error(
+                        anode, f"answer '{answer}' is not one of the options{_option_hint(answer, texts)}"
+                    )
                     ok = False
                 elif texts.index(answer) in correct:
                     ctx.error(anode, f"answer '{answer}' is listed twice")
@@ -1444,6 +1452,19 @@ def load_banks(
     return report.banks
 
 
+def _claim_id_of_broken_question(qnode: Node, ctx: _Ctx, seen: dict[str, Location]) -> None:
+    """A question with a problem is not read, but its id is taken all the same: a repeated id is
+    reported with the question's other problems (not only once they are fixed), either way round."""
+    m = _plain_mapping(qnode)
+    qid = _plain_text(m.get("id")) if m is not None else None
+    if qid is None or not ID_RE.match(qid):
+        return
+    if qid in seen:
+        ctx.error(qnode, f"duplicate question id '{qid}' (first at {seen[qid]})")
+    else:
+        seen[qid] = ctx.loc(qnode)
+
+
 def _read_questions(
     ctx: _Ctx, top: dict[str, Node], meta: _Meta, questions: list[Question], seen: dict[str, Location]
 ) -> None:
@@ -1455,6 +1476,7 @@ def _read_questions(
         if q is None:
             q = _read_question(qnode, ctx, meta)
         if q is None:
+            _claim_id_of_broken_question(qnode, ctx, seen)
             continue
         if q.id in seen:
             ctx.error(qnode, f"duplicate question id '{q.id}' (first at {seen[q.id]})")
