@@ -300,7 +300,8 @@ def new(bank_id: str, article: Path, into: Path) -> None:
         text = article.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise UsageError(f"{article} is not UTF-8 text; save the article as plain text") from None
-    files = starter_files(bank_id, outline(text), article.name)
+    found = outline(text)
+    files = starter_files(bank_id, found, article.name)
     folder = into / bank_id
     if folder.exists():
         raise UsageError(f"{folder} already exists; nothing written (choose another bank id or --into)")
@@ -308,6 +309,13 @@ def new(bank_id: str, article: Path, into: Path) -> None:
     for name, content in files.items():
         write_atomic(folder / name, content)
     _echo(f"Wrote {folder}: {', '.join(files)}. Next: fill in the facts, then `quizgen validate {folder}`.")
+    if len(found.sections) == 1:  # a heading with its paragraph right under it is not seen as one
+        _echo(
+            "Found no section headings after the title, so the bank has one section. If the article has "
+            "sections, put each title on a line of its own with a blank line before and after it (or "
+            f"start it with '#'), delete {folder} and run quizgen new again; or add the sections to its "
+            "bank.yaml yourself."
+        )
 
 
 @main.command()

@@ -84,6 +84,20 @@ def test_markdown_headings_are_the_sections() -> None:
     assert found.sections == ("Why Sleep Matters", "Habits That Help")
 
 
+def test_a_bank_of_one_section_says_how_headings_are_found(tmp_path: Path) -> None:
+    """Headings with their paragraph right under them are not found (a paragraph's first line of
+    hard-wrapped text looks the same): the curator is told, not left with one section unawares."""
+    tight = "Sleep and Health\n\nWhy Sleep Matters\nSleep lets the body repair itself.\n"
+    code, output = new(tmp_path, tight, "sleep")
+    assert code == 0, output
+    (bank,) = load_banks([tmp_path / "sleep"])
+    assert [s.title for s in bank.article.sections] == ["Introduction"]
+    assert "Found no section headings after the title" in output
+    assert "blank line before and after" in output
+    code, output = new(tmp_path, WEB_PAGE, "sleep2")
+    assert code == 0 and "Found no section headings" not in output
+
+
 def test_never_writes_over_an_existing_folder(tmp_path: Path) -> None:
     (tmp_path / "sleep").mkdir()
     (tmp_path / "sleep" / "bank.yaml").write_text("mine\n")
