@@ -562,6 +562,9 @@ def progress(paths: tuple[Path, ...], reset: bool, yes: bool, export_format: str
 
         language = language_of(banks)  # asked and answered in the banks' language (sí/no in Spanish)
         t = translator(language)
+        if store.problem is not None:  # read-only, newer, locked, not opened: the warning says why
+            _echo(t.gettext("Nothing changed."))
+            sys.exit(1)
         names = ", ".join(b.id for b in banks)
         question = t.gettext("Forget all quiz progress for {names}? [y/N]: ").format(names=names)
         if not yes:
@@ -578,6 +581,9 @@ def progress(paths: tuple[Path, ...], reset: bool, yes: bool, export_format: str
                 _echo(t.gettext("Nothing changed."))
                 return
         n = store.reset(b.id for b in banks)
+        if store.problem is not None:  # could not be written (locked by another program, say)
+            _echo(t.gettext("Nothing changed."))
+            sys.exit(1)
         cleared = t.ngettext(
             "Progress cleared ({count} question record forgotten).",
             "Progress cleared ({count} question records forgotten).",

@@ -349,3 +349,28 @@ def test_the_csv_log_never_starts_a_formula(data_dir: Path, tmp_path: Path, sect
     assert len(lines) == 2
     cells = next(csv.reader([lines[1]]))
     assert cells[1:5] == ["example", "ex-002", "'" + section, "right"]
+
+
+@pytest.mark.parametrize("why", ["read-only", "newer", "locked"])
+def test_a_reset_that_cannot_be_written_says_nothing_changed(data_dir: Path, why: str) -> None:
+    """`progress --reset` must not say "Progress cleared" when the database kept everything: a
+    learner who trusts it takes a quiz "afresh" against old progress."""
+    _cli("quiz", str(EXAMPLE), "--type", "true_false", input="t\n")
+    db = data_dir / DB_NAME
+    other = sqlite3.connect(db, isolation_level=None)
+    if why == "read-only":
+        db.chmod(0o444)
+    elif why == "newer":
+        other.execute(f"PRAGMA user_version={progressdb.SCHEMA_VERSION + 1}")
+    else:
+        other.execute("BEGIN IMMEDIATE")  # another session's write under way (reads still work)
+    try:
+        result = _cli("progress", str(EXAMPLE), "--reset", "--yes")
+    finally:
+        other.close()
+        db.chmod(0o644)
+    assert "Progress cleared" not in result.stdout
+    assert "Nothing changed." in result.stdout
+    assert result.exit_code == 1
+    assert "Warning: progress database" in result.stderr or "could not save progress" in result.stderr
+    assert open_default_store().get(("example", "ex-002")) is not None
