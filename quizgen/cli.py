@@ -547,8 +547,9 @@ def review(paths: tuple[Path, ...], count: int | None, seed: str | None, no_colo
 def progress(paths: tuple[Path, ...], reset: bool, yes: bool, export_format: str | None) -> None:
     """Show what is learned, due and new in each section, the share of answers right, recent
     answers, the streak of days and what falls due in the next 7 days."""
-    from quizgen.study.quiz import language_of, progress_table
+    from quizgen.study.quiz import forgiving_streams, language_of, progress_table
 
+    forgiving_streams()  # a section title in a Latin-1 locale, say, never ends in a traceback
     banks = _load(paths)
     store = _progress_store(banks)
     if export_format == "csv":

@@ -352,3 +352,34 @@ def test_an_english_session_speaks_only_english(tmp_path: Path) -> None:
     english, spanish = _catalog_pieces()
     assert _foreign(log.getvalue(), spanish, tmp_path) == []
     assert len(_foreign(log.getvalue(), english, tmp_path)) > 20  # the scan sees interface text
+
+
+SPANISH = str(Path(__file__).parent / "banks" / "valid" / "example-es")
+
+
+@pytest.mark.parametrize(
+    ("encoding", "typed", "bank", "said"),
+    [
+        ("latin-1", b"t\n", EXAMPLE, "? Correct"),  # ✓ is not Latin-1 (nor cp1252, redirected on Windows)
+        ("utf-8:strict", b"s\xed\n", SPANISH, "Correcto"),  # "sí" typed on a Latin-1 terminal
+    ],
+    ids=["latin-1 output", "latin-1 typed under utf-8"],
+)
+def test_an_encoding_that_does_not_fit_never_ends_the_quiz(
+    tmp_path: Path, encoding: str, typed: bytes, bank: str, said: str
+) -> None:
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    env.update(QUIZGEN_DATA_DIR=str(tmp_path), QUIZGEN_NOW=DAY0, PYTHONIOENCODING=encoding)
+    for args in (["quiz", bank, "--type", "true_false"], ["progress", bank]):
+        done = subprocess.run(
+            [sys.executable, "-m", "quizgen", *args], input=typed, env=env, capture_output=True, timeout=60
+        )
+        assert b"Traceback" not in done.stderr, done.stderr.decode(errors="replace")
+        assert done.returncode == 0
+    quiz = subprocess.run(
+        [sys.executable, "-m", "quizgen", "quiz", bank, "--type", "true_false"],
+        input=typed, env=env, capture_output=True, timeout=60,
+    )  # fmt: skip
+    assert said in quiz.stdout.decode("latin-1")

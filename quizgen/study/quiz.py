@@ -164,6 +164,19 @@ def wrap_for_terminal(text: str, width: int) -> str:
     return "\n".join(out)
 
 
+def forgiving_streams() -> None:
+    """Standard input and output that never stop a quiz over an encoding: a character the output
+    cannot encode (the marks ✓ ✗ in a Latin-1 locale, or output redirected to a file on Windows)
+    is shown as `?`, and bytes typed that are not in the input's encoding (a terminal set to
+    Latin-1 under a UTF-8 locale) are read as U+FFFD. Either used to end the quiz with a traceback;
+    the words Correct and Incorrect always say the verdict."""
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", None) == "strict":
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="replace")
+
+
 class TerminalIO:
     """Line-based terminal I/O through click; echoes piped answers so a transcript reads well.
 
@@ -174,6 +187,7 @@ class TerminalIO:
     def __init__(self, colour: bool, wrap: bool | None = None) -> None:
         import click
 
+        forgiving_streams()
         self._click = click
         self.colour = colour
         self.wrap = sys.stdout.isatty() if wrap is None else wrap
