@@ -404,6 +404,8 @@ def test_colour_rules() -> None:
     assert not colour_wanted(True, {}, is_tty=True)
     assert not colour_wanted(False, {"NO_COLOR": "1"}, is_tty=True)
     assert colour_wanted(False, {"NO_COLOR": ""}, is_tty=True)
+    assert not colour_wanted(False, {"TERM": "dumb"}, is_tty=True)  # escapes would print as text
+    assert colour_wanted(False, {"TERM": "xterm-256color"}, is_tty=True)
 
 
 def test_quiz_does_not_import_genanki_or_typst(data_dir: Path) -> None:

@@ -21,7 +21,8 @@ DAY1 = "2025-03-02T09:30:00+00:00"
 
 def spawn(args: list[str], data_dir: Path, now: str, **extra: str) -> pexpect.spawn:
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    env.update(QUIZGEN_DATA_DIR=str(data_dir), QUIZGEN_NOW=now, TERM="xterm", **extra)
+    env.update(QUIZGEN_DATA_DIR=str(data_dir), QUIZGEN_NOW=now, TERM="xterm")
+    env.update(extra)
     return pexpect.spawn(
         sys.executable,
         ["-m", "quizgen", *args],
@@ -91,7 +92,9 @@ def test_ctrl_c_saves_and_review_skips_what_was_right(
     assert "What drink ingredient" not in transcript  # nor the short answer
 
 
-@pytest.mark.parametrize(("extra", "coloured"), [({}, True), ({"NO_COLOR": "1"}, False)])
+@pytest.mark.parametrize(
+    ("extra", "coloured"), [({}, True), ({"NO_COLOR": "1"}, False), ({"TERM": "dumb"}, False)]
+)
 def test_colour_only_on_a_terminal_without_no_color(
     tmp_path: Path, extra: dict[str, str], coloured: bool
 ) -> None:

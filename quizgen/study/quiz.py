@@ -220,8 +220,9 @@ class TerminalIO:
 
 
 def colour_wanted(no_color_flag: bool, environ: dict[str, str], is_tty: bool) -> bool:
-    """Colour only on a terminal, and never with --no-color or a non-empty NO_COLOR."""
-    return is_tty and not no_color_flag and not environ.get("NO_COLOR")
+    """Colour only on a terminal that shows it (not TERM=dumb, where escapes print as text), and
+    never with --no-color or a non-empty NO_COLOR."""
+    return is_tty and not no_color_flag and not environ.get("NO_COLOR") and environ.get("TERM") != "dumb"
 
 
 class Outcome(StrEnum):
