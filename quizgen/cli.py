@@ -162,7 +162,23 @@ def _load_one_edition(paths: Sequence[Path]) -> list[Bank]:
     the shipped banks in their original language only, so one quiz never mixes an original with its
     translation; name a translation's folder to use it."""
     banks = _load(paths)
-    return banks if paths else [b for b in banks if b.translates is None]
+    if not paths:
+        return [b for b in banks if b.translates is None]
+    # a folder holding an original and its translation (`questions/`): the original, as with no path
+    ids = {b.id for b in banks}
+    kept = [b for b in banks if b.translates is None or b.translates not in ids]
+    if len(kept) < len(banks):
+        from quizgen.i18n import translator
+
+        _ = translator(kept[0].language).gettext
+        for b in banks:
+            if b.translates is not None and b.translates in ids:
+                left = _(
+                    "{translation} translates {original}, and one quiz is in one language: left out "
+                    "(name its folder alone to use it)"
+                ).format(translation=b.id, original=b.translates)
+                _echo(_("Note: {message}").format(message=left), err=True)
+    return kept
 
 
 def _filter_options(verb: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

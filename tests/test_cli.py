@@ -202,3 +202,24 @@ def test_one_quiz_never_mixes_an_original_with_its_translation(
     folder = next(p for p in (REPO / "questions").iterdir() if p.name == translation.id)
     result = CliRunner().invoke(main, ["web", str(folder), "-o", str(tmp_path / "es.html")])
     assert f"({len(translation.questions)} questions," in result.output
+
+
+def test_a_folder_of_an_original_and_its_translation_gives_a_quiz_in_one_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`quizgen quiz questions/` (the folder beside the README) asked all 172 questions, the English
+    and the Spanish of each, in one English session: Spanish true/false questions answered only by
+    "true" or "false", Spanish answers checked against English words. The original alone, as with
+    no path, and a note saying what was left out."""
+    from quizgen.bank.loader import load_banks
+
+    shipped = load_banks(None)
+    n = sum(len(b.questions) for b in shipped if b.translates is None)
+    monkeypatch.setenv("QUIZGEN_DATA_DIR", str(tmp_path / "data"))
+    result = CliRunner().invoke(main, ["quiz", str(REPO / "questions"), "--no-color"], input="q\n")
+    assert f"Question 1 of {n} " in result.stdout, result.output
+    assert "Note: calcineurin-lupus-es translates calcineurin-lupus" in result.stderr
+    result = CliRunner().invoke(main, ["web", str(REPO / "questions"), "-o", str(tmp_path / "page.html")])
+    assert result.exit_code == 0, result.output
+    assert f"({n} questions," in result.output
+    assert '<html lang="en"' in (tmp_path / "page.html").read_text("utf-8")
