@@ -339,6 +339,13 @@ def test_what_a_reimport_leaves_to_the_learner_is_as_the_readme_says(col: Collec
     (card,) = note.cards()
     assert col.decks.name(card.did) == deck_name(bank, "intro")  # ... but not moved
 
+    # a question whose type changed keeps its old note (hence: a new id)
+    retyped = with_question(bank, "ex-001", type=QuestionType.TRUE_FALSE, options=(), correct=(), truth=True)
+    log = import_apkg(col, render_apkg([retyped], T0 + 120, {"ex-001": T0 + 120}), tmp_path, "v3.apkg")
+    assert len(log.conflicting) == 1
+    (old,) = col.find_notes('"Question ID:ex-001"')
+    assert col.get_note(old).note_type()["id"] == anki.CHOICE_MODEL_ID
+
 
 # --- determinism --------------------------------------------------------------------------------
 
