@@ -25,6 +25,7 @@ from quizgen.study.answers import Response, grade, words_of
 expect.set_options(timeout=30_000)  # the same for expect(...) assertions (their default is 5 s)
 
 HOSTILE = BANKS / "web" / "hostile"
+LETTERS = BANKS / "web" / "letters"
 EXAMPLE_ES = BANKS / "valid" / "example-es"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # Chromium's own background traffic (component updates, safe browsing...) is not the page's.
@@ -40,6 +41,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "shipped": None,
         "hostile": [HOSTILE],
         "example-es": [EXAMPLE_ES],
+        "letters": [LETTERS],
     }.items():
         made[name] = folder / f"{name}.html"
         banks = load_banks(paths)
@@ -299,6 +301,20 @@ def test_choose_all_that_apply_is_said_once(open_page: Opener, name: str) -> Non
         page.keyboard.press("PageDown")
     expect(page.locator("#present-prompt")).to_have_text(q["prompt"])
     assert page.locator(".present").inner_text().count(phrase) == 1
+
+
+def test_ticked_options_are_graded_by_which_ones_not_by_their_letters(open_page: Opener) -> None:
+    """Options A, B, AB, O shown as O, A, B, AB: ticking the first two (letters "a b") was graded
+    as choosing the option "AB", the right one, and said "✓ Correct"."""
+    (q,) = page_data(load_banks([LETTERS]))["questions"]
+    assert q["options"][:2] == ["O", "A"] and q["correct"] == [3]
+    page, _ = open_page("letters")
+    page.click("#start")
+    page.check("#opt-0")
+    page.check("#opt-1")
+    page.click("#check")
+    assert page.locator(".verdict").inner_text() == "✗ Incorrect"
+    assert page.locator(".choice.is-wrong").count() == 2
 
 
 def test_near_miss_is_right_and_shows_the_spelling(open_page: Opener) -> None:

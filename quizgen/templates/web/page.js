@@ -272,7 +272,8 @@
   }
   // The rulebook: a verdict (good, hard, again, unclear) for a response {typed, hinted}: typed is
   // the line given (option letters, true/false, y/n for a flashcard, the text), one per blank for
-  // a cloze. `known` adds real words (default: the page's own).
+  // a cloze; {chosen: [option indices]} instead for options ticked on the page. `known` adds real
+  // words (default: the page's own).
   function grade(q, response, known, general) {
     const words = new Set([...(known || pageKnown), ...questionWords(q)]);
     const hinted = Boolean(response.hinted);
@@ -286,7 +287,11 @@
     }
     const line = response.typed;
     if (q.type === "multiple_choice" || q.type === "multiple_select") {
-      const choice = (q.type === "multiple_select" ? parseChoices : parseChoice)(line, q.options, words, general);
+      // options ticked on the page are known by their index; a typed line is read as the terminal
+      // reads it (where "a b" may also be the text of an option "AB")
+      const choice = Array.isArray(response.chosen)
+        ? { indices: sortedUnique(response.chosen), near: [] }
+        : (q.type === "multiple_select" ? parseChoices : parseChoice)(line, q.options, words, general);
       if (choice === null) return { verdict: "unclear", near: false };
       return judged(sameSet(choice.indices, q.correct), choice.near.length > 0, hinted, { chosen: choice.indices });
     }
@@ -441,11 +446,12 @@
     return {
       node: fieldset,
       read() {
-        // the line the terminal quiz would read: option letters, or true/false
+        // the options ticked, by index (as letters, options "A", "B" and "AB" are ambiguous:
+        // ticking A and B was graded as choosing AB), or the language's word for true or false
         const picked = inputs.filter((i) => i.checked).map((i) => Number(i.value));
         if (!picked.length) return null;
-        if (q.type === "true_false") return picked[0] === 0 ? YES : NO;
-        return picked.map((i) => LOWER[i]).join(" ");
+        if (q.type === "true_false") return { typed: picked[0] === 0 ? YES : NO };
+        return { chosen: picked };
       },
       reveal() {
         inputs.forEach((input, i) => {
@@ -472,7 +478,7 @@
         input,
       ]),
       read() {
-        return input.value.trim() ? input.value : null;
+        return input.value.trim() ? { typed: input.value } : null;
       },
       reveal() {
         input.readOnly = true;
@@ -520,7 +526,7 @@
       ]),
       read() {
         const typed = inputs.map((i) => i.value);
-        return typed.some((v) => v.trim()) ? typed : null;
+        return typed.some((v) => v.trim()) ? { typed: typed } : null;
       },
       reveal(outcome) {
         inputs.forEach((input, i) => {
@@ -605,7 +611,7 @@
         say(t("choose_first"));
         return;
       }
-      finish(grade(q, { typed: response }), widget);
+      finish(grade(q, response), widget);
     };
     actions = el("div", { class: "actions" }, [el("button", { type: "submit", class: "primary", id: "check", onclick: submitted(check) }, [t("check")]), skip]);
     const form = el("form", { novalidate: true, "data-key": q.key, onsubmit: submitted(check) }, [widget.node, actions, message]);
