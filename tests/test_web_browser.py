@@ -544,6 +544,19 @@ def test_present_mode_reveals_on_a_key_and_follows_a_clicker(open_page: Opener) 
     assert page.evaluate("localStorage.length") == 0  # no scores kept
 
 
+def test_back_after_leaving_present_mode_does_not_present_again(open_page: Opener) -> None:
+    """Leaving went forward to a third history entry (the page's address with an empty '#'), so
+    the Back button went to #present and started presenting again from the first question."""
+    page, watch = open_page()
+    _present(page)
+    page.keyboard.press("Escape")
+    expect(page.locator("#start")).to_be_visible()
+    assert page.url == watch.own
+    page.go_back()
+    page.wait_for_timeout(200)  # a hashchange, had there been one, would have been handled
+    assert page.locator(".present").count() == 0 and "#present" not in page.url
+
+
 def test_space_on_a_focused_present_button_does_what_the_button_says(open_page: Opener) -> None:
     """Space activates a focused button: "Previous" goes back and "Leave presenting" leaves (the
     clicker keys must not take Space from a button the keyboard user has moved to)."""

@@ -419,7 +419,7 @@
       ]),
       el("p", {}, [t("present_intro")]),
       el("div", { class: "actions" }, [
-        el("button", { type: "button", id: "present", onclick: () => { presentChoice = sections.value; location.hash = "present"; } }, [t("present")]),
+        el("button", { type: "button", id: "present", onclick: () => { presentChoice = sections.value; presentPushed = true; location.hash = "present"; } }, [t("present")]),
       ]),
     );
     show(nodes, focusHeading ? heading : null);
@@ -648,6 +648,7 @@
 
   // -- present mode -----------------------------------------------------------------------------
   let presentChoice = "";
+  let presentPushed = false; // "Present to a group" added the #present history entry
   let presenting = null; // {items, pos, revealed}
 
   function leavePresent() {
@@ -721,8 +722,16 @@
     renderPresent();
   }
 
+  // Leaving goes back to the start page's own history entry when "Present to a group" made the
+  // #present one: setting the hash again added a third entry, and the Back button then started
+  // presenting again from the first question.
   function exitPresent() {
-    location.hash = "";
+    if (presentPushed) {
+      presentPushed = false;
+      history.back();
+    } else {
+      location.hash = "";
+    }
   }
 
   doc.addEventListener("keydown", (e) => {
@@ -740,7 +749,10 @@
 
   function route() {
     if (location.hash === "#present") startPresent();
-    else if (presenting) showStart(true);
+    else if (presenting) {
+      presentPushed = false;
+      showStart(true);
+    }
   }
   window.addEventListener("hashchange", route);
 
