@@ -617,3 +617,16 @@ def test_one_blank_is_a_blank(data_dir: Path) -> None:
     assert "Complete el espacio en blanco:\n" in one.output  # cni-006: one blank
     two = quiz(["--type", "cloze"], ["caffeine", "awake"])
     assert "Fill in the blanks:\n" in two.output  # the example's cloze has two
+
+
+def test_quitting_a_retry_keeps_the_missed_questions_it_did_not_reach(data_dir: Path) -> None:
+    """Three missed, the retry offer taken, one answered right, then quit: the other two stay
+    missed for `quiz --retry-missed` (they were forgotten: 'Retrying the 1 question' or nothing)."""
+    three = ["--type", "true_false", "--type", "multiple_choice", "--type", "short_answer", "--no-shuffle"]
+    first = quiz(three, ["s", "s", "s", "y", "b", "q"])  # b: seven hours, the multiple choice
+    assert "Retry the 3 missed questions now?" in first.output and "✓ Correct" in first.output
+    later = quiz(["--retry-missed", "--count", "1"], ["caffeine"])  # the short answer, right
+    assert "Retrying the 1 question missed last time." in later.output and "✓ Correct" in later.output
+    store = open_default_store()
+    assert store.last_missed() == [("example", "ex-002")]  # the true/false, never reached
+    assert "Retrying the 1 question missed last time." in quiz(["--retry-missed"], ["q"]).output

@@ -351,6 +351,7 @@ class QuizSession:
         *,
         clock: Callable[[], datetime] = now,
         remember_missed: bool = True,
+        retrying: bool = False,
         seed: int | str | None = None,
         language: str = "en",
     ) -> None:
@@ -364,6 +365,9 @@ class QuizSession:
         self.store = store
         self.clock = clock
         self.remember_missed = remember_missed
+        # a retry of missed questions: the list it retries, kept until each is answered right
+        self._retrying = retrying
+        self._still_missed: list[Key] | None = None
         self.rng = random.Random(f"hints:{seed}" if seed is not None else None)
         # per answer: its index, the answer, the question's record before it, its id in the log
         self._history: list[tuple[int, Answered, Record | None, int | None]] = []
@@ -377,6 +381,10 @@ class QuizSession:
     def run(self) -> QuizResult:
         index = 0
         status = Status.FINISHED
+        if self._retrying and self.store is not None and self.remember_missed:
+            missed = self.store.last_missed()
+            asked = [(p.bank.id, p.question.id) for p in self.items]
+            self._still_missed = missed + [k for k in asked if k not in missed]
         while index < len(self.items):
             try:
                 answered = self._ask(index)
@@ -438,9 +446,16 @@ class QuizSession:
         return previous
 
     def _remember_missed(self) -> None:
-        """Keep this session's missed questions as the last quiz's, when this session counts."""
-        if self.store is not None and self.remember_missed:
-            self.store.set_last_missed(h[1].key for h in self._history if h[1].outcome is not Outcome.RIGHT)
+        """Keep this session's missed questions as the last quiz's, when this session counts. A
+        retry keeps the list it retries, less what it has answered right: quitting a retry after
+        one question must not forget the others (`quiz --retry-missed` asks them later)."""
+        if self.store is None or not self.remember_missed:
+            return
+        if self._still_missed is not None:
+            right = {h[1].key for h in self._history if h[1].outcome is Outcome.RIGHT}
+            self.store.set_last_missed(k for k in self._still_missed if k not in right)
+            return
+        self.store.set_last_missed(h[1].key for h in self._history if h[1].outcome is not Outcome.RIGHT)
 
     # -- reading a line -----------------------------------------------------------------------
 
@@ -730,6 +745,7 @@ def run_quiz(
     clock: Callable[[], datetime] = now,
     remember_missed: bool = True,
     offer_retry: bool = True,
+    retrying: bool = False,
     seed: int | str | None = None,
     language: str | None = None,
 ) -> Status:
@@ -747,7 +763,14 @@ def run_quiz(
             io.say(notice, "heading")
     while True:
         session = QuizSession(
-            items, io, store, clock=clock, remember_missed=remember_missed, seed=seed, language=language
+            items,
+            io,
+            store,
+            clock=clock,
+            remember_missed=remember_missed,
+            retrying=retrying,
+            seed=seed,
+            language=language,
         )
         result = session.run()
         if result.status is not Status.FINISHED:
@@ -777,6 +800,7 @@ def run_quiz(
             return Status.FINISHED
         io.say()
         items = spaced([a.item for a in result.missed])
+        retrying = True
 
 
 def missed_last_time(items: Sequence[Picked], store: ProgressStore) -> list[Picked]:
@@ -850,7 +874,7 @@ def start_quiz(
         )
         io.say(retrying.format(count=len(picked)))
     items = prepare(picked, selection.seed, selection.shuffle)
-    return run_quiz(items, io, store, seed=selection.seed, language=language)
+    return run_quiz(items, io, store, retrying=retry_missed, seed=selection.seed, language=language)
 
 
 def start_review(
