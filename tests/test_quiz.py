@@ -207,6 +207,25 @@ def test_a_superscript_digit_is_not_understood_instead_of_crashing(data_dir: Pat
     assert "Score: 1/1" in result.output
 
 
+def test_options_that_are_numbers_are_answered_by_their_text(data_dir: Path, tmp_path: Path) -> None:
+    """With options 4, 7, 10, 12 a typed "4" was read as the fourth option (12), and "2" as the
+    second (7, scored right); a number typed is now the option of that text, and the help offers
+    letters and texts only."""
+    bank = tmp_path / "numbers"
+    bank.mkdir()
+    for name in ("bank.yaml", "habits.yaml"):
+        (bank / name).write_text((EXAMPLE / name).read_text("utf-8"), "utf-8")
+    intro = (EXAMPLE / "intro.yaml").read_text("utf-8")
+    intro = intro.replace('["Four", "Seven", "Ten", "Twelve"]', '["4", "7", "10", "12"]')
+    (bank / "intro.yaml").write_text(intro.replace('answer: "Seven"', 'answer: "7"'), "utf-8")
+    args = ["quiz", str(bank), "--type", "multiple_choice", "--no-shuffle"]
+    wrong = CliRunner().invoke(main, args, input="4\nn\n")
+    assert "Your answer: 4\n✗ Incorrect\nAnswer: 7\n" in wrong.output
+    unclear = CliRunner().invoke(main, args, input="2\n7\n")
+    assert "Not understood. Type a letter (a-d) or the option's text. (? for help)" in unclear.output
+    assert "Your answer: 7\n✓ Correct" in unclear.output and "Score: 1/1" in unclear.output
+
+
 def test_undo_goes_back_and_restores_progress(data_dir: Path) -> None:
     qs = questions()
     lines = wrong_lines(qs[0]) + ["u"] + [line for q in qs for line in right_lines(q)]

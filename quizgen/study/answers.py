@@ -19,6 +19,7 @@ from typing import Any
 from quizgen.bank.model import OPTION_LETTERS, Bank, Question, QuestionType, cloze_blanked
 from quizgen.i18n import SOURCE_LANGUAGE, base_language
 from quizgen.study.words import normalise as normalise  # the answer rules offer it too
+from quizgen.study.words import numbers_are_options
 
 _DIGITS = re.compile(r"\d+")
 _CHOICE_SPLIT = re.compile(r"[\s,;/]+")
@@ -188,13 +189,18 @@ def match_text(
     return TextMatch(best[1], exact=False) if best else None
 
 
-def _token_index(token: str, count: int) -> int | None:
-    """A single letter or a 1-based number naming one of `count` options."""
+def _token_index(token: str, options: Sequence[str]) -> int | None:
+    """A single letter naming one of the options, or a number: a 1-based position, or where the
+    options are numbers (`numbers_are_options`) the option of that text."""
+    count = len(options)
     if len(token) == 1 and token in _LETTERS[:count]:
         return _LETTERS.index(token)
-    if _NUMBER.fullmatch(token) and 1 <= int(token) <= count:
-        return int(token) - 1
-    return None
+    if not _NUMBER.fullmatch(token):
+        return None
+    if numbers_are_options(options):
+        texts = [normalise(option) for option in options]
+        return texts.index(token) if token in texts else None
+    return int(token) - 1 if 1 <= int(token) <= count else None
 
 
 @dataclass(frozen=True)
@@ -223,7 +229,7 @@ def parse_choice(
 ) -> Choice | None:
     """One option, by letter (`b`), number (`2`) or its text; None when it names none."""
     token = typed.strip().casefold().rstrip(").")
-    index = _token_index(token, len(options))
+    index = _token_index(token, options)
     if index is not None:
         return Choice((index,))
     return _option_by_text(typed, options, known_words, language)
@@ -240,7 +246,7 @@ def parse_choices(
     if whole is not None:
         return whole
     tokens = [t.rstrip(").") for t in _CHOICE_SPLIT.split(typed.strip().casefold()) if t]
-    indices = [_token_index(t, len(options)) for t in tokens]
+    indices = [_token_index(t, options) for t in tokens]
     if tokens and all(i is not None for i in indices):
         return Choice(tuple(sorted({i for i in indices if i is not None})))
     if len(tokens) == 1 and all(c in _LETTERS[: len(options)] for c in tokens[0]):

@@ -538,11 +538,21 @@ class QuizSession:
         many = q.type is QuestionType.MULTIPLE_SELECT
         removed: set[int] = set()
         n = len(q.options)
-        self._how_to_answer = (
-            _("Type the letters of every right option, like 'a c' or 'a,c' (a-{last}), or their numbers.")
-            if many
-            else _("Type a letter (a-{last}), a number (1-{count}), or the option's text.")
-        ).format(last=letter(n - 1), count=n)
+        from quizgen.study.words import numbers_are_options
+
+        if numbers_are_options(q.options):  # a number typed is an option's text, not its position
+            how = (
+                _("Type the letters of every right option, like 'a c' or 'a,c' (a-{last}), or their texts.")
+                if many
+                else _("Type a letter (a-{last}) or the option's text.")
+            )
+        elif many:
+            how = _(
+                "Type the letters of every right option, like 'a c' or 'a,c' (a-{last}), or their numbers."
+            )
+        else:
+            how = _("Type a letter (a-{last}), a number (1-{count}), or the option's text.")
+        self._how_to_answer = how.format(last=letter(n - 1), count=n)
 
         def show() -> None:
             for i, option in enumerate(q.options):

@@ -1,4 +1,5 @@
-"""Text as the answer rules compare it: `normalise`, apart from the rest of the rules.
+"""Text as the answer rules compare it: `normalise` (and `numbers_are_options`, which the quiz
+needs before its first answer), apart from the rest of the rules.
 
 The loader normalises every prompt and explanation (an explanation must say something the prompt
 does not), so this module imports nothing but what `normalise` needs: reading and checking banks
@@ -9,8 +10,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 _NON_WORD = re.compile(r"[^\w]+")
+_NUMBER = re.compile(r"[0-9]+")
 
 # For ASCII text, as bytes: A-Z lowercased, a-z and 0-9 kept, every other byte a space ("_" counts
 # as punctuation). bytes.translate with a table is several times faster than str.lower and
@@ -28,3 +31,9 @@ def normalise(text: str) -> str:
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     words = _NON_WORD.sub(" ", bare.casefold()).replace("_", " ")
     return " ".join(words.split())
+
+
+def numbers_are_options(options: Sequence[str]) -> bool:
+    """Whether an option's text is a number ("4", "12"): then a number typed is that option's
+    text, never a position (with options 4, 7, 10, 12, "4" is a), not d))."""
+    return any(_NUMBER.fullmatch(normalise(option)) for option in options)

@@ -208,10 +208,19 @@
     }
     return best ? { accepted: best[1], exact: false } : null;
   }
-  function tokenIndex(token, count) {
+  // an option whose text is a number ("4", "12"): then a number typed is that option's text, never a position
+  function numbersAreOptions(options) {
+    return options.some((o) => /^[0-9]+$/.test(normalise(o)));
+  }
+  function tokenIndex(token, options) {
+    const count = options.length;
     if (Array.from(token).length === 1 && LOWER.slice(0, count).includes(token)) return LOWER.indexOf(token);
-    if (/^[0-9]+$/.test(token) && Number(token) >= 1 && Number(token) <= count) return Number(token) - 1;
-    return null;
+    if (!/^[0-9]+$/.test(token)) return null;
+    if (numbersAreOptions(options)) {
+      const index = options.map(normalise).indexOf(token);
+      return index < 0 ? null : index;
+    }
+    return Number(token) >= 1 && Number(token) <= count ? Number(token) - 1 : null;
   }
   function optionByText(typed, options, known, general) {
     const found = matchText(typed, options, known, general);
@@ -226,7 +235,7 @@
     return text.replace(/^[\s\x1c-\x1f\x85]+|[\s\x1c-\x1f\x85]+$/gu, "");
   }
   function parseChoice(typed, options, known, general) {
-    const index = tokenIndex(trimEnd(casefold(pyStrip(typed))), options.length);
+    const index = tokenIndex(trimEnd(casefold(pyStrip(typed))), options);
     if (index !== null) return { indices: [index], near: [] };
     return optionByText(typed, options, known, general);
   }
@@ -237,7 +246,7 @@
     const whole = optionByText(typed, options, known, general);
     if (whole !== null) return whole;
     const tokens = casefold(pyStrip(typed)).split(/[\s,;/]+/u).filter(Boolean).map(trimEnd);
-    const indices = tokens.map((t) => tokenIndex(t, options.length));
+    const indices = tokens.map((t) => tokenIndex(t, options));
     if (tokens.length && indices.every((i) => i !== null)) return { indices: sortedUnique(indices), near: [] };
     if (tokens.length === 1 && Array.from(tokens[0]).every((c) => LOWER.slice(0, options.length).includes(c))) {
       return { indices: sortedUnique(Array.from(tokens[0]).map((c) => LOWER.indexOf(c))), near: [] };
