@@ -487,9 +487,19 @@ def _progress_store(banks: Sequence[Bank]) -> Any:
     return store
 
 
+def _closed_streams_as_devnull() -> None:
+    """A standard input or output that was closed (`<&-`, `>&-`: Python sees None) reads as end
+    of input, or takes what is written and shows nothing, instead of a traceback."""
+    if sys.stdin is None:
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 (open for the process's life)
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+
+
 def _quiz_io_and_store(no_color: bool, banks: Sequence[Bank]) -> tuple[Any, Any]:
     from quizgen.study.quiz import TerminalIO, colour_wanted
 
+    _closed_streams_as_devnull()
     io = TerminalIO(colour_wanted(no_color, dict(os.environ), sys.stdout.isatty()))
     return io, _progress_store(banks)
 
@@ -565,6 +575,7 @@ def progress(paths: tuple[Path, ...], reset: bool, yes: bool, export_format: str
     answers, the streak of days and what falls due in the next 7 days."""
     from quizgen.study.quiz import forgiving_streams, language_of, progress_table
 
+    _closed_streams_as_devnull()
     forgiving_streams()  # a section title in a Latin-1 locale, say, never ends in a traceback
     banks = _load(paths)
     store = _progress_store(banks)

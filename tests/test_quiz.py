@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -224,6 +225,36 @@ def test_options_that_are_numbers_are_answered_by_their_text(data_dir: Path, tmp
     unclear = CliRunner().invoke(main, args, input="2\n7\n")
     assert "Not understood. Type a letter (a-d) or the option's text. (? for help)" in unclear.output
     assert "Your answer: 7\n✓ Correct" in unclear.output and "Score: 1/1" in unclear.output
+
+
+@pytest.mark.parametrize(
+    ("args", "closed", "said", "code"),
+    [
+        (["quiz"], 0, "End of input after 0 of 6 questions.", 0),
+        (["review"], 0, "No progress yet", 0),
+        (["progress", "--reset"], 0, "Nothing changed.", 1),
+        (["quiz"], 1, "", 0),
+        (["progress"], 1, "", 0),
+    ],
+)
+def test_a_closed_standard_stream_is_no_traceback(
+    data_dir: Path, args: list[str], closed: int, said: str, code: int
+) -> None:
+    """`quizgen quiz <&-` (standard input closed: Python's sys.stdin is None) ended in
+    AttributeError, `progress --reset <&-` in "RuntimeError: input(): lost sys.stdin", and
+    `quiz >&-` in AttributeError: a closed input now reads as its end, a closed output shows nothing."""
+    run = subprocess.run(
+        [sys.executable, "-m", "quizgen", args[0], str(EXAMPLE), *args[1:]],
+        stdin=None if closed == 0 else subprocess.DEVNULL,
+        stdout=None if closed == 1 else subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: os.close(closed),
+        text=True,
+        timeout=60,
+    )
+    assert "Traceback" not in run.stderr, run.stderr
+    assert said in (run.stdout or "")
+    assert run.returncode == code
 
 
 def test_undo_goes_back_and_restores_progress(data_dir: Path) -> None:
