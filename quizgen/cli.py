@@ -601,10 +601,11 @@ def progress(paths: tuple[Path, ...], reset: bool, yes: bool, export_format: str
             try:
                 shown = for_terminal(question)
                 answer = click.prompt(shown, default="", show_default=False, prompt_suffix="")
-            except click.Abort:  # Ctrl-C or end of input: say so in the banks' language, not click's
+            except click.Abort as e:  # Ctrl-C or end of input: say so in the banks' language, not click's
                 _echo()
                 _echo(t.gettext("Nothing changed."))
-                sys.exit(1)
+                ctrl_c = isinstance(e.__context__, KeyboardInterrupt)
+                sys.exit(130 if ctrl_c else 1)  # Ctrl-C exits as a shell expects, as everywhere else
             if parse_truth(answer, language) is not True:
                 _echo(t.gettext("Nothing changed."))
                 return

@@ -386,3 +386,26 @@ def test_an_encoding_that_does_not_fit_never_ends_the_quiz(
         input=typed, env=env, capture_output=True, timeout=60,
     )  # fmt: skip
     assert said in quiz.stdout.decode("latin-1")
+
+
+def test_ctrl_c_at_the_retry_offer_and_the_reset_question(tmp_path: Path) -> None:
+    """Ctrl-C at "Retry the 1 missed question now?" left the shell's prompt on the same line as the
+    question, and Ctrl-C at the --reset question exited 1 (as at end of input), not 130."""
+    child = spawn(["quiz", EXAMPLE, "--type", "true_false", "--no-color"], tmp_path, DAY0)
+    child.expect("true/false: ")
+    child.sendline("f")  # wrong: most adults do need about seven hours
+    child.expect_exact("Retry the 1 missed question now? (y/n): ")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    assert child.before.endswith("\r\n"), repr(child.before)
+    child.close()
+    assert child.exitstatus == 130
+
+    reset = spawn(["progress", EXAMPLE, "--reset"], tmp_path, DAY0)
+    reset.expect_exact("[y/N]: ")
+    reset.sendintr()
+    reset.expect_exact("Nothing changed.")
+    assert finish(reset) == 130
+    with pytest.MonkeyPatch.context() as mp:  # the answer given is kept
+        mp.setenv("QUIZGEN_DATA_DIR", str(tmp_path))
+        assert open_default_store().get(("example", "ex-002")) is not None

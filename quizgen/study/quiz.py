@@ -803,6 +803,7 @@ def run_quiz(
         except EOFError:
             return Status.END_OF_INPUT
         except KeyboardInterrupt:
+            io.say()  # the question cut short has no line end: the shell's prompt would follow it
             return Status.INTERRUPTED
         from quizgen.study.answers import parse_truth
 
