@@ -78,10 +78,10 @@ _FONT_FILES = (
 FORM_RE = re.compile(r"^[A-Z]$")
 
 INSTRUCTIONS = N_(
-    "Answer every question. Where you see boxes, tick the box next to your answer; "
+    "Where you see boxes, tick the box next to your answer; "
     "where it says \u201cchoose all that apply\u201d, tick every box that fits. "
     "Circle True or False. Write your answers on the lines. "
-    "It is fine to leave a question blank."
+    "If you are not sure, it is fine to leave a question blank."
 )
 
 
