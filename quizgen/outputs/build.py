@@ -176,17 +176,33 @@ def _ctrl_c_held() -> Iterator[None]:
     Starting a worker is not cut in the middle (a worker started but not yet known would be left
     running), and every process started meanwhile (the fork server, and the worker it forks)
     starts with SIGINT held too, so none can be interrupted before it ignores it.
+
+    The mask holds SIGINT for this thread only. Where the process has other threads (a program
+    that uses quizgen as a library; the `anki` package's threads in the test suite), the kernel
+    hands a Ctrl-C to one of those, and Python would still interrupt this thread with it; so the
+    main thread also puts off its Python handler until the block ends.
     """
     import signal
+    import threading
 
     if not hasattr(signal, "pthread_sigmask"):  # Windows
         yield
         return
+    came: list[int] = []
+    handler = None
+    if threading.current_thread() is threading.main_thread():
+        handler = signal.getsignal(signal.SIGINT)
+        if callable(handler):
+            signal.signal(signal.SIGINT, lambda signum, frame: came.append(signum))
     before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)  # a Ctrl-C held by the mask comes now
+        if callable(handler):
+            signal.signal(signal.SIGINT, handler)
+            if came:
+                signal.raise_signal(signal.SIGINT)  # the Ctrl-C put off, handled as usual
 
 
 class RenderContext:
