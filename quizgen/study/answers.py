@@ -18,12 +18,11 @@ from typing import Any
 
 from quizgen.bank.model import OPTION_LETTERS, Bank, Question, QuestionType, cloze_blanked
 from quizgen.i18n import SOURCE_LANGUAGE, base_language
+from quizgen.study.words import NUMBER, numbers_are_options
 from quizgen.study.words import normalise as normalise  # the answer rules offer it too
-from quizgen.study.words import numbers_are_options
 
 _DIGITS = re.compile(r"\d+")
 _CHOICE_SPLIT = re.compile(r"[\s,;/]+")
-_NUMBER = re.compile(r"[0-9]+")  # a choice number: ASCII digits only (int("²") would fail)
 _LETTERS = OPTION_LETTERS.lower()
 
 # read beside this module (importlib.resources would add its imports to every quiz's start)
@@ -195,7 +194,7 @@ def _token_index(token: str, options: Sequence[str]) -> int | None:
     count = len(options)
     if len(token) == 1 and token in _LETTERS[:count]:
         return _LETTERS.index(token)
-    if not _NUMBER.fullmatch(token):
+    if not NUMBER.fullmatch(token):
         return None
     if numbers_are_options(options):
         texts = [normalise(option) for option in options]

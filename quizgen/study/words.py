@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Sequence
 
 _NON_WORD = re.compile(r"[^\w]+")
-_NUMBER = re.compile(r"[0-9]+")
+NUMBER = re.compile(r"[0-9]+")  # a number as the answer rules read one: ASCII digits (int("²") fails)
 
 # For ASCII text, as bytes: A-Z lowercased, a-z and 0-9 kept, every other byte a space ("_" counts
 # as punctuation). bytes.translate with a table is several times faster than str.lower and
@@ -36,4 +36,4 @@ def normalise(text: str) -> str:
 def numbers_are_options(options: Sequence[str]) -> bool:
     """Whether an option's text is a number ("4", "12"): then a number typed is that option's
     text, never a position (with options 4, 7, 10, 12, "4" is a), not d))."""
-    return any(_NUMBER.fullmatch(normalise(option)) for option in options)
+    return any(NUMBER.fullmatch(normalise(option)) for option in options)
